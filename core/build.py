@@ -1,0 +1,176 @@
+"""Turn a network into its two computation graphs.
+
+The scalar graph covers one example with one node per product w·x, per sum,
+per activation and one for the loss: the shape of the OR-gate walkthrough.
+The layer graph covers a batch with matrix nodes X·W, +b, activation, loss
+and mean. Labels follow the lesson: w_ij joins input i to unit j, a layer of
+one unit has w1, w2, b, and the output is ŷ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from core import ops
+from core.graph import Graph, Node, NodeKind, Source
+from core.network import Network, Params
+from core.ops import Value
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def scalar_graph(net: Network) -> Graph:
+    """The graph of one example, one node per scalar operation."""
+    names = _ScalarNames(net)
+    nodes: list[Node] = []
+    previous = []  # ids of the previous layer's outputs, starting with the inputs
+    for i in range(net.inputs):
+        nodes.append(Node(f"x{i + 1}", NodeKind.INPUT, f"x{i + 1}", source=Source("X", (i,))))
+        previous.append(f"x{i + 1}")
+    outputs = []
+    for k in range(net.outputs):
+        label = "y" if net.outputs == 1 else f"y{k + 1}"
+        nodes.append(Node(f"y{k + 1}", NodeKind.TARGET, label, source=Source("Y", (k,)), layer=len(net.layers) + 1))
+    for li, layer in enumerate(net.layers, start=1):
+        z_ids = []
+        for j in range(layer.units):
+            terms = []
+            for i, prev in enumerate(previous):
+                w_id = f"W{li}[{i},{j}]"
+                nodes.append(Node(w_id, NodeKind.PARAM, names.weight(li, i, j), source=Source(f"W{li}", (i, j)), layer=li))
+                product = f"mul:{w_id}"
+                label = f"{names.weight(li, i, j)}·{_label(nodes, prev)}"
+                nodes.append(Node(product, NodeKind.OP, label, ops.Multiply(), (w_id, prev), layer=li))
+                terms.append(product)
+            b_id = f"b{li}[{j}]"
+            nodes.append(Node(b_id, NodeKind.PARAM, names.bias(li, j), source=Source(f"b{li}", (j,)), layer=li))
+            z_id = f"z:{li},{j}"
+            nodes.append(Node(z_id, NodeKind.OP, names.z(li, j), ops.Add(), (*terms, b_id), layer=li))
+            z_ids.append(z_id)
+        a_ids = []
+        for j, z_id in enumerate(z_ids):
+            a_id = f"a:{li},{j}"
+            if layer.activation == "softmax":
+                op: ops.Op = ops.SoftmaxComponent(j)
+                inputs = tuple(z_ids)
+            else:
+                op, inputs = ops.ELEMENTWISE_ACTIVATIONS[layer.activation], (z_id,)
+            nodes.append(Node(a_id, NodeKind.OP, names.a(li, j), op, inputs, layer=li))
+            a_ids.append(a_id)
+        previous = a_ids
+        outputs = a_ids
+    targets = tuple(f"y{k + 1}" for k in range(net.outputs))
+    nodes.append(
+        Node("L", NodeKind.OP, "L", ops.ScalarLoss(ops.LOSSES[net.loss]), (*outputs, *targets), layer=len(net.layers) + 1)
+    )
+    return Graph(_topological(nodes), "scalar")
+
+
+def layer_graph(net: Network) -> Graph:
+    """The graph of a batch, one node per matrix operation."""
+    many = len(net.layers) > 1
+    nodes = [Node("X", NodeKind.INPUT, "X", source=Source("X"))]
+    previous = "X"
+    last = len(net.layers)
+    nodes.append(Node("Y", NodeKind.TARGET, "Y", source=Source("Y"), layer=last + 1))
+    for li, layer in enumerate(net.layers, start=1):
+        suffix = str(li) if many else ""
+        w_id, b_id = f"W{li}", f"b{li}"
+        nodes.append(Node(w_id, NodeKind.PARAM, f"W{suffix}", source=Source(w_id), layer=li))
+        nodes.append(Node(f"XW{li}", NodeKind.OP, f"{_label(nodes, previous)}·W{suffix}", ops.MatMul(), (previous, w_id), layer=li))
+        nodes.append(Node(b_id, NodeKind.PARAM, f"b{suffix}", source=Source(b_id), layer=li))
+        nodes.append(Node(f"Z{li}", NodeKind.OP, f"Z{suffix}", ops.AddBias(), (f"XW{li}", b_id), layer=li))
+        op = ops.SoftmaxRows() if layer.activation == "softmax" else ops.ELEMENTWISE_ACTIVATIONS[layer.activation]
+        label = "Ŷ" if li == last else f"A{suffix}"
+        nodes.append(Node(f"A{li}", NodeKind.OP, label, op, (f"Z{li}",), layer=li))
+        previous = f"A{li}"
+    nodes.append(Node("L", NodeKind.OP, "L", ops.RowLoss(ops.LOSSES[net.loss]), (previous, "Y"), layer=last + 1))
+    nodes.append(Node("C", NodeKind.OP, "C", ops.Mean(), ("L",), layer=last + 1))
+    return Graph(_topological(nodes), "layer")
+
+
+def leaf_values(graph: Graph, params: Params, X: np.ndarray, Y: np.ndarray) -> dict[str, Value]:
+    """The leaves' values: one example (X, Y rows) for the scalar graph, a batch for the layer graph."""
+    data = {"X": X, "Y": Y}
+    values: dict[str, Value] = {}
+    for node in graph.leaves:
+        source = node.source
+        array = data[source.name] if source.name in data else params[source.name]
+        values[node.id] = float(array[source.index]) if graph.kind == "scalar" else np.array(array, dtype=float)
+    return values
+
+
+def params_from_leaves(graph: Graph, leaves: Mapping[str, Value], template: Params) -> Params:
+    """Gather parameter node values back into named arrays shaped like ``template``."""
+    params = {k: np.array(v, dtype=float) for k, v in template.items()}
+    for node in graph.params:
+        if graph.kind == "scalar":
+            params[node.source.name][node.source.index] = leaves[node.id]
+        else:
+            params[node.source.name] = np.array(leaves[node.id], dtype=float)
+    return params
+
+
+class _ScalarNames:
+    """Lesson labels; layer superscripts are added only where labels would clash."""
+
+    def __init__(self, net: Network) -> None:
+        self.net = net
+        self.tagged = False
+        labels = [self.weight(li, i, j) for li, i, j in self._weight_indices()]
+        labels += [self.bias(li, j) for li, layer in enumerate(net.layers, 1) for j in range(layer.units)]
+        labels += [f(li, j) for f in (self.z, self.a) for li, layer in enumerate(net.layers, 1) for j in range(layer.units)]
+        self.tagged = len(labels) != len(set(labels))
+
+    def _weight_indices(self):
+        fan_in = self.net.inputs
+        for li, layer in enumerate(self.net.layers, 1):
+            for i in range(fan_in):
+                for j in range(layer.units):
+                    yield li, i, j
+            fan_in = layer.units
+
+    def _tag(self, label: str, li: int) -> str:
+        return f"{label}{str(li).translate(_SUPERSCRIPT)}" if self.tagged else label
+
+    def _one_unit(self, li: int) -> bool:
+        return self.net.layers[li - 1].units == 1
+
+    def weight(self, li: int, i: int, j: int) -> str:
+        sep = "," if i >= 9 or j >= 9 else ""
+        core = f"w{i + 1}" if self._one_unit(li) else f"w{i + 1}{sep}{j + 1}"
+        return self._tag(core, li)
+
+    def bias(self, li: int, j: int) -> str:
+        return self._tag("b" if self._one_unit(li) else f"b{j + 1}", li)
+
+    def z(self, li: int, j: int) -> str:
+        return self._tag("z" if self._one_unit(li) else f"z{j + 1}", li)
+
+    def a(self, li: int, j: int) -> str:
+        if li == len(self.net.layers):
+            return "ŷ" if self._one_unit(li) else f"ŷ{j + 1}"
+        return self._tag(f"a{j + 1}", li)
+
+
+def _label(nodes: list[Node], node_id: str) -> str:
+    return next(n.label for n in reversed(nodes) if n.id == node_id)
+
+
+def _topological(nodes: list[Node]) -> tuple[Node, ...]:
+    """Order nodes so every node follows its inputs, keeping the build order otherwise."""
+    placed: dict[str, Node] = {}
+    by_id = {n.id: n for n in nodes}
+
+    def place(node: Node) -> None:
+        if node.id in placed:
+            return
+        for i in node.inputs:
+            place(by_id[i])
+        placed[node.id] = node
+
+    for node in nodes:
+        place(node)
+    return tuple(placed.values())

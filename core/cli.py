@@ -1,0 +1,96 @@
+"""The headless command line: ``trace`` and ``train`` print JSON and import no Qt."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+from core.build import layer_graph, leaf_values
+from core.graph import backward, forward
+from core.network import Network
+from core.network_file import NetworkFileError, load
+from core.presets import load_preset
+from core.training import train_all
+
+COMMANDS = ("trace", "train")
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run a headless command; bad input exits 2 with one line on stderr."""
+    parser = _Parser(prog="backprop-stepper", description="Backprop Stepper, headless.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    trace = sub.add_parser("trace", help="one forward and backward pass, as JSON")
+    trace.add_argument("file", help="a network file, or preset:NAME")
+    trace.add_argument("--example", type=int, metavar="I", help="only example I (from 0)")
+    train = sub.add_parser("train", help="train and print the costs and parameters, as JSON")
+    train.add_argument("file", help="a network file, or preset:NAME")
+    train.add_argument("--epochs", type=int, required=True, metavar="N")
+    args = parser.parse_args(list(argv))
+    try:
+        net = open_network(args.file)
+        result = _trace(net, args.example) if args.command == "trace" else _train(net, args.epochs)
+    except (NetworkFileError, KeyError, ValueError) as e:
+        message = e.args[0] if isinstance(e, KeyError) else str(e)
+        print(f"backprop-stepper: {args.file}: {message}", file=sys.stderr)
+        return 2
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+    return 1 if result.get("stopped") else 0
+
+
+def open_network(name: str) -> Network:
+    """A network file, or a shipped preset given as ``preset:KEY``."""
+    if name.startswith("preset:"):
+        return load_preset(name[len("preset:") :])
+    return load(name)
+
+
+def _trace(net: Network, example: int | None) -> dict:
+    if example is not None and not 0 <= example < net.examples:
+        raise ValueError(f"--example {example} is outside 0..{net.examples - 1}")
+    rows = slice(None) if example is None else [example]
+    graph = layer_graph(net)
+    params = net.initial_params()
+    with np.errstate(all="ignore"):
+        values = forward(graph, leaf_values(graph, params, net.X[rows], net.Y[rows]))
+        _, grads = backward(graph, values)
+    return {
+        "cost": values[graph.root.id],
+        "params": {
+            name: {"value": params[name].tolist(), "grad": np.asarray(grads[name]).tolist()}
+            for name in params
+        },
+        "nodes": [
+            {
+                "id": n.id,
+                "label": n.label,
+                "op": n.op.name if n.op else n.kind.value,
+                "value": np.asarray(values[n.id]).tolist(),
+                "grad": np.asarray(grads.get(n.id, 0.0)).tolist() if n.kind.value != "target" else None,
+            }
+            for n in graph.nodes
+        ],
+    }
+
+
+def _train(net: Network, epochs: int) -> dict:
+    if epochs < 1:
+        raise ValueError("--epochs must be at least 1")
+    result = train_all(net, net.initial_params(), epochs)
+    out = {"cost": result.costs.tolist(), "params": {k: v.tolist() for k, v in result.params.items()}}
+    if result.stopped:
+        print(f"backprop-stepper: stopped after {result.epoch} epochs: {result.stopped}", file=sys.stderr)
+        out["stopped"] = result.stopped
+    return out
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line and status 2, without argparse's usage dump."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(2)

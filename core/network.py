@@ -1,0 +1,174 @@
+"""Networks: layers, loss, learning rate, batch size, data, and their parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import numpy as np
+
+from core.ops import ACTIVATION_NAMES, LOSSES
+
+Params = dict[str, np.ndarray]  # "W1", "b1", "W2", ... in layer order
+
+
+@dataclass(frozen=True, eq=False)
+class Layer:
+    units: int
+    activation: str
+    weights: np.ndarray | None = None  # inputs × units
+    bias: np.ndarray | None = None  # units
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """A feed-forward network with its training settings and data set.
+
+    ``batch_size`` None is full batch; 1 is per-example (stochastic) descent.
+    X is m × inputs; Y is m × outputs.
+    """
+
+    name: str
+    inputs: int
+    layers: tuple[Layer, ...]
+    loss: str
+    learning_rate: float
+    X: np.ndarray
+    Y: np.ndarray
+    batch_size: int | None = None
+    seed: int = 0
+    description: str = ""
+    feature_names: tuple[str, ...] = ()
+    target_names: tuple[str, ...] = ()
+
+    @cached_property
+    def _initial(self) -> Params:
+        return _initial_params(self)
+
+    @property
+    def outputs(self) -> int:
+        return self.layers[-1].units
+
+    @property
+    def examples(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def param_count(self) -> int:
+        return sum(p.size for p in self._initial.values())
+
+    @property
+    def is_classifier(self) -> bool:
+        return self.loss != "half_squared_error"
+
+    def initial_params(self) -> Params:
+        """The starting parameters: explicit ones from the file, else seeded random ones."""
+        return {k: v.copy() for k, v in self._initial.items()}
+
+    def with_params(self, params: Mapping[str, np.ndarray]) -> Network:
+        """The same network starting from the given parameters."""
+        layers = tuple(
+            replace(layer, weights=np.array(params[f"W{i}"]), bias=np.array(params[f"b{i}"]))
+            for i, layer in enumerate(self.layers, start=1)
+        )
+        return replace(self, layers=layers)
+
+    def with_settings(self, **changes: object) -> Network:
+        """A copy with other settings (learning_rate, batch_size, ...)."""
+        return replace(self, **changes)
+
+    def batches(self) -> list[np.ndarray]:
+        """The example indices of each update in one epoch, in order."""
+        m = self.examples
+        size = m if self.batch_size is None else min(self.batch_size, m)
+        return [np.arange(start, min(start + size, m)) for start in range(0, m, size)]
+
+
+def param_shapes(inputs: int, layers: tuple[Layer, ...]) -> dict[str, tuple[int, ...]]:
+    shapes: dict[str, tuple[int, ...]] = {}
+    fan_in = inputs
+    for i, layer in enumerate(layers, start=1):
+        shapes[f"W{i}"] = (fan_in, layer.units)
+        shapes[f"b{i}"] = (layer.units,)
+        fan_in = layer.units
+    return shapes
+
+
+def _initial_params(net: Network) -> Params:
+    # Missing weights: Xavier-style normal scaled by fan-in, from the network's seed;
+    # missing biases start at zero.
+    rng = np.random.default_rng(net.seed)
+    params: Params = {}
+    fan_in = net.inputs
+    for i, layer in enumerate(net.layers, start=1):
+        if layer.weights is not None:
+            w = np.array(layer.weights, dtype=float)
+        else:
+            w = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=(fan_in, layer.units))
+        b = np.zeros(layer.units) if layer.bias is None else np.array(layer.bias, dtype=float)
+        params[f"W{i}"], params[f"b{i}"] = w, b
+        fan_in = layer.units
+    return params
+
+
+def standardized(net: Network) -> Network:
+    """The same network on inputs shifted to mean 0 and scaled to standard deviation 1."""
+    std = net.X.std(axis=0)
+    std[std == 0] = 1.0
+    X = (net.X - net.X.mean(axis=0)) / std
+    return replace(net, X=X, name=f"{net.name} (standardised)")
+
+
+def check_network(net: Network) -> None:
+    """Raise ValueError naming the first thing that makes the network unusable."""
+    if net.inputs < 1:
+        raise ValueError("inputs must be at least 1")
+    if not net.layers:
+        raise ValueError("a network needs at least one layer")
+    for i, layer in enumerate(net.layers, start=1):
+        if layer.units < 1:
+            raise ValueError(f"layer {i}: units must be at least 1")
+        if layer.activation not in ACTIVATION_NAMES:
+            raise ValueError(
+                f"layer {i}: unknown activation {layer.activation!r} "
+                f"(use one of {', '.join(ACTIVATION_NAMES)})"
+            )
+        if layer.activation == "softmax" and i != len(net.layers):
+            raise ValueError(f"layer {i}: softmax is only supported on the output layer")
+    if net.loss not in LOSSES:
+        raise ValueError(f"unknown loss {net.loss!r} (use one of {', '.join(LOSSES)})")
+    if net.loss == "cross_entropy" and net.layers[-1].activation != "softmax":
+        raise ValueError("cross_entropy needs a softmax output layer")
+    for name, shape in param_shapes(net.inputs, net.layers).items():
+        layer = net.layers[int(name[1:]) - 1]
+        given = layer.weights if name[0] == "W" else layer.bias
+        if given is None:
+            continue
+        given = np.asarray(given)
+        what = "weights" if name[0] == "W" else "bias"
+        if given.shape != shape:
+            raise ValueError(
+                f"layer {name[1:]} {what} have shape {_shape(given.shape)}, expected {_shape(shape)}"
+            )
+        if not np.all(np.isfinite(given)):
+            raise ValueError(f"layer {name[1:]} {what} contain a non-finite number")
+    if not np.isfinite(net.learning_rate) or net.learning_rate <= 0:
+        raise ValueError(f"learning_rate must be a positive finite number, not {net.learning_rate}")
+    if net.batch_size is not None and net.batch_size < 1:
+        raise ValueError("batch_size must be null (full batch) or at least 1")
+    if net.X.ndim != 2 or net.X.shape[0] == 0:
+        raise ValueError("data has no examples")
+    if net.X.shape[1] != net.inputs:
+        raise ValueError(f"data X has {net.X.shape[1]} columns but the network has {net.inputs} inputs")
+    if net.Y.shape != (net.X.shape[0], net.outputs):
+        raise ValueError(
+            f"data y has shape {_shape(net.Y.shape)}, expected {net.X.shape[0]}×{net.outputs} "
+            "(one row per example, one column per output unit)"
+        )
+    if not (np.all(np.isfinite(net.X)) and np.all(np.isfinite(net.Y))):
+        raise ValueError("data contain a non-finite number")
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "×".join(str(s) for s in shape) or "scalar"

@@ -1,0 +1,360 @@
+"""The operations a computation-graph node can perform.
+
+Each op is a small stateless object with three rules side by side:
+``forward(*inputs)`` computes the node's value, ``local(inputs, out)`` gives the
+local gradient for each input as the lesson shows it, and
+``send(upstream, inputs, out, local)`` gives what the node sends back to each
+input (upstream times local for elementwise ops, a vector-Jacobian product for
+matrix ops). An input that receives no gradient (a target) gets ``None``.
+
+Scalar-graph ops work on Python floats; layer-graph ops on numpy arrays with
+examples as rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+Value = Any  # a float in the scalar graph, an ndarray in the layer graph
+
+# Log losses clip predictions away from 0 and 1 so a saturated unit gives a
+# large but finite loss instead of inf.
+LOG_EPS = 1e-12
+
+
+class Op:
+    """Base class: elementwise sending (upstream × local) by default."""
+
+    name: str
+    symbol: str
+    formula: str
+
+    def forward(self, *inputs: Value) -> Value:
+        raise NotImplementedError
+
+    def local(self, inputs: Sequence[Value], out: Value) -> tuple[Value | None, ...]:
+        raise NotImplementedError
+
+    def local_formulas(self, input_labels: Sequence[str], out_label: str) -> tuple[str | None, ...]:
+        """Symbolic local gradient for each input, in the lesson's notation."""
+        raise NotImplementedError
+
+    def send(
+        self, upstream: Value, inputs: Sequence[Value], out: Value, local: Sequence[Value | None]
+    ) -> tuple[Value | None, ...]:
+        return tuple(None if g is None else upstream * g for g in local)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Multiply(Op):
+    name, symbol, formula = "multiply", "×", "u·v"
+
+    def forward(self, u: Value, v: Value) -> Value:
+        return u * v
+
+    def local(self, inputs, out):
+        u, v = inputs
+        return (v, u)
+
+    def local_formulas(self, input_labels, out_label):
+        u, v = input_labels
+        return (v, u)
+
+
+class Add(Op):
+    name, symbol, formula = "add", "+", "Σ inputs"
+
+    def forward(self, *inputs: Value) -> Value:
+        return math.fsum(inputs) if _all_floats(inputs) else sum(inputs[1:], inputs[0])
+
+    def local(self, inputs, out):
+        return tuple(1.0 for _ in inputs)
+
+    def local_formulas(self, input_labels, out_label):
+        return tuple("1" for _ in input_labels)
+
+
+class MatMul(Op):
+    """X·W for a batch: ∂C/∂X = upstream·Wᵀ, ∂C/∂W = Xᵀ·upstream."""
+
+    name, symbol, formula = "matmul", "·", "X·W"
+
+    def forward(self, x: Value, w: Value) -> Value:
+        return x @ w
+
+    def local(self, inputs, out):
+        x, w = inputs
+        return (w, x)
+
+    def local_formulas(self, input_labels, out_label):
+        x, w = input_labels
+        return (f"{w}ᵀ (right)", f"{x}ᵀ (left)")
+
+    def send(self, upstream, inputs, out, local):
+        w, x = local
+        return (upstream @ w.T, x.T @ upstream)
+
+
+class AddBias(Op):
+    """Z + b with b broadcast over the rows; b's gradient sums over the batch."""
+
+    name, symbol, formula = "add_bias", "+", "Z = X·W + b"
+
+    def forward(self, z: Value, b: Value) -> Value:
+        return z + b
+
+    def local(self, inputs, out):
+        return (1.0, 1.0)
+
+    def local_formulas(self, input_labels, out_label):
+        return ("1", "1 (summed over examples)")
+
+    def send(self, upstream, inputs, out, local):
+        return (upstream, upstream.sum(axis=0))
+
+
+@dataclass(frozen=True)
+class Activation(Op):
+    """An elementwise activation whose local gradient is written in its output."""
+
+    name: str
+    symbol: str
+    function: Callable[[Value], Value]
+    derivative: Callable[[Value, Value], Value]  # (input, output) -> local
+    formula: str
+    derivative_formula: str  # with {z} and {a} placeholders
+
+    def forward(self, z: Value) -> Value:
+        with np.errstate(all="ignore"):
+            return self.function(z)
+
+    def local(self, inputs, out):
+        return (self.derivative(inputs[0], out),)
+
+    def local_formulas(self, input_labels, out_label):
+        return (self.derivative_formula.format(z=input_labels[0], a=out_label),)
+
+
+def _sigmoid(z: Value) -> Value:
+    if isinstance(z, float):
+        # Branch on sign so exp never overflows.
+        if z >= 0:
+            return 1.0 / (1.0 + math.exp(-z))
+        e = math.exp(z)
+        return e / (1.0 + e)
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _tanh(z: Value) -> Value:
+    return math.tanh(z) if isinstance(z, float) else np.tanh(z)
+
+
+def _relu(z: Value) -> Value:
+    return max(0.0, z) if isinstance(z, float) else np.maximum(z, 0.0)
+
+
+def _relu_local(z: Value, a: Value) -> Value:
+    # ReLU's local gradient at 0 is taken as 0.
+    return (1.0 if z > 0 else 0.0) if isinstance(z, float) else (z > 0).astype(float)
+
+
+IDENTITY = Activation(
+    "identity", "id", lambda z: z, lambda z, a: 1.0 if isinstance(z, float) else np.ones_like(z),
+    "a = z", "1",
+)
+SIGMOID = Activation(
+    "sigmoid", "σ", _sigmoid, lambda z, a: a * (1.0 - a), "a = σ(z) = 1/(1+e^−z)", "{a}(1−{a})"
+)
+TANH = Activation("tanh", "tanh", _tanh, lambda z, a: 1.0 - a * a, "a = tanh z", "1−{a}²")
+RELU = Activation("relu", "ReLU", _relu, _relu_local, "a = max(0, z)", "1 if {z}>0 else 0")
+
+ELEMENTWISE_ACTIVATIONS: dict[str, Activation] = {
+    a.name: a for a in (IDENTITY, SIGMOID, TANH, RELU)
+}
+ACTIVATION_NAMES = (*ELEMENTWISE_ACTIVATIONS, "softmax")
+
+
+def softmax_rows(z: np.ndarray) -> np.ndarray:
+    """Softmax of each row, shifted by the row maximum so exp never overflows."""
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class SoftmaxComponent(Op):
+    """a_k = e^{z_k} / Σ_j e^{z_j}: one output of a softmax, in the scalar graph."""
+
+    k: int
+    name: str = "softmax"
+    symbol: str = "softmax"
+    formula: str = "a_k = e^z_k / Σ_j e^z_j"
+
+    def forward(self, *z: float) -> float:
+        return float(softmax_rows(np.array(z))[self.k])
+
+    def local(self, inputs, out):
+        a = softmax_rows(np.array(inputs))
+        return tuple(float(out * ((j == self.k) - a[j])) for j in range(len(inputs)))
+
+    def local_formulas(self, input_labels, out_label):
+        return tuple(
+            f"{out_label}(1−{out_label})" if j == self.k else f"−{out_label}·a{j + 1}"
+            for j in range(len(input_labels))
+        )
+
+
+class SoftmaxRows(Op):
+    """Row-wise softmax in the layer graph; the local gradient is each row's Jacobian."""
+
+    name, symbol, formula = "softmax", "softmax", "A = softmax(Z) per row"
+
+    def forward(self, z: Value) -> Value:
+        return softmax_rows(z)
+
+    def local(self, inputs, out):
+        # J[m, k, j] = a_k (δ_kj − a_j)
+        return (out[:, :, None] * (np.eye(out.shape[1])[None] - out[:, None, :]),)
+
+    def local_formulas(self, input_labels, out_label):
+        return ("a_k(δ_kj − a_j)",)
+
+    def send(self, upstream, inputs, out, local):
+        return (np.einsum("mk,mkj->mj", upstream, local[0]),)
+
+
+@dataclass(frozen=True)
+class LossTerm:
+    """One loss, written per output unit k; an example's loss sums the terms over k."""
+
+    name: str
+    symbol: str
+    formula: str
+    term: Callable[[Value, Value], Value]  # (prediction, target) -> loss term
+    derivative: Callable[[Value, Value], Value]  # ∂term/∂prediction
+    derivative_formula: str  # with {p} and {y} placeholders
+
+
+def _clip(p: Value) -> Value:
+    return min(max(p, LOG_EPS), 1.0 - LOG_EPS) if isinstance(p, float) else np.clip(p, LOG_EPS, 1.0 - LOG_EPS)
+
+
+def _log(p: Value) -> Value:
+    return math.log(p) if isinstance(p, float) else np.log(p)
+
+
+HALF_SQUARED_ERROR = LossTerm(
+    "half_squared_error", "½(y−ŷ)²", "L = ½ Σ (y−ŷ)²",
+    lambda p, y: 0.5 * (y - p) * (y - p),
+    lambda p, y: -(y - p),
+    "−({y}−{p})",
+)
+LOG_LOSS = LossTerm(
+    "log_loss", "log loss", "L = −y ln ŷ − (1−y) ln(1−ŷ)",
+    lambda p, y: -y * _log(_clip(p)) - (1.0 - y) * _log(1.0 - _clip(p)),
+    lambda p, y: -(y - _clip(p)) / (_clip(p) * (1.0 - _clip(p))),
+    "−({y}−{p})/({p}(1−{p}))",
+)
+CROSS_ENTROPY = LossTerm(
+    "cross_entropy", "cross-entropy", "L = −Σ y_k ln a_k",
+    lambda p, y: -y * _log(_clip(p)),
+    lambda p, y: -y / _clip(p),
+    "−{y}/{p}",
+)
+LOSSES: dict[str, LossTerm] = {t.name: t for t in (HALF_SQUARED_ERROR, LOG_LOSS, CROSS_ENTROPY)}
+
+
+@dataclass(frozen=True)
+class ScalarLoss(Op):
+    """An example's loss in the scalar graph: inputs ŷ_1..ŷ_K then y_1..y_K."""
+
+    loss: LossTerm
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return self.loss.name
+
+    @property
+    def symbol(self) -> str:  # type: ignore[override]
+        return "L"
+
+    @property
+    def formula(self) -> str:  # type: ignore[override]
+        return self.loss.formula
+
+    def forward(self, *inputs: float) -> float:
+        k = len(inputs) // 2
+        return math.fsum(self.loss.term(p, y) for p, y in zip(inputs[:k], inputs[k:], strict=True))
+
+    def local(self, inputs, out):
+        k = len(inputs) // 2
+        preds = tuple(self.loss.derivative(p, y) for p, y in zip(inputs[:k], inputs[k:], strict=True))
+        return preds + (None,) * k
+
+    def local_formulas(self, input_labels, out_label):
+        k = len(input_labels) // 2
+        return tuple(
+            self.loss.derivative_formula.format(p=p, y=y)
+            for p, y in zip(input_labels[:k], input_labels[k:], strict=True)
+        ) + (None,) * k
+
+
+@dataclass(frozen=True)
+class RowLoss(Op):
+    """Per-example losses in the layer graph: (Ŷ, Y) of shape m×K -> L of shape m."""
+
+    loss: LossTerm
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return self.loss.name
+
+    @property
+    def symbol(self) -> str:  # type: ignore[override]
+        return "L"
+
+    @property
+    def formula(self) -> str:  # type: ignore[override]
+        return self.loss.formula
+
+    def forward(self, p: Value, y: Value) -> Value:
+        with np.errstate(all="ignore"):
+            return self.loss.term(p, y).sum(axis=1)
+
+    def local(self, inputs, out):
+        p, y = inputs
+        with np.errstate(all="ignore"):
+            return (self.loss.derivative(p, y), None)
+
+    def local_formulas(self, input_labels, out_label):
+        p, y = input_labels
+        return (self.loss.derivative_formula.format(p=p, y=y), None)
+
+    def send(self, upstream, inputs, out, local):
+        return (upstream[:, None] * local[0], None)
+
+
+class Mean(Op):
+    """The cost: the mean of the per-example losses."""
+
+    name, symbol, formula = "mean", "mean", "C = (1/m) Σ L_i"
+
+    def forward(self, losses: Value) -> Value:
+        return float(losses.mean())
+
+    def local(self, inputs, out):
+        m = inputs[0].shape[0]
+        return (np.full(m, 1.0 / m),)
+
+    def local_formulas(self, input_labels, out_label):
+        return ("1/m",)
+
+
+def _all_floats(values: Sequence[Value]) -> bool:
+    return all(isinstance(v, float) for v in values)

@@ -1,0 +1,28 @@
+"""The shipped presets: network files under ``resources/presets``."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from core.network import Network
+from core.network_file import loads
+
+DEFAULT = "or_gate"
+
+
+def preset_keys() -> list[str]:
+    """Preset keys (file stems), the OR gate first."""
+    keys = sorted(p.name[:-5] for p in _folder().iterdir() if p.name.endswith(".json"))
+    return sorted(keys, key=lambda k: k != DEFAULT)
+
+
+def load_preset(key: str) -> Network:
+    """The preset network named by ``key``; KeyError names the known keys."""
+    path = _folder() / f"{key}.json"
+    if not path.is_file():
+        raise KeyError(f"no preset {key!r}; known presets: {', '.join(preset_keys())}")
+    return loads(path.read_text(encoding="utf-8"), default_name=key)
+
+
+def _folder():
+    return resources.files("resources") / "presets"

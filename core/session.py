@@ -1,0 +1,238 @@
+"""A stepping session: passes over examples or batches, committed updates, the cost history.
+
+Single-threaded by design: training runs elsewhere on copies of the
+parameters and hands its progress records to ``absorb``.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from functools import cached_property
+
+import numpy as np
+
+from core.build import layer_graph, leaf_values, params_from_leaves, scalar_graph
+from core.graph import Graph
+from core.network import Network, Params
+from core.stepper import Phase, StepPass, StepState, record_pass
+from core.training import TrainProgress
+
+# Above this many parameters the scalar graph is too big to draw readably.
+MAX_SCALAR_PARAMS = 40
+
+
+class Mode(enum.Enum):
+    EXAMPLE = "example"  # the scalar graph, one example per update (stochastic descent)
+    BATCH = "batch"  # the layer graph, one batch (full or mini) per update
+
+
+class CostHistory:
+    """Cost per epoch position, in growable numpy buffers (training adds millions)."""
+
+    def __init__(self) -> None:
+        self._epochs = np.empty(1024)
+        self._costs = np.empty(1024)
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def append(self, epoch: float, cost: float) -> None:
+        self.extend(np.array([epoch]), np.array([cost]))
+
+    def extend(self, epochs: np.ndarray, costs: np.ndarray) -> None:
+        need = self._n + len(costs)
+        if need > len(self._costs):
+            size = max(need, 2 * len(self._costs))
+            self._epochs = np.resize(self._epochs, size)
+            self._costs = np.resize(self._costs, size)
+        self._epochs[self._n : need] = epochs
+        self._costs[self._n : need] = costs
+        self._n = need
+
+    def pop(self) -> None:
+        self._n -= 1
+
+    @property
+    def epochs(self) -> np.ndarray:
+        return self._epochs[: self._n]
+
+    @property
+    def costs(self) -> np.ndarray:
+        return self._costs[: self._n]
+
+
+class Session:
+    """Steps through one network's passes, forward and back, and keeps its history."""
+
+    def __init__(self, network: Network, mode: Mode | None = None) -> None:
+        self.network = network
+        if mode is None:
+            mode = Mode.EXAMPLE if network.param_count <= MAX_SCALAR_PARAMS else Mode.BATCH
+        self.mode = mode
+        self.reset()
+
+    # -- structure -----------------------------------------------------------------
+
+    @cached_property
+    def scalar_graph(self) -> Graph:
+        return scalar_graph(self.network)
+
+    @cached_property
+    def layer_graph(self) -> Graph:
+        return layer_graph(self.network)
+
+    @property
+    def graph(self) -> Graph:
+        return self.scalar_graph if self.mode is Mode.EXAMPLE else self.layer_graph
+
+    @property
+    def scalar_graph_is_large(self) -> bool:
+        return self.network.param_count > MAX_SCALAR_PARAMS
+
+    # -- state -----------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Back to the initial parameters, with no history."""
+        self.params: Params = self.network.initial_params()
+        self.history = CostHistory()
+        self.updates = 0  # updates committed since the start
+        self._passes: list[StepPass] = []  # passes that can still be stepped back into
+        self.cursor = 0
+
+    @property
+    def current(self) -> StepPass:
+        """The pass being stepped through (recorded on first use)."""
+        if not self._passes:
+            self._passes.append(self._record(self.params, self.updates))
+        return self._passes[-1]
+
+    @property
+    def state(self) -> StepState:
+        return self.current.state_at(self.cursor)
+
+    @property
+    def phase(self) -> Phase:
+        return self.current.phase_at(self.cursor)
+
+    @property
+    def epoch(self) -> float:
+        """Epochs completed, counting the current pass once its update is applied."""
+        return (self.updates + (self.cursor == len(self.current))) / self.updates_per_epoch
+
+    @property
+    def updates_per_epoch(self) -> int:
+        return self.network.examples if self.mode is Mode.EXAMPLE else len(self.network.batches())
+
+    @property
+    def diverged(self) -> bool:
+        """Whether the current pass's cost is NaN or infinite."""
+        return not math.isfinite(self.current.cost)
+
+    def cost_curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """Epoch positions and costs, including the current pass once its update is applied."""
+        epochs, costs = self.history.epochs, self.history.costs
+        if self._passes and self.cursor == len(self.current):
+            epochs = np.append(epochs, self.epoch)
+            costs = np.append(costs, self.current.cost)
+        return epochs, costs
+
+    def displayed_params(self) -> Params:
+        """The parameters as the cursor shows them (updated once the update is applied)."""
+        if self.cursor == len(self.current):
+            return self.current.params_after(self.params)
+        return self.params
+
+    # -- stepping --------------------------------------------------------------------
+
+    def step_forward(self) -> None:
+        """One event on; past the end of a pass, on to the next example or batch."""
+        if self.cursor < len(self.current):
+            self.cursor += 1
+        else:
+            self._commit()
+
+    def step_back(self) -> None:
+        """One event back; before the start of a pass, back into the previous one."""
+        if self.cursor > 0:
+            self.cursor -= 1
+        elif len(self._passes) > 1:
+            self._passes.pop()
+            self.updates -= 1
+            self.history.pop()
+            self.params = params_from_leaves(self.current.graph, self.current.leaves, self.params)
+            self.cursor = len(self.current)
+
+    def seek(self, cursor: int) -> None:
+        self.cursor = min(max(cursor, 0), len(self.current))
+
+    def to_end_of_forward(self) -> None:
+        self.seek(self.current.end_of_forward)
+
+    def to_end_of_backward(self) -> None:
+        self.seek(self.current.end_of_backward)
+
+    def apply_update(self) -> None:
+        self.seek(len(self.current))
+
+    def next_example(self) -> None:
+        """Apply this pass's update and move on to the next example or batch."""
+        self.apply_update()
+        self._commit()
+
+    def _commit(self) -> None:
+        done = self.current
+        self.history.append((self.updates + 1) / self.updates_per_epoch, done.cost)
+        self.params = done.params_after(self.params)
+        self.updates += 1
+        self._passes.append(self._record(self.params, self.updates))
+        self.cursor = 0
+
+    def _record(self, params: Params, update: int) -> StepPass:
+        net = self.network
+        if self.mode is Mode.EXAMPLE:
+            i = update % net.examples
+            leaves = leaf_values(self.scalar_graph, params, net.X[i], net.Y[i])
+            return record_pass(self.scalar_graph, leaves, net.learning_rate, (i,))
+        batches = net.batches()
+        rows = batches[update % len(batches)]
+        leaves = leaf_values(self.layer_graph, params, net.X[rows], net.Y[rows])
+        return record_pass(self.layer_graph, leaves, net.learning_rate, tuple(int(r) for r in rows))
+
+    # -- changes -----------------------------------------------------------------------
+
+    def set_mode(self, mode: Mode) -> None:
+        """Switch graphs, keeping the parameters and history; the pass starts again."""
+        if mode is not self.mode:
+            self._restart_with(params=self.displayed_params())
+            self.mode = mode
+
+    def set_network(self, network: Network) -> None:
+        """Change settings (learning rate, batch size) keeping the parameters and history."""
+        params = self.displayed_params()
+        self.__dict__.pop("scalar_graph", None)
+        self.__dict__.pop("layer_graph", None)
+        self.network = network
+        self._restart_with(params=params)
+
+    def absorb(self, progress: TrainProgress, start_epoch: float) -> None:
+        """Take a chunk of training: its costs join the history, its parameters become current."""
+        n = len(progress.costs)
+        first = progress.epoch - n + 1
+        self.history.extend(start_epoch + np.arange(first, progress.epoch + 1), progress.costs)
+        self._restart_with(params=progress.params)
+        self.updates = int(round((start_epoch + progress.epoch) * self.updates_per_epoch))
+
+    def begin_training(self) -> tuple[Params, float]:
+        """Commit what stepping showed and return the parameters and epoch training starts from."""
+        if self._passes and self.cursor == len(self.current):
+            self._commit()
+        self._restart_with(params=self.params)
+        return self.params, self.updates / self.updates_per_epoch
+
+    def _restart_with(self, params: Params) -> None:
+        """Start a fresh pass from ``params``; earlier passes can no longer be stepped into."""
+        self.params = {k: np.array(v, dtype=float) for k, v in params.items()}
+        self._passes = []
+        self.cursor = 0

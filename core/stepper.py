@@ -1,0 +1,168 @@
+"""One recorded pass (forward, backward, update) as immutable events, and the state at any step.
+
+Stepping back never un-computes: the state at a cursor position is derived by
+reading the events before it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.build import params_from_leaves
+from core.graph import Graph, backward, forward
+from core.network import Params
+from core.ops import Value
+
+
+@dataclass(frozen=True)
+class ForwardEvent:
+    node: str
+    value: Value
+
+
+@dataclass(frozen=True)
+class BackwardEvent:
+    """A node's backward visit; ``local`` and ``sent`` align with the node's inputs."""
+
+    node: str
+    upstream: Value
+    local: tuple[Value | None, ...]
+    sent: tuple[Value | None, ...]
+
+
+@dataclass(frozen=True)
+class UpdateEvent:
+    node: str
+    old: Value
+    grad: Value
+    learning_rate: float
+    new: Value
+
+
+Event = ForwardEvent | BackwardEvent | UpdateEvent
+
+
+class Phase(enum.Enum):
+    START = "start"
+    FORWARD = "forward"
+    BACKWARD = "backward"
+    UPDATE = "update"
+
+
+@dataclass(frozen=True)
+class StepState:
+    """What is known after the first ``cursor`` events."""
+
+    cursor: int
+    phase: Phase
+    values: Mapping[str, Value]  # every known forward value; parameters as updated so far
+    grads: Mapping[str, Value]  # ∂root/∂node received so far
+    edge_grads: Mapping[tuple[str, str], Value]  # (input, consumer) -> what the consumer sent
+    updated: frozenset[str]
+    last: Event | None  # the event just stepped over
+
+
+@dataclass(frozen=True)
+class StepPass:
+    """The events of one forward pass, backward pass and update over some examples."""
+
+    graph: Graph
+    leaves: Mapping[str, Value]
+    events: tuple[Event, ...]
+    examples: tuple[int, ...]
+    learning_rate: float
+    n_forward: int
+    n_backward: int
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    @property
+    def end_of_forward(self) -> int:
+        return self.n_forward
+
+    @property
+    def end_of_backward(self) -> int:
+        return self.n_forward + self.n_backward
+
+    @property
+    def cost(self) -> float:
+        """The root's value: the example's loss, or the batch cost."""
+        return float(self.events[self.n_forward - 1].value)
+
+    def phase_at(self, cursor: int) -> Phase:
+        if cursor == 0:
+            return Phase.START
+        if cursor <= self.end_of_forward:
+            return Phase.FORWARD
+        if cursor <= self.end_of_backward:
+            return Phase.BACKWARD
+        return Phase.UPDATE
+
+    def state_at(self, cursor: int) -> StepState:
+        """Replay the first ``cursor`` events."""
+        if not 0 <= cursor <= len(self.events):
+            raise IndexError(f"cursor {cursor} outside 0..{len(self.events)}")
+        values = dict(self.leaves)
+        grads: dict[str, Value] = {}
+        edge_grads: dict[tuple[str, str], Value] = {}
+        updated = set()
+        for event in self.events[:cursor]:
+            if isinstance(event, ForwardEvent):
+                values[event.node] = event.value
+            elif isinstance(event, BackwardEvent):
+                grads.setdefault(event.node, event.upstream)
+                for input_id, sent in zip(self.graph[event.node].inputs, event.sent, strict=True):
+                    if sent is None:
+                        continue
+                    key = (input_id, event.node)
+                    edge_grads[key] = edge_grads[key] + sent if key in edge_grads else sent
+                    grads[input_id] = grads[input_id] + sent if input_id in grads else sent
+            else:
+                values[event.node] = event.new
+                updated.add(event.node)
+        last = self.events[cursor - 1] if cursor else None
+        return StepState(cursor, self.phase_at(cursor), values, grads, edge_grads, frozenset(updated), last)
+
+    def params_after(self, template: Params) -> Params:
+        """The parameters once every update event has been applied."""
+        new = dict(self.leaves)
+        new.update({e.node: e.new for e in self.events if isinstance(e, UpdateEvent)})
+        return params_from_leaves(self.graph, new, template)
+
+
+def record_pass(
+    graph: Graph, leaves: Mapping[str, Value], learning_rate: float, examples: tuple[int, ...]
+) -> StepPass:
+    """Run one forward and backward pass and the update, recording every step."""
+    leaves = {k: _frozen(v) for k, v in leaves.items()}
+    with np.errstate(all="ignore"):
+        values = forward(graph, leaves)
+        visits, grads = backward(graph, values)
+    events: list[Event] = [ForwardEvent(n.id, _frozen(values[n.id])) for n in graph.op_nodes]
+    for node in graph.backward_order:
+        visit = visits[node.id]
+        events.append(
+            BackwardEvent(
+                node.id,
+                _frozen(visit.upstream),
+                tuple(_frozen(v) for v in visit.local),
+                tuple(_frozen(v) for v in visit.sent),
+            )
+        )
+    for node in graph.params:
+        old, grad = leaves[node.id], grads.get(node.id, 0.0 * leaves[node.id])
+        events.append(UpdateEvent(node.id, old, _frozen(grad), learning_rate, _frozen(old - learning_rate * grad)))
+    n_ops = len(graph.op_nodes)
+    return StepPass(graph, leaves, tuple(events), examples, learning_rate, n_ops, n_ops)
+
+
+def _frozen(value: Value) -> Value:
+    """Recorded arrays are made read-only, so no later step can change history."""
+    if isinstance(value, np.ndarray):
+        value.setflags(write=False)
+    return value
