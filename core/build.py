@@ -39,7 +39,9 @@ def scalar_graph(net: Network) -> Graph:
             terms = []
             for i, prev in enumerate(previous):
                 w_id = f"W{li}[{i},{j}]"
-                nodes.append(Node(w_id, NodeKind.PARAM, names.weight(li, i, j), source=Source(f"W{li}", (i, j)), layer=li))
+                nodes.append(
+                    Node(w_id, NodeKind.PARAM, names.weight(li, i, j), source=Source(f"W{li}", (i, j)), layer=li)
+                )
                 product = f"mul:{w_id}"
                 label = f"{names.weight(li, i, j)}·{_label(nodes, prev)}"
                 nodes.append(Node(product, NodeKind.OP, label, ops.Multiply(), (w_id, prev), layer=li))
@@ -63,7 +65,9 @@ def scalar_graph(net: Network) -> Graph:
         outputs = a_ids
     targets = tuple(f"y{k + 1}" for k in range(net.outputs))
     nodes.append(
-        Node("L", NodeKind.OP, "L", ops.ScalarLoss(ops.LOSSES[net.loss]), (*outputs, *targets), layer=len(net.layers) + 1)
+        Node(
+            "L", NodeKind.OP, "L", ops.ScalarLoss(ops.LOSSES[net.loss]), (*outputs, *targets), layer=len(net.layers) + 1
+        )
     )
     return Graph(_topological(nodes), "scalar")
 
@@ -79,7 +83,11 @@ def layer_graph(net: Network) -> Graph:
         suffix = str(li) if many else ""
         w_id, b_id = f"W{li}", f"b{li}"
         nodes.append(Node(w_id, NodeKind.PARAM, f"W{suffix}", source=Source(w_id), layer=li))
-        nodes.append(Node(f"XW{li}", NodeKind.OP, f"{_label(nodes, previous)}·W{suffix}", ops.MatMul(), (previous, w_id), layer=li))
+        nodes.append(
+            Node(
+                f"XW{li}", NodeKind.OP, f"{_label(nodes, previous)}·W{suffix}", ops.MatMul(), (previous, w_id), layer=li
+            )
+        )
         nodes.append(Node(b_id, NodeKind.PARAM, f"b{suffix}", source=Source(b_id), layer=li))
         nodes.append(Node(f"Z{li}", NodeKind.OP, f"Z{suffix}", ops.AddBias(), (f"XW{li}", b_id), layer=li))
         op = ops.SoftmaxRows() if layer.activation == "softmax" else ops.ELEMENTWISE_ACTIVATIONS[layer.activation]
@@ -121,7 +129,9 @@ class _ScalarNames:
         self.tagged = False
         labels = [self.weight(li, i, j) for li, i, j in self._weight_indices()]
         labels += [self.bias(li, j) for li, layer in enumerate(net.layers, 1) for j in range(layer.units)]
-        labels += [f(li, j) for f in (self.z, self.a) for li, layer in enumerate(net.layers, 1) for j in range(layer.units)]
+        labels += [
+            f(li, j) for f in (self.z, self.a) for li, layer in enumerate(net.layers, 1) for j in range(layer.units)
+        ]
         self.tagged = len(labels) != len(set(labels))
 
     def _weight_indices(self):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -37,8 +38,14 @@ def main(argv: Sequence[str]) -> int:
         message = e.args[0] if isinstance(e, KeyError) else str(e)
         print(f"backprop-stepper: {args.file}: {message}", file=sys.stderr)
         return 2
-    json.dump(result, sys.stdout)
-    sys.stdout.write("\n")
+    try:
+        json.dump(result, sys.stdout)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (| head): nothing more to say, and no traceback at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 1 if result.get("stopped") else 0
 
 
@@ -60,10 +67,7 @@ def _trace(net: Network, example: int | None) -> dict:
         _, grads = backward(graph, values)
     return {
         "cost": values[graph.root.id],
-        "params": {
-            name: {"value": params[name].tolist(), "grad": np.asarray(grads[name]).tolist()}
-            for name in params
-        },
+        "params": {name: {"value": params[name].tolist(), "grad": np.asarray(grads[name]).tolist()} for name in params},
         "nodes": [
             {
                 "id": n.id,

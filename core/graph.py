@@ -123,9 +123,7 @@ def forward(graph: Graph, leaf_values: Mapping[str, Value]) -> dict[str, Value]:
     return values
 
 
-def backward(
-    graph: Graph, values: Mapping[str, Value]
-) -> tuple[dict[str, Backward], dict[str, Value]]:
+def backward(graph: Graph, values: Mapping[str, Value]) -> tuple[dict[str, Backward], dict[str, Value]]:
     """Visit the op nodes in reverse topological order from the root.
 
     Returns each op node's visit and every node's accumulated gradient

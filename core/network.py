@@ -60,7 +60,9 @@ class Network:
 
     @property
     def is_classifier(self) -> bool:
-        return self.loss != "half_squared_error"
+        """Whether the outputs are class probabilities for 0/1 targets."""
+        probabilities = self.layers[-1].activation in ("sigmoid", "softmax")
+        return probabilities and bool(np.all((self.Y == 0) | (self.Y == 1)))
 
     def initial_params(self) -> Params:
         """The starting parameters: explicit ones from the file, else seeded random ones."""
@@ -131,8 +133,7 @@ def check_network(net: Network) -> None:
             raise ValueError(f"layer {i}: units must be at least 1")
         if layer.activation not in ACTIVATION_NAMES:
             raise ValueError(
-                f"layer {i}: unknown activation {layer.activation!r} "
-                f"(use one of {', '.join(ACTIVATION_NAMES)})"
+                f"layer {i}: unknown activation {layer.activation!r} (use one of {', '.join(ACTIVATION_NAMES)})"
             )
         if layer.activation == "softmax" and i != len(net.layers):
             raise ValueError(f"layer {i}: softmax is only supported on the output layer")
@@ -148,9 +149,7 @@ def check_network(net: Network) -> None:
         given = np.asarray(given)
         what = "weights" if name[0] == "W" else "bias"
         if given.shape != shape:
-            raise ValueError(
-                f"layer {name[1:]} {what} have shape {_shape(given.shape)}, expected {_shape(shape)}"
-            )
+            raise ValueError(f"layer {name[1:]} {what} have shape {_shape(given.shape)}, expected {_shape(shape)}")
         if not np.all(np.isfinite(given)):
             raise ValueError(f"layer {name[1:]} {what} contain a non-finite number")
     if not np.isfinite(net.learning_rate) or net.learning_rate <= 0:

@@ -49,6 +49,10 @@ class Op:
     ) -> tuple[Value | None, ...]:
         return tuple(None if g is None else upstream * g for g in local)
 
+    def expression(self, args: Sequence[str]) -> str:
+        """The forward computation written out with the given input labels or numbers."""
+        raise NotImplementedError
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
@@ -67,6 +71,9 @@ class Multiply(Op):
         u, v = input_labels
         return (v, u)
 
+    def expression(self, args):
+        return f"{args[0]}·{args[1]}"
+
 
 class Add(Op):
     name, symbol, formula = "add", "+", "Σ inputs"
@@ -79,6 +86,9 @@ class Add(Op):
 
     def local_formulas(self, input_labels, out_label):
         return tuple("1" for _ in input_labels)
+
+    def expression(self, args):
+        return " + ".join(args)
 
 
 class MatMul(Op):
@@ -96,6 +106,9 @@ class MatMul(Op):
     def local_formulas(self, input_labels, out_label):
         x, w = input_labels
         return (f"{w}ᵀ (right)", f"{x}ᵀ (left)")
+
+    def expression(self, args):
+        return f"{args[0]}·{args[1]}"
 
     def send(self, upstream, inputs, out, local):
         w, x = local
@@ -116,6 +129,9 @@ class AddBias(Op):
     def local_formulas(self, input_labels, out_label):
         return ("1", "1 (summed over examples)")
 
+    def expression(self, args):
+        return f"{args[0]} + {args[1]}"
+
     def send(self, upstream, inputs, out, local):
         return (upstream, upstream.sum(axis=0))
 
@@ -130,6 +146,7 @@ class Activation(Op):
     derivative: Callable[[Value, Value], Value]  # (input, output) -> local
     formula: str
     derivative_formula: str  # with {z} and {a} placeholders
+    template: str  # the forward computation, with a {z} placeholder
 
     def forward(self, z: Value) -> Value:
         with np.errstate(all="ignore"):
@@ -140,6 +157,9 @@ class Activation(Op):
 
     def local_formulas(self, input_labels, out_label):
         return (self.derivative_formula.format(z=input_labels[0], a=out_label),)
+
+    def expression(self, args):
+        return self.template.format(z=args[0])
 
 
 def _sigmoid(z: Value) -> Value:
@@ -166,18 +186,21 @@ def _relu_local(z: Value, a: Value) -> Value:
 
 
 IDENTITY = Activation(
-    "identity", "id", lambda z: z, lambda z, a: 1.0 if isinstance(z, float) else np.ones_like(z),
-    "a = z", "1",
+    "identity",
+    "id",
+    lambda z: z,
+    lambda z, a: 1.0 if isinstance(z, float) else np.ones_like(z),
+    "a = z",
+    "1",
+    "{z}",
 )
 SIGMOID = Activation(
-    "sigmoid", "σ", _sigmoid, lambda z, a: a * (1.0 - a), "a = σ(z) = 1/(1+e^−z)", "{a}(1−{a})"
+    "sigmoid", "σ", _sigmoid, lambda z, a: a * (1.0 - a), "a = σ(z) = 1/(1+e^−z)", "{a}(1−{a})", "σ({z})"
 )
-TANH = Activation("tanh", "tanh", _tanh, lambda z, a: 1.0 - a * a, "a = tanh z", "1−{a}²")
-RELU = Activation("relu", "ReLU", _relu, _relu_local, "a = max(0, z)", "1 if {z}>0 else 0")
+TANH = Activation("tanh", "tanh", _tanh, lambda z, a: 1.0 - a * a, "a = tanh z", "1−{a}²", "tanh({z})")
+RELU = Activation("relu", "ReLU", _relu, _relu_local, "a = max(0, z)", "1 if {z}>0 else 0", "max(0, {z})")
 
-ELEMENTWISE_ACTIVATIONS: dict[str, Activation] = {
-    a.name: a for a in (IDENTITY, SIGMOID, TANH, RELU)
-}
+ELEMENTWISE_ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (IDENTITY, SIGMOID, TANH, RELU)}
 ACTIVATION_NAMES = (*ELEMENTWISE_ACTIVATIONS, "softmax")
 
 
@@ -205,9 +228,11 @@ class SoftmaxComponent(Op):
 
     def local_formulas(self, input_labels, out_label):
         return tuple(
-            f"{out_label}(1−{out_label})" if j == self.k else f"−{out_label}·a{j + 1}"
-            for j in range(len(input_labels))
+            f"{out_label}(1−{out_label})" if j == self.k else f"−{out_label}·a{j + 1}" for j in range(len(input_labels))
         )
+
+    def expression(self, args):
+        return f"softmax({', '.join(args)})[{self.k + 1}]"
 
 
 class SoftmaxRows(Op):
@@ -225,6 +250,9 @@ class SoftmaxRows(Op):
     def local_formulas(self, input_labels, out_label):
         return ("a_k(δ_kj − a_j)",)
 
+    def expression(self, args):
+        return f"softmax({args[0]})"
+
     def send(self, upstream, inputs, out, local):
         return (np.einsum("mk,mkj->mj", upstream, local[0]),)
 
@@ -239,6 +267,7 @@ class LossTerm:
     term: Callable[[Value, Value], Value]  # (prediction, target) -> loss term
     derivative: Callable[[Value, Value], Value]  # ∂term/∂prediction
     derivative_formula: str  # with {p} and {y} placeholders
+    template: str  # one term of the loss, with {p} and {y} placeholders
 
 
 def _clip(p: Value) -> Value:
@@ -250,22 +279,31 @@ def _log(p: Value) -> Value:
 
 
 HALF_SQUARED_ERROR = LossTerm(
-    "half_squared_error", "½(y−ŷ)²", "L = ½ Σ (y−ŷ)²",
+    "half_squared_error",
+    "½(y−ŷ)²",
+    "L = ½ Σ (y−ŷ)²",
     lambda p, y: 0.5 * (y - p) * (y - p),
     lambda p, y: -(y - p),
     "−({y}−{p})",
+    "½({y}−{p})²",
 )
 LOG_LOSS = LossTerm(
-    "log_loss", "log loss", "L = −y ln ŷ − (1−y) ln(1−ŷ)",
+    "log_loss",
+    "log loss",
+    "L = −y ln ŷ − (1−y) ln(1−ŷ)",
     lambda p, y: -y * _log(_clip(p)) - (1.0 - y) * _log(1.0 - _clip(p)),
     lambda p, y: -(y - _clip(p)) / (_clip(p) * (1.0 - _clip(p))),
     "−({y}−{p})/({p}(1−{p}))",
+    "−{y} ln {p} − (1−{y}) ln(1−{p})",
 )
 CROSS_ENTROPY = LossTerm(
-    "cross_entropy", "cross-entropy", "L = −Σ y_k ln a_k",
+    "cross_entropy",
+    "cross-entropy",
+    "L = −Σ y_k ln a_k",
     lambda p, y: -y * _log(_clip(p)),
     lambda p, y: -y / _clip(p),
     "−{y}/{p}",
+    "−{y} ln {p}",
 )
 LOSSES: dict[str, LossTerm] = {t.name: t for t in (HALF_SQUARED_ERROR, LOG_LOSS, CROSS_ENTROPY)}
 
@@ -282,7 +320,7 @@ class ScalarLoss(Op):
 
     @property
     def symbol(self) -> str:  # type: ignore[override]
-        return "L"
+        return self.loss.symbol
 
     @property
     def formula(self) -> str:  # type: ignore[override]
@@ -299,10 +337,17 @@ class ScalarLoss(Op):
 
     def local_formulas(self, input_labels, out_label):
         k = len(input_labels) // 2
-        return tuple(
-            self.loss.derivative_formula.format(p=p, y=y)
-            for p, y in zip(input_labels[:k], input_labels[k:], strict=True)
-        ) + (None,) * k
+        return (
+            tuple(
+                self.loss.derivative_formula.format(p=p, y=y)
+                for p, y in zip(input_labels[:k], input_labels[k:], strict=True)
+            )
+            + (None,) * k
+        )
+
+    def expression(self, args):
+        k = len(args) // 2
+        return " + ".join(self.loss.template.format(p=p, y=y) for p, y in zip(args[:k], args[k:], strict=True))
 
 
 @dataclass(frozen=True)
@@ -317,7 +362,7 @@ class RowLoss(Op):
 
     @property
     def symbol(self) -> str:  # type: ignore[override]
-        return "L"
+        return self.loss.symbol
 
     @property
     def formula(self) -> str:  # type: ignore[override]
@@ -335,6 +380,9 @@ class RowLoss(Op):
     def local_formulas(self, input_labels, out_label):
         p, y = input_labels
         return (self.loss.derivative_formula.format(p=p, y=y), None)
+
+    def expression(self, args):
+        return "Σ_k " + self.loss.template.format(p=args[0], y=args[1])
 
     def send(self, upstream, inputs, out, local):
         return (upstream[:, None] * local[0], None)
@@ -354,6 +402,9 @@ class Mean(Op):
 
     def local_formulas(self, input_labels, out_label):
         return ("1/m",)
+
+    def expression(self, args):
+        return f"mean({args[0]})"
 
 
 def _all_floats(values: Sequence[Value]) -> bool:

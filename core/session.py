@@ -97,7 +97,8 @@ class Session:
         """Back to the initial parameters, with no history."""
         self.params: Params = self.network.initial_params()
         self.history = CostHistory()
-        self.updates = 0  # updates committed since the start
+        self.epoch_offset = 0.0  # epochs completed before the current way of updating began
+        self.updates = 0  # updates committed since then, in the current mode and batching
         self._passes: list[StepPass] = []  # passes that can still be stepped back into
         self.cursor = 0
 
@@ -119,7 +120,7 @@ class Session:
     @property
     def epoch(self) -> float:
         """Epochs completed, counting the current pass once its update is applied."""
-        return (self.updates + (self.cursor == len(self.current))) / self.updates_per_epoch
+        return self.epoch_offset + (self.updates + (self.cursor == len(self.current))) / self.updates_per_epoch
 
     @property
     def updates_per_epoch(self) -> int:
@@ -183,7 +184,7 @@ class Session:
 
     def _commit(self) -> None:
         done = self.current
-        self.history.append((self.updates + 1) / self.updates_per_epoch, done.cost)
+        self.history.append(self.epoch_offset + (self.updates + 1) / self.updates_per_epoch, done.cost)
         self.params = done.params_after(self.params)
         self.updates += 1
         self._passes.append(self._record(self.params, self.updates))
@@ -203,36 +204,37 @@ class Session:
     # -- changes -----------------------------------------------------------------------
 
     def set_mode(self, mode: Mode) -> None:
-        """Switch graphs, keeping the parameters and history; the pass starts again."""
+        """Switch graphs, keeping the parameters and history; a fresh pass starts."""
         if mode is not self.mode:
-            self._restart_with(params=self.displayed_params())
+            self._restart()
             self.mode = mode
 
     def set_network(self, network: Network) -> None:
         """Change settings (learning rate, batch size) keeping the parameters and history."""
-        params = self.displayed_params()
+        self._restart()
         self.__dict__.pop("scalar_graph", None)
         self.__dict__.pop("layer_graph", None)
         self.network = network
-        self._restart_with(params=params)
+
+    def begin_training(self) -> tuple[Params, float]:
+        """Commit what stepping showed; return the parameters and the epoch training starts from."""
+        self._restart()
+        return self.params, self.epoch_offset
 
     def absorb(self, progress: TrainProgress, start_epoch: float) -> None:
         """Take a chunk of training: its costs join the history, its parameters become current."""
         n = len(progress.costs)
         first = progress.epoch - n + 1
         self.history.extend(start_epoch + np.arange(first, progress.epoch + 1), progress.costs)
-        self._restart_with(params=progress.params)
-        self.updates = int(round((start_epoch + progress.epoch) * self.updates_per_epoch))
+        self.params = {k: np.array(v, dtype=float) for k, v in progress.params.items()}
+        self._passes, self.cursor = [], 0
+        self.epoch_offset, self.updates = start_epoch + progress.epoch, 0
 
-    def begin_training(self) -> tuple[Params, float]:
-        """Commit what stepping showed and return the parameters and epoch training starts from."""
+    def _restart(self) -> None:
+        """Commit an applied update, then count epochs afresh from here; earlier passes are closed."""
         if self._passes and self.cursor == len(self.current):
             self._commit()
-        self._restart_with(params=self.params)
-        return self.params, self.updates / self.updates_per_epoch
-
-    def _restart_with(self, params: Params) -> None:
-        """Start a fresh pass from ``params``; earlier passes can no longer be stepped into."""
-        self.params = {k: np.array(v, dtype=float) for k, v in params.items()}
+        self.epoch_offset = self.epoch
+        self.updates = 0
         self._passes = []
         self.cursor = 0

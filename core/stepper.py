@@ -135,9 +135,7 @@ class StepPass:
         return params_from_leaves(self.graph, new, template)
 
 
-def record_pass(
-    graph: Graph, leaves: Mapping[str, Value], learning_rate: float, examples: tuple[int, ...]
-) -> StepPass:
+def record_pass(graph: Graph, leaves: Mapping[str, Value], learning_rate: float, examples: tuple[int, ...]) -> StepPass:
     """Run one forward and backward pass and the update, recording every step."""
     leaves = {k: _frozen(v) for k, v in leaves.items()}
     with np.errstate(all="ignore"):

@@ -1,0 +1,48 @@
+"""Training in a child process, so a front end's thread never shares the GIL with the numpy loop.
+
+The child runs core.training.train and sends each TrainProgress through a pipe,
+then None when it is done. Setting ``stop`` ends it at the next record.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import sys
+import threading
+from multiprocessing import forkserver
+from multiprocessing.connection import Connection
+
+from core.network import Network, Params
+from core.training import train
+
+CHUNK_EPOCHS = 100_000  # a record at least this often, whatever the time
+
+
+def context():
+    """forkserver where the platform has it: a clean, single-threaded parent to fork from
+    (forking a process that runs Qt threads is unsafe), started once with the engine preloaded."""
+    if sys.platform.startswith("linux") and "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["core.training"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+def warm_up() -> None:
+    """Boot the fork server in the background, so the first training starts without a pause."""
+    if context().get_start_method() == "forkserver":
+        threading.Thread(target=forkserver.ensure_running, name="forkserver-warm-up", daemon=True).start()
+
+
+def run(conn: Connection, stop, network: Network, params: Params, epochs: int, chunk_seconds: float) -> None:
+    """The child's body: send records until done, stopped, or the parent is gone."""
+    try:
+        for record in train(network, params, epochs, chunk_seconds=chunk_seconds, chunk_epochs=CHUNK_EPOCHS):
+            conn.send(record)
+            if stop.is_set():
+                break
+        conn.send(None)
+    except (BrokenPipeError, EOFError):
+        pass  # the front end closed: nothing left to report to
+    finally:
+        conn.close()
