@@ -1,0 +1,61 @@
+"""Start the application: open the network, show the window, or render a screenshot."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+
+from PySide6.QtWidgets import QApplication
+
+from core.network_file import NetworkFileError, load
+from core.presets import DEFAULT, load_preset
+from core.session import Mode
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the window (or render it to a PNG with --screenshot); returns the exit status."""
+    try:
+        network = load(args.file) if args.file else load_preset(args.preset or DEFAULT)
+    except (NetworkFileError, KeyError) as e:
+        message = e.args[0] if isinstance(e, KeyError) else str(e)
+        print(f"backprop-stepper: {args.file or args.preset}: {message}", file=sys.stderr)
+        return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Backprop Stepper")
+    from gui.main_window import MainWindow  # after QApplication: widgets need it
+
+    mode = Mode(args.mode) if args.mode else None
+    window = MainWindow(network, mode)
+    sys.excepthook = _reporting_hook(window)
+    window.resize(*args.size)
+    if args.screenshot:
+        return screenshot(app, window, args.screenshot, args.steps)
+    window.show()
+    return app.exec()
+
+
+def screenshot(app: QApplication, window, path: str, steps: int) -> int:
+    """Take ``steps`` steps, render the window to ``path`` and return."""
+    window.show()
+    for _ in range(max(steps, 0)):
+        window.model.step_forward()
+    app.processEvents()
+    window.view.fit()
+    window.refresh_now()
+    app.processEvents()
+    if not window.grab().save(path):
+        print(f"backprop-stepper: could not write the screenshot to {path}", file=sys.stderr)
+        return 2
+    window.close()
+    return 0
+
+
+def _reporting_hook(window):
+    """Unexpected errors go to stderr and the message bar, never into a dialog."""
+
+    def hook(kind, value, tb) -> None:
+        traceback.print_exception(kind, value, tb, file=sys.stderr)
+        window.show_message(f"Internal error: {kind.__name__}: {value}. Your network and history are kept.")
+
+    return hook

@@ -1,0 +1,153 @@
+"""The chain-rule panel: for the selected (or current) node, its forward formula and its backward step
+with numbers; for a parameter, the whole chain from the loss to it and its update."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from PySide6.QtWidgets import QTextBrowser
+
+from core.chain import chain_rule
+from core.graph import NodeKind
+from core.stepper import BackwardEvent, StepPass, StepState
+from gui import fmt, theme
+from gui.theme import PALETTE
+
+_INDEX = re.compile(r"([A-Za-zŷŶαβ])(\d+(?:,\d+)?)")
+
+
+def math_html(text: str) -> str:
+    """Escape and typeset: trailing indices as subscripts (w11 → w<sub>11</sub>)."""
+    return _INDEX.sub(r"\1<sub>\2</sub>", html.escape(text))
+
+
+def _green(text: str) -> str:
+    return f'<span style="color:{PALETTE.forward}; font-weight:600">{html.escape(text)}</span>'
+
+
+def _red(text: str) -> str:
+    return f'<span style="color:{PALETTE.backward}; font-weight:600">{html.escape(text)}</span>'
+
+
+def _purple(text: str) -> str:
+    return f'<span style="color:{PALETTE.update}; font-weight:600">{html.escape(text)}</span>'
+
+
+def _d(of: str, wrt: str) -> str:
+    return f"∂{math_html(of)}/∂{math_html(wrt)}"
+
+
+class ChainPanel(QTextBrowser):
+    """Shows the clicked node, or the node of the current step when none is clicked."""
+
+    def __init__(self, model, settings, parent=None) -> None:
+        super().__init__(parent)
+        self._model, self._settings = model, settings
+        self.selected: str | None = None
+        self.setFont(theme.font(11))
+        self.setOpenLinks(False)
+        model.state_changed.connect(self.refresh)
+        model.network_changed.connect(self._on_network_changed)
+        settings.changed.connect(self.refresh)
+        self.refresh()
+
+    def select(self, node_id: str | None) -> None:
+        self.selected = node_id
+        self.refresh()
+
+    def _on_network_changed(self) -> None:
+        self.selected = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        step_pass, state = self._model.current, self._model.state
+        node_id = self.selected if self.selected in step_pass.graph else None
+        if node_id is None and state.last is not None:
+            node_id = state.last.node
+        if node_id is None:
+            self.setHtml(
+                "<h3>Chain rule</h3><p>Press <b>→</b> (or Space) to take the first step of the forward pass, "
+                "or click a node to see its formulas.</p>"
+            )
+            return
+        self.setHtml(self.render_node(step_pass, state, node_id))
+
+    def render_node(self, step_pass: StepPass, state: StepState, node_id: str) -> str:
+        graph, d = step_pass.graph, self._settings.decimals
+        node = graph[node_id]
+        root = graph.root.label
+        parts = [
+            f"<h3>{math_html(node.label)}"
+            f"{' — ' + html.escape(node.op.name.replace('_', ' ')) if node.op else ' — ' + node.kind.value}</h3>"
+        ]
+        value = step_pass.leaves.get(node_id) if node.op is None else state.values.get(node_id)
+        if node.op is None:
+            parts.append(f"<p>{math_html(node.label)} = {_green(fmt.value(value, d))}</p>")
+        elif node_id in state.values:
+            labels = [graph[i].label for i in node.inputs]
+            inputs = [step_pass.leaves[i] if graph[i].op is None else state.values[i] for i in node.inputs]
+            numeric = (
+                ""
+                if graph.kind == "layer"
+                else " = " + html.escape(node.op.expression([fmt.arg(v, d) for v in inputs]))
+            )
+            parts.append(
+                f"<p><b>Forward</b><br>{math_html(node.label)} = {math_html(node.op.expression(labels))}"
+                f"{numeric} = {_green(fmt.value(value, d))}</p>"
+            )
+        else:
+            parts.append("<p><i>Forward value not computed yet.</i></p>")
+        visit = next(
+            (e for e in step_pass.events[: state.cursor] if isinstance(e, BackwardEvent) and e.node == node_id), None
+        )
+        if visit is not None:
+            parts.append(self._backward_html(step_pass, node, visit, d))
+        if node.kind in (NodeKind.PARAM, NodeKind.INPUT) and node_id in state.grads:
+            parts.append(self._chain_html(step_pass, state, node_id, d))
+        elif node.kind is NodeKind.PARAM:
+            parts.append(f"<p><i>∂{root}/∂{math_html(node.label)} is known once the backward pass reaches it.</i></p>")
+        return "".join(parts)
+
+    def _backward_html(self, step_pass: StepPass, node, visit: BackwardEvent, d: int) -> str:
+        graph, root = step_pass.graph, step_pass.graph.root.label
+        labels = [graph[i].label for i in node.inputs]
+        formulas = node.op.local_formulas(labels, node.label)
+        rows = [f"<p><b>Backward</b><br>upstream {_d(root, node.label)} = {_red(fmt.value(visit.upstream, d))}</p><ul>"]
+        for label, formula, local, sent in zip(labels, formulas, visit.local, visit.sent, strict=True):
+            if sent is None:
+                continue
+            local_num = "" if graph.kind == "layer" and node.op.name == "matmul" else f" = {_red(fmt.value(local, d))}"
+            rows.append(
+                f"<li>local {_d(node.label, label)} = {math_html(formula)}{local_num}<br>"
+                f"sent {_d(root, label)} = upstream × local = {_red(fmt.value(sent, d))}</li>"
+            )
+        rows.append("</ul>")
+        return "".join(rows)
+
+    def _chain_html(self, step_pass: StepPass, state: StepState, node_id: str, d: int) -> str:
+        chain = chain_rule(step_pass, node_id)
+        root, label = chain.root, chain.label
+        out = [f"<p><b>Chain rule</b> for {_d(root, label)}</p>"]
+        for k, path in enumerate(chain.paths):
+            symbolic = " · ".join(_d(f.of, f.wrt) for f in path)
+            formulas = " · ".join(f"({math_html(f.formula)})" for f in path)
+            line = f"{symbolic}<br>= {formulas}"
+            if chain.products:
+                numbers = " × ".join(html.escape(fmt.arg(f.value, d)) for f in path)
+                line += f"<br>= {numbers} = {_red(fmt.value(chain.products[k], d))}"
+            prefix = f"path {k + 1}: " if len(chain.paths) > 1 else f"{_d(root, label)} = "
+            out.append(f"<p>{prefix}{line}</p>")
+        if chain.truncated:
+            out.append("<p><i>More paths exist than are listed here.</i></p>")
+        if len(chain.paths) > 1:
+            out.append(f"<p>sum over paths: {_d(root, label)} = {_red(fmt.value(chain.total, d))}</p>")
+        update = chain.update
+        if update is not None and node_id in state.updated:
+            lr = f"{update.learning_rate:g}"
+            out.append(
+                f"<p><b>Update</b><br>{math_html(label)} ← {math_html(label)} − α·{_d(root, label)} = "
+                f"{html.escape(fmt.value(update.old, d))} − {lr} × {html.escape(fmt.arg(update.grad, d))} = "
+                f"{_purple(fmt.value(update.new, d))}</p>"
+            )
+        return "".join(out)

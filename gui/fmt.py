@@ -1,0 +1,63 @@
+"""Number formatting for the screen: fixed decimals, compact vectors and matrices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+MAX_ENTRIES = 4  # entries shown of a vector, or rows of a matrix, before eliding
+
+
+def number(value: float, decimals: int = 3) -> str:
+    """A number with fixed decimals, a real minus sign, and no "-0.000"."""
+    value = float(value)
+    if not np.isfinite(value):
+        return "NaN" if np.isnan(value) else ("∞" if value > 0 else "−∞")
+    if value != 0 and abs(value) >= 10 ** (9 - decimals):
+        text = f"{value:.{max(decimals - 1, 1)}e}"
+    else:
+        text = f"{value:.{decimals}f}"
+        if float(text) == 0:
+            text = text.lstrip("-")
+    return text.replace("-", "−")
+
+
+def value(v: Any, decimals: int = 3) -> str:
+    """A scalar, a vector [a, b, …] or a matrix [[a, b], [c, d], …], on one line."""
+    if np.ndim(v) == 0:
+        return number(v, decimals)
+    a = np.asarray(v, dtype=float)
+    if a.ndim == 2 and 1 in a.shape:
+        a = a.ravel()
+    if a.ndim == 1:
+        return "[" + ", ".join(_entries(a, decimals)) + "]"
+    if a.ndim > 2:
+        return f"({shape(a)} array)"
+    rows = ["[" + ", ".join(_entries(r, decimals)) + "]" for r in a[: MAX_ENTRIES // 2]]
+    if a.shape[0] > MAX_ENTRIES // 2:
+        rows.append("…")
+    return "[" + ", ".join(rows) + "]"
+
+
+def full(v: Any) -> str:
+    """Full precision, for tooltips."""
+    if np.ndim(v) == 0:
+        return repr(float(v))
+    return np.array2string(np.asarray(v, dtype=float), precision=17, max_line_width=100, threshold=200)
+
+
+def shape(v: Any) -> str:
+    return "×".join(str(s) for s in np.shape(v)) or "scalar"
+
+
+def arg(v: Any, decimals: int = 3) -> str:
+    """A number as an argument inside a formula: negatives in parentheses."""
+    text = value(v, decimals)
+    return f"({text})" if text.startswith("−") else text
+
+
+def _entries(a: np.ndarray, decimals: int) -> list[str]:
+    if a.size <= MAX_ENTRIES:
+        return [number(x, decimals) for x in a]
+    return [number(x, decimals) for x in a[: MAX_ENTRIES - 1]] + ["…", number(a[-1], decimals)]

@@ -1,0 +1,115 @@
+"""A graph node drawn as a box: its name, its value in green, its gradients in red."""
+
+from __future__ import annotations
+
+import enum
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from gui import theme
+from gui.theme import PALETTE
+
+
+class NodeLook(enum.Enum):
+    INPUT = "input"
+    TARGET = "target"
+    PARAM = "param"
+    OP = "op"
+
+
+class NodeItem(QGraphicsItem):
+    """Visual state changes only through its verbs: show_lines(), highlight(), reset()."""
+
+    def __init__(self, node_id: str, title: str, look: NodeLook, width: float, height: float) -> None:
+        super().__init__()
+        self.node_id = node_id
+        self.title = title
+        self.look = look
+        self._rect = QRectF(-width / 2, -height / 2, width, height)
+        self.value_text = ""  # green: the forward value
+        self.grad_text = ""  # red: the gradient received (upstream)
+        self.local_text = ""  # red: the local gradient
+        self.update_text = ""  # purple: the parameter's new value
+        self.current = False
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setZValue(theme.Z_NODE)
+
+    # -- verbs -----------------------------------------------------------------------
+
+    def show_lines(self, value: str, grad: str, local: str, update: str, tooltip: str) -> None:
+        if (value, grad, local, update) != (self.value_text, self.grad_text, self.local_text, self.update_text):
+            self.value_text, self.grad_text, self.local_text, self.update_text = value, grad, local, update
+            self.update()
+        if tooltip != self.toolTip():
+            self.setToolTip(tooltip)
+
+    def highlight(self, on: bool) -> None:
+        if on != self.current:
+            self.current = on
+            self.setZValue(theme.Z_CURRENT if on else theme.Z_NODE)
+            self.update()
+
+    def reset(self) -> None:
+        self.show_lines("", "", "", "", "")
+        self.highlight(False)
+
+    # -- geometry and painting ---------------------------------------------------------
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-6, -6, 6, 6)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self._rect, 10, 10)
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        fill, border = {
+            NodeLook.PARAM: (PALETTE.param_fill, PALETTE.param_border),
+            NodeLook.INPUT: (PALETTE.input_fill, PALETTE.node_border),
+            NodeLook.TARGET: (PALETTE.target_fill, PALETTE.node_border),
+            NodeLook.OP: (PALETTE.node_fill, PALETTE.node_border),
+        }[self.look]
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.current:
+            painter.setPen(QPen(theme.colour("current"), 7))
+            painter.drawRoundedRect(self._rect.adjusted(-2, -2, 2, 2), 12, 12)
+        pen = QPen(
+            theme.colour("text") if self.isSelected() else theme.QColor(border), 2.5 if self.isSelected() else 1.5
+        )
+        if self.look is NodeLook.PARAM:
+            pen.setWidthF(pen.widthF() + 0.8)
+        painter.setPen(pen)
+        painter.setBrush(theme.QColor(fill))
+        radius = 4 if self.look is NodeLook.PARAM else 10
+        painter.drawRoundedRect(self._rect, radius, radius)
+        lines = [(self.title, "text", True)]
+        lines += [
+            (t, c, False)
+            for t, c in (
+                (self.value_text, "forward"),
+                (self.update_text, "update"),
+                (self.grad_text, "backward"),
+                (self.local_text, "backward"),
+            )
+            if t
+        ]
+        self._draw_lines(painter, lines)
+
+    def _draw_lines(self, painter: QPainter, lines: list[tuple[str, str, bool]]) -> None:
+        inner = self._rect.adjusted(6, 4, -6, -4)
+        body = theme.font(9.5)
+        heights = [QFontMetricsF(theme.font(10.5, True) if bold else body).height() for _, _, bold in lines]
+        y = inner.center().y() - sum(heights) / 2
+        for (text, colour_name, bold), h in zip(lines, heights, strict=True):
+            f = theme.font(10.5, True) if bold else body
+            metrics = QFontMetricsF(f)
+            painter.setFont(f)
+            painter.setPen(theme.colour(colour_name))
+            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, inner.width())
+            painter.drawText(QRectF(inner.left(), y, inner.width(), h), Qt.AlignmentFlag.AlignCenter, shown)
+            y += h

@@ -1,0 +1,335 @@
+"""The main window: the graph in the middle, stepping on the toolbar, panels around it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.network import Network, standardized
+from core.network_file import NetworkFileError, load, save
+from core.presets import load_preset, preset_keys
+from core.session import Mode
+from gui import theme
+from gui.chain_panel import ChainPanel
+from gui.graph.scene import GraphScene
+from gui.graph.view import GraphView
+from gui.narration import NarrationPane
+from gui.plots import CostPlot, DataPlot
+from gui.position_bar import PositionBar
+from gui.session_model import SessionModel
+from gui.settings import DisplaySettings
+from gui.trainer import TrainingController
+from gui.training_panel import TrainingPanel
+
+PLOT_INTERVAL_MS = 33  # plots redraw at most ~30 times a second
+TRAINING_PLOT_INTERVAL_MS = 66  # while training, ~15 a second leaves the UI thread idle most of the time
+REGIONS_INTERVAL_MS = 250  # decision regions cost more: ~4 times a second while training
+MAX_SCALAR_NODES = 1500  # beyond this the scalar graph is refused: it could not be read anyway
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, network: Network, mode: Mode | None = None) -> None:
+        super().__init__()
+        self.settings = DisplaySettings(parent=self)
+        self.model = SessionModel(network, mode, parent=self)
+        self.trainer = TrainingController(self.model, parent=self)
+        self.scene = GraphScene(self)
+        self.view = GraphView(self.scene)
+        self.message_bar = QLabel(wordWrap=True)
+        self.message_bar.setStyleSheet(
+            f"background:#fdecea; color:{theme.PALETTE.backward}; border:1px solid #f5c6cb;"
+            " padding:6px; font-weight:600"
+        )
+        self.message_bar.hide()
+        self.position_bar = PositionBar()
+        self.chain_panel = ChainPanel(self.model, self.settings)
+        self.cost_plot = CostPlot()
+        self.data_plot = DataPlot()
+        self.narration = NarrationPane(self.model, self.settings)
+        self.training_panel = TrainingPanel(self.model, self.trainer, self.settings)
+        self._build_layout()
+        self._build_actions()
+        self._plots_dirty = True
+        self._regions_clock = QElapsedTimer()
+        self._regions_clock.start()
+        self._curve_clock = QElapsedTimer()
+        self._curve_clock.start()
+        self._plot_timer = QTimer(self, interval=PLOT_INTERVAL_MS)
+        self._plot_timer.timeout.connect(self._on_plot_tick)
+        self._plot_timer.start()
+
+        # updates from the model
+        self.model.network_changed.connect(self._on_network_changed)
+        self.model.state_changed.connect(self._on_state_changed)
+        self.model.history_changed.connect(self._on_history_changed)
+        self.model.message.connect(self.show_message)
+        self.settings.changed.connect(self._on_state_changed)
+        self.trainer.running_changed.connect(self._on_running_changed)
+        # requests to the model
+        self.scene.node_clicked.connect(self.chain_panel.select)
+        self.position_bar.seek_requested.connect(self.model.seek)
+        self.training_panel.log_scale.toggled.connect(self.cost_plot.set_log)
+        self._on_network_changed()
+        self.resize(1600, 1000)
+
+    # -- construction ------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        centre = QWidget()
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.addWidget(self.message_bar)
+        column.addWidget(self.position_bar)
+        column.addWidget(self.view, 1)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.chain_panel)
+        right.addWidget(self.cost_plot)
+        right.addWidget(self.data_plot)
+        right.setSizes([380, 300, 300])
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(centre)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([1000, 560])
+        self.setCentralWidget(split)
+        narration_dock = QDockWidget("Narration", self)
+        narration_dock.setObjectName("narration")
+        narration_dock.setWidget(self.narration)
+        narration_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, narration_dock)
+        training_dock = QDockWidget("Training", self)
+        training_dock.setObjectName("training")
+        training_dock.setWidget(self.training_panel)
+        training_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, training_dock)
+        self.resizeDocks([narration_dock], [190], Qt.Orientation.Vertical)
+        self.resizeDocks([training_dock], [250], Qt.Orientation.Horizontal)
+
+    def _action(self, text: str, slot, keys=(), tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        shown = ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+        action.setToolTip(f"{tip or text} ({shown})" if keys else tip or text)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        m = self.model
+        self.act_reset = self._action("⟲ Reset", m.reset, ["Ctrl+R"], "Back to the initial weights")
+        self.act_back = self._action("◀ Back", m.step_back, ["Left"], "Step back")
+        self.act_step = self._action("Step ▶", m.step_forward, ["Right", "Space"], "Step forward")
+        self.act_end_forward = self._action(
+            "▶| End of forward", m.to_end_of_forward, ["F"], "To the end of the forward pass"
+        )
+        self.act_end_backward = self._action(
+            "◀| End of backward", m.to_end_of_backward, ["B"], "To the end of the backward pass"
+        )
+        self.act_update = self._action("Apply update", m.apply_update, ["U"], "Apply the parameter update")
+        self.act_next = self._action("Next example ▶▶", m.next_example, ["N"], "Update, then the next example or batch")
+        self.act_play = self._action("▶ Train", self._on_play, ["P"], "Play or pause continuous training")
+        self.mode_box = QComboBox()
+        self.mode_box.addItems(["Scalar graph (one example)", "Layer graph (batch)"])
+        self.mode_box.setToolTip("One example at a time in the scalar graph, or the whole batch in the layer graph")
+        self.mode_box.activated.connect(self._on_mode_chosen)
+        bar = QToolBar("Stepping")
+        bar.setObjectName("stepping")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.setStyleSheet("QToolButton { font-size: 11pt; padding: 4px 8px; }")
+        for a in (
+            self.act_reset,
+            self.act_back,
+            self.act_step,
+            self.act_end_forward,
+            self.act_end_backward,
+            self.act_update,
+            self.act_next,
+        ):
+            bar.addAction(a)
+        bar.addSeparator()
+        bar.addWidget(self.mode_box)
+        bar.addSeparator()
+        bar.addAction(self.act_play)
+        self.addToolBar(bar)
+
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self._action("&Open network…", self._on_open, [QKeySequence.StandardKey.Open]))
+        file_menu.addAction(self._action("&Save network as…", self._on_save, [QKeySequence.StandardKey.Save]))
+        file_menu.addAction(self._action("Save &screenshot…", self._on_save_screenshot))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, [QKeySequence.StandardKey.Quit]))
+        presets = self.menuBar().addMenu("&Presets")
+        self.preset_actions = {}
+        for key in preset_keys():
+            name = load_preset(key).name
+            self.preset_actions[key] = self._action(name, lambda _=False, k=key: self.open_preset(k))
+            presets.addAction(self.preset_actions[key])
+        view = self.menuBar().addMenu("&View")
+        view.addAction(self._action("Zoom &in", self.view.zoom_in, ["Ctrl++", "Ctrl+="]))
+        view.addAction(self._action("Zoom &out", self.view.zoom_out, ["Ctrl+-"]))
+        view.addAction(self._action("&Fit to window", self.view.fit, ["Ctrl+0"]))
+        network = self.menuBar().addMenu("&Network")
+        network.addAction(
+            self._action("&Standardise inputs", self._on_standardise, tip="Shift inputs to mean 0, scale to std 1")
+        )
+        stepping = self.menuBar().addMenu("&Step")
+        for a in (
+            self.act_step,
+            self.act_back,
+            self.act_end_forward,
+            self.act_end_backward,
+            self.act_update,
+            self.act_next,
+            self.act_reset,
+            self.act_play,
+        ):
+            stepping.addAction(a)
+
+    # -- requests --------------------------------------------------------------------------
+
+    def open_file(self, path: str) -> bool:
+        """Open a network file; a bad file leaves the current network as it was."""
+        try:
+            network = load(path)
+        except NetworkFileError as e:
+            self.show_message(f"Could not open {Path(path).name}: {e}. The current network is unchanged.")
+            return False
+        self._replace_network(network)
+        return True
+
+    def open_preset(self, key: str) -> None:
+        self._replace_network(load_preset(key))
+
+    def _replace_network(self, network: Network) -> None:
+        self.trainer.stop_and_wait()
+        self.model.set_network(network)
+
+    def _on_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open network", "", "Network files (*.json);;All files (*)")
+        if path:
+            self.open_file(path)
+
+    def _on_save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save network", f"{self.model.network.name}.json", "Network files (*.json)"
+        )
+        if not path:
+            return
+        try:
+            save(self.model.network, path, self.model.session.displayed_params())
+        except OSError as e:
+            self.show_message(f"Could not save {path}: {e.strerror or e}. Nothing was written.")
+
+    def _on_save_screenshot(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "backprop-stepper.png", "PNG images (*.png)")
+        if path and not self.grab().save(path):
+            self.show_message(f"Could not write the screenshot to {path}.")
+
+    def _on_standardise(self) -> None:
+        self._replace_network(standardized(self.model.network))
+
+    def _on_play(self) -> None:
+        if self.trainer.running:
+            self.trainer.pause()
+        else:
+            self.trainer.start()
+
+    def _on_mode_chosen(self, index: int) -> None:
+        mode = Mode.EXAMPLE if index == 0 else Mode.BATCH
+        if mode is Mode.EXAMPLE and len(self.model.session.scalar_graph) > MAX_SCALAR_NODES:
+            self.show_message("This network is too big to draw as a scalar graph; it stays in the layer graph.")
+            self.mode_box.setCurrentIndex(1)
+            return
+        self.model.set_mode(mode)
+
+    def show_message(self, text: str) -> None:
+        self.message_bar.setText(text)
+        self.message_bar.setVisible(bool(text))
+
+    # -- updates from the model -------------------------------------------------------------
+
+    def _on_network_changed(self) -> None:
+        model = self.model
+        self.setWindowTitle(f"Backprop Stepper — {model.network.name}")
+        self.mode_box.setCurrentIndex(0 if model.mode is Mode.EXAMPLE else 1)
+        self.scene.build(model.session.graph)
+        self.data_plot.set_network(model.network)
+        if model.mode is Mode.BATCH and model.session.scalar_graph_is_large:
+            self.show_message(
+                f"This network has {model.network.param_count} parameters, too many to draw one node per "
+                "weight, so it opens in the layer graph. The graph selector on the toolbar switches back."
+            )
+        self._on_state_changed()
+        self._on_history_changed()
+        QTimer.singleShot(0, self.view.fit)
+
+    def _on_state_changed(self) -> None:
+        model = self.model
+        step_pass = model.current
+        self.scene.show_state(step_pass, model.state, self.settings.decimals)
+        self.position_bar.set_position(
+            (step_pass.n_forward, step_pass.n_backward, len(step_pass) - step_pass.end_of_backward),
+            model.session.cursor,
+        )
+
+    def _on_history_changed(self) -> None:
+        self._plots_dirty = True
+
+    def _on_plot_tick(self) -> None:
+        if not self._plots_dirty:
+            return
+        training = self.trainer.running
+        if training and self._curve_clock.elapsed() < TRAINING_PLOT_INTERVAL_MS:
+            return
+        self._curve_clock.restart()
+        if training and self._regions_clock.elapsed() < REGIONS_INTERVAL_MS:
+            self.cost_plot.set_history(*self.model.session.cost_curve())
+            return
+        self._plots_dirty = False
+        self._regions_clock.restart()
+        self.cost_plot.set_history(*self.model.session.cost_curve())
+        self.data_plot.show_params(self.model.session.displayed_params())
+
+    def _on_running_changed(self, running: bool) -> None:
+        self.act_play.setText("⏸ Pause" if running else "▶ Train")
+        for action in (
+            self.act_reset,
+            self.act_back,
+            self.act_step,
+            self.act_end_forward,
+            self.act_end_backward,
+            self.act_update,
+            self.act_next,
+        ):
+            action.setEnabled(not running)
+        self.mode_box.setEnabled(not running)
+        if not running:
+            self._plots_dirty = True
+
+    def refresh_now(self) -> None:
+        """Redraw the plots immediately (screenshots, tests)."""
+        self._plots_dirty = True
+        self._regions_clock.restart()
+        self._plots_dirty = False
+        self.cost_plot.set_history(*self.model.session.cost_curve())
+        self.data_plot.show_params(self.model.session.displayed_params())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.trainer.stop_and_wait()
+        super().closeEvent(event)

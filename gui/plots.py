@@ -1,0 +1,172 @@
+"""Live plots: the cost curve, and the data with the network's decision regions or predictions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QGraphicsItem
+
+from core.predict import classes, data_bounds, decision_grid, predict
+from gui import fmt, theme
+
+# Antialiasing and pens wider than 1 px make long curves paint several times slower.
+pg.setConfigOptions(antialias=False, background="w", foreground="#37474f")
+
+GRID = 90  # decision-region resolution
+
+
+def _cache_axes(plot: pg.PlotWidget) -> None:
+    """Paint axes from a cached pixmap; they are redrawn only when their range changes."""
+    for name in ("left", "bottom", "top", "right"):
+        plot.getPlotItem().getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def nice_ceiling(x: float) -> float:
+    """The smallest of 1, 2, 5 × 10^k at or above x: axis limits that change rarely as a curve grows."""
+    if x <= 0:
+        return 1.0
+    k = np.floor(np.log10(x))
+    for step in (1, 2, 5, 10):
+        if step * 10**k >= x:
+            return float(step * 10**k)
+    return float(10 ** (k + 1))
+
+
+class CostPlot(pg.PlotWidget):
+    """Cost per epoch; redrawn by the window's throttled refresh, not on every record."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setTitle("Cost per epoch")
+        self.setLabel("bottom", "epoch")
+        self.setLabel("left", "cost")
+        self.showGrid(x=True, y=True, alpha=0.25)
+        self.curve = self.plot(pen=pg.mkPen(theme.PALETTE.backward, width=1), symbol=None)
+        self.curve.setDownsampling(auto=True, method="peak")
+        self.curve.setClipToView(True)
+        self.dots = self.plot(pen=None, symbol="o", symbolSize=6, symbolBrush=theme.PALETTE.backward)
+        self.readout = pg.TextItem(color="#263238", anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 220))
+        self.readout.setZValue(10)
+        self.addItem(self.readout, ignoreBounds=True)
+        self.readout.hide()
+        self._epochs = np.empty(0)
+        self._costs = np.empty(0)
+        self._ranges: tuple | None = None
+        self.getPlotItem().vb.disableAutoRange()
+        _cache_axes(self)
+        self._proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse_moved)
+
+    @property
+    def point_count(self) -> int:
+        return len(self._costs)
+
+    def set_log(self, on: bool) -> None:
+        self.setLogMode(y=on)
+        self._ranges = None
+        self.set_history(self._epochs, self._costs)
+
+    def set_history(self, epochs: np.ndarray, costs: np.ndarray) -> None:
+        self._epochs, self._costs = epochs, costs
+        finite = np.isfinite(costs)
+        if self.getPlotItem().ctrl.logYCheck.isChecked():
+            finite &= costs > 0
+        x, y = epochs[finite], costs[finite]
+        self.curve.setData(x, y)
+        # Markers only while the points are few enough to see one by one (stepping).
+        self.dots.setData(x, y) if len(x) <= 60 else self.dots.setData([], [])
+        self._fit_ranges(x, y)
+
+    def _fit_ranges(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Limits that grow in 1-2-5 steps, so the axes repaint only now and then."""
+        if not len(x):
+            ranges = (0.0, 1.0, 0.0, 1.0)
+        elif self.getPlotItem().ctrl.logYCheck.isChecked():
+            lo, hi = np.log10(y.min()), np.log10(y.max())
+            ranges = (0.0, nice_ceiling(x.max()), np.floor(lo * 2) / 2, np.ceil(hi * 2) / 2 + 0.01)
+        else:
+            ranges = (0.0, nice_ceiling(x.max()), 0.0, nice_ceiling(y.max() * 1.02))
+        if ranges != self._ranges:
+            self._ranges = ranges
+            self.setRange(xRange=ranges[:2], yRange=ranges[2:], padding=0.02)
+
+    def _on_mouse_moved(self, event) -> None:
+        pos: QPointF = event[0]
+        if not self.sceneBoundingRect().contains(pos) or not len(self._costs):
+            self.readout.hide()
+            return
+        x = self.getPlotItem().vb.mapSceneToView(pos).x()
+        k = int(np.clip(np.searchsorted(self._epochs, x), 0, len(self._epochs) - 1))
+        if k > 0 and abs(self._epochs[k - 1] - x) < abs(self._epochs[k] - x):
+            k -= 1
+        epoch, cost = self._epochs[k], self._costs[k]
+        self.readout.setText(f"epoch {epoch:g}\ncost {fmt.number(cost, 6)}")
+        y = np.log10(cost) if self.getPlotItem().ctrl.logYCheck.isChecked() and cost > 0 else cost
+        self.readout.setPos(epoch, y)
+        self.readout.show()
+
+
+class DataPlot(pg.PlotWidget):
+    """2-input classification: decision regions under the points. Otherwise predictions against targets."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.showGrid(x=True, y=True, alpha=0.2)
+        self.image = pg.ImageItem()
+        self.addItem(self.image)
+        self.points = pg.ScatterPlotItem(size=9, pen=pg.mkPen("#263238", width=1))
+        self.addItem(self.points)
+        self.diagonal = self.plot(pen=pg.mkPen("#90a4ae", width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+        _cache_axes(self)
+        self.network = None
+        self.kind = ""
+
+    def set_network(self, network) -> None:
+        self.network = network
+        self.kind = "regions" if network.inputs == 2 and network.is_classifier else "regression"
+        self.image.setVisible(self.kind == "regions")
+        self.diagonal.setVisible(self.kind == "regression")
+        if self.kind == "regions":
+            names = network.feature_names or ("x1", "x2")
+            self.setTitle("Data and decision regions")
+            self.setLabel("bottom", names[0])
+            self.setLabel("left", names[1])
+            self.bounds = data_bounds(network.X)
+            cls = classes(network)
+            brushes = [pg.mkBrush(theme.CLASS_COLOURS[c % len(theme.CLASS_COLOURS)]) for c in cls]
+            self.points.setData(network.X[:, 0], network.X[:, 1], brush=brushes)
+            x0, x1, y0, y1 = self.bounds
+            self.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        else:
+            self.setTitle("Predictions against targets")
+            self.setLabel("bottom", "target")
+            self.setLabel("left", "prediction")
+            lo, hi = float(network.Y.min()), float(network.Y.max())
+            pad = (hi - lo) * 0.1 or 1.0
+            self.diagonal.setData([lo - pad, hi + pad], [lo - pad, hi + pad])
+
+    def show_params(self, params) -> None:
+        net = self.network
+        if net is None:
+            return
+        if self.kind == "regions":
+            grid = decision_grid(net, params, self.bounds, GRID)
+            self.image.setImage(self._colours(grid, net.outputs), autoLevels=False)
+            x0, x1, y0, y1 = self.bounds
+            self.image.setRect(pg.QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
+        else:
+            out = predict(net, params, net.X)[:, 0]
+            ok = np.isfinite(out)
+            self.points.setData(net.Y[ok, 0], out[ok], brush=pg.mkBrush(theme.CLASS_COLOURS[0]))
+
+    @staticmethod
+    def _colours(grid: np.ndarray, outputs: int) -> np.ndarray:
+        """RGBA image (x along the first axis, as ImageItem expects) from P(class 1) or class indices."""
+        palette = np.array([pg.mkColor(c).getRgb() for c in theme.CLASS_COLOURS], dtype=float)
+        if outputs == 1:
+            p = np.nan_to_num(grid, nan=0.5)[..., None]
+            rgba = (1 - p) * palette[0] + p * palette[1]
+        else:
+            rgba = palette[grid.astype(int) % len(palette)]
+        rgba[..., 3] = 90
+        return rgba.transpose(1, 0, 2).astype(np.ubyte)

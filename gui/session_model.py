@@ -1,0 +1,136 @@
+"""The one Qt adapter around the core session: requests in, change signals out."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from core.network import Network
+from core.session import Mode, Session
+from core.stepper import StepPass, StepState
+from core.training import TrainProgress
+
+
+class SessionModel(QObject):
+    """Wraps core.session.Session; widgets call its requests and listen to its signals."""
+
+    network_changed = Signal()  # a new network, or a new graph (mode switch)
+    state_changed = Signal()  # the cursor or the pass moved
+    history_changed = Signal()  # the cost curve changed
+    settings_changed = Signal()  # learning rate or batch size
+    message = Signal(str)  # something the user must read; "" clears it
+
+    def __init__(self, network: Network, mode: Mode | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = Session(network, mode)
+        self.training = False
+
+    # -- reading -------------------------------------------------------------------
+
+    @property
+    def network(self) -> Network:
+        return self.session.network
+
+    @property
+    def mode(self) -> Mode:
+        return self.session.mode
+
+    @property
+    def current(self) -> StepPass:
+        return self.session.current
+
+    @property
+    def state(self) -> StepState:
+        return self.session.state
+
+    # -- requests to the model -------------------------------------------------------
+
+    def step_forward(self) -> None:
+        self._move(self.session.step_forward)
+
+    def step_back(self) -> None:
+        self._move(self.session.step_back)
+
+    def seek(self, cursor: int) -> None:
+        self._move(lambda: self.session.seek(cursor))
+
+    def to_end_of_forward(self) -> None:
+        self._move(self.session.to_end_of_forward)
+
+    def to_end_of_backward(self) -> None:
+        self._move(self.session.to_end_of_backward)
+
+    def apply_update(self) -> None:
+        self._move(self.session.apply_update)
+
+    def next_example(self) -> None:
+        self._move(self.session.next_example)
+
+    def reset(self) -> None:
+        if self._refuse_while_training():
+            return
+        self.session.reset()
+        self.message.emit("")
+        self.state_changed.emit()
+        self.history_changed.emit()
+
+    def set_mode(self, mode: Mode) -> None:
+        if mode is self.session.mode or self._refuse_while_training():
+            return
+        self.session.set_mode(mode)
+        self.network_changed.emit()
+        self.state_changed.emit()
+
+    def set_network(self, network: Network, mode: Mode | None = None) -> None:
+        """Open another network: a new session, history cleared."""
+        self.session = Session(network, mode)
+        self.message.emit("")
+        self.network_changed.emit()
+        self.state_changed.emit()
+        self.history_changed.emit()
+        self.settings_changed.emit()
+
+    def change_settings(self, **changes: object) -> None:
+        """Change learning_rate or batch_size, keeping parameters and history."""
+        self.session.set_network(self.network.with_settings(**changes))
+        self.settings_changed.emit()
+        self.state_changed.emit()
+
+    # -- training hand-over ----------------------------------------------------------
+
+    def begin_training(self):
+        self.training = True
+        params, epoch = self.session.begin_training()
+        self.state_changed.emit()
+        self.history_changed.emit()
+        return params, epoch
+
+    def absorb(self, progress: TrainProgress, start_epoch: float) -> None:
+        self.session.absorb(progress, start_epoch)
+        self.history_changed.emit()
+
+    def end_training(self) -> None:
+        self.training = False
+        self.state_changed.emit()
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _move(self, action) -> None:
+        if self._refuse_while_training():
+            return
+        before = len(self.session.history)
+        was_complete = self.session.cursor == len(self.session.current)
+        action()
+        self.state_changed.emit()
+        complete = self.session.cursor == len(self.session.current)
+        if len(self.session.history) != before or complete != was_complete:
+            self.history_changed.emit()
+        if self.session.diverged:
+            self.message.emit(
+                f"The cost is not finite: the learning rate {self.network.learning_rate:g} is too large "
+                "for this data (or the inputs need standardising). Reset, then lower it."
+            )
+
+    def _refuse_while_training(self) -> bool:
+        if self.training:
+            self.message.emit("Pause training before stepping.")
+        return self.training
