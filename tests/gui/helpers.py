@@ -1,0 +1,36 @@
+"""Small helpers for driving the window as a user would."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+
+def press(qtbot, window, key, times: int = 1, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    for _ in range(times):
+        qtbot.keyClick(window, key, modifier)
+
+
+def node(window, label: str):
+    """The node item whose graph label is ``label``."""
+    graph = window.model.current.graph
+    (node_id,) = [n.id for n in graph.nodes if n.label == label]
+    return window.scene.nodes[node_id]
+
+
+def edge(window, source: str, target: str):
+    graph = window.model.current.graph
+    ids = {n.label: n.id for n in graph.nodes}
+    return window.scene.edges[(ids[source], ids[target])]
+
+
+def click_node(qtbot, window, label: str) -> None:
+    item = node(window, label)
+    view = window.view
+    point = view.mapFromScene(item.sceneBoundingRect().center())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def f3(x: float) -> str:
+    """A number as the window shows it by default (3 decimals, a real minus sign)."""
+    text = f"{x:.3f}"
+    return ("0.000" if float(text) == 0 else text).replace("-", "−")

@@ -1,0 +1,46 @@
+"""The command that starts the window: screenshots, and the message when there is no display."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from PySide6.QtGui import QImage
+
+from tests.conftest import REPO
+
+LAUNCH = "import sys; from gui.launch import main; sys.exit(main(sys.argv[1:]))"
+
+
+def _run(args, env_changes):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env.update(env_changes)
+    return subprocess.run(
+        [sys.executable, "-c", LAUNCH, *args], capture_output=True, text=True, env=env, cwd=REPO, timeout=120
+    )
+
+
+def test_screenshot_option_renders_a_png(tmp_path):
+    out = tmp_path / "shot.png"
+    result = _run(["--screenshot", str(out), "--steps", "7", "--size", "1280x800"], {"QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+
+
+def test_without_a_display_it_says_so_in_one_line():
+    result = _run([], {})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "no display" in lines[0]
+    assert "QT_QPA_PLATFORM=offscreen" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_file_on_the_command_line_is_one_line():
+    result = _run(["/nonexistent/net.json"], {"QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "cannot read" in result.stderr
