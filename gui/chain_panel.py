@@ -92,8 +92,10 @@ class ChainPanel(QTextBrowser):
                 if graph.kind == "layer"
                 else " = " + html.escape(node.op.expression([fmt.arg(v, d) for v in inputs]))
             )
+            symbolic = node.op.expression(labels)
+            symbolic = "" if symbolic == node.label else f" = {math_html(symbolic)}"
             parts.append(
-                f"<p><b>Forward</b><br>{math_html(node.label)} = {math_html(node.op.expression(labels))}"
+                f"<p><b>Forward</b><br>{math_html(node.label)}{symbolic}"
                 f"{numeric} = {_green(fmt.value(value, d))}</p>"
             )
         else:

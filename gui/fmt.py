@@ -40,6 +40,15 @@ def value(v: Any, decimals: int = 3) -> str:
     return "[" + ", ".join(rows) + "]"
 
 
+def block(v: Any, decimals: int = 3) -> str:
+    """Like value(), but a matrix with several columns shows one row per line."""
+    a = np.asarray(v, dtype=float)
+    if a.ndim != 2 or a.shape[1] == 1:
+        return value(v, decimals)
+    rows = ["[" + ", ".join(_entries(r, decimals)) + "]" for r in a[:MAX_ENTRIES]]
+    return "\n".join(rows + (["…"] if a.shape[0] > MAX_ENTRIES else []))
+
+
 def full(v: Any) -> str:
     """Full precision, for tooltips."""
     if np.ndim(v) == 0:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from core.graph import Graph
 from core.stepper import BackwardEvent, Event, ForwardEvent, StepPass
@@ -85,12 +85,15 @@ class NarrationPane(QWidget):
         super().__init__(parent)
         self._model, self._settings = model, settings
         self.text = QPlainTextEdit(readOnly=True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.text.setFont(theme.font(10.5))
         self.text.setMaximumBlockCount(5000)
         copy = QPushButton("Copy narration")
         copy.clicked.connect(self._on_copy)
+        title = QLabel("Narration")
+        title.setFont(theme.font(10, True))
         top = QHBoxLayout()
-        top.addStretch(1)
+        top.addWidget(title, 1)
         top.addWidget(copy)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

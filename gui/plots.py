@@ -54,6 +54,7 @@ class CostPlot(pg.PlotWidget):
         self._costs = np.empty(0)
         self._ranges: tuple | None = None
         self.getPlotItem().vb.disableAutoRange()
+        self.getAxis("left").enableAutoSIPrefix(False)
         _cache_axes(self)
         self._proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse_moved)
 
@@ -83,9 +84,9 @@ class CostPlot(pg.PlotWidget):
             ranges = (0.0, 1.0, 0.0, 1.0)
         elif self.getPlotItem().ctrl.logYCheck.isChecked():
             lo, hi = np.log10(y.min()), np.log10(y.max())
-            ranges = (0.0, nice_ceiling(x.max()), np.floor(lo * 2) / 2, np.ceil(hi * 2) / 2 + 0.01)
+            ranges = (0.0, nice_ceiling(x.max() * 1.05), np.floor(lo * 2) / 2, np.ceil(hi * 2) / 2 + 0.01)
         else:
-            ranges = (0.0, nice_ceiling(x.max()), 0.0, nice_ceiling(y.max() * 1.02))
+            ranges = (0.0, nice_ceiling(x.max() * 1.05), 0.0, nice_ceiling(y.max() * 1.05))
         if ranges != self._ranges:
             self._ranges = ranges
             self.setRange(xRange=ranges[:2], yRange=ranges[2:], padding=0.02)
@@ -164,9 +165,12 @@ class DataPlot(pg.PlotWidget):
         """RGBA image (x along the first axis, as ImageItem expects) from P(class 1) or class indices."""
         palette = np.array([pg.mkColor(c).getRgb() for c in theme.CLASS_COLOURS], dtype=float)
         if outputs == 1:
+            # Through white at P = 0.5, so the decision boundary shows as a pale band.
             p = np.nan_to_num(grid, nan=0.5)[..., None]
-            rgba = (1 - p) * palette[0] + p * palette[1]
+            strength = np.abs(2 * p - 1)
+            tint = np.where(p < 0.5, palette[0], palette[1])
+            rgba = (1 - strength) * 255 + strength * tint
         else:
             rgba = palette[grid.astype(int) % len(palette)]
-        rgba[..., 3] = 90
+        rgba[..., 3] = 130
         return rgba.transpose(1, 0, 2).astype(np.ubyte)

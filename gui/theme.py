@@ -36,11 +36,11 @@ Z_EDGE_LABEL = 1.0
 Z_NODE = 2.0
 Z_CURRENT = 3.0
 
-NODE_WIDTH = 190
-NODE_HEIGHT = 80
-LAYER_NODE_WIDTH = 270
-LAYER_NODE_HEIGHT = 86
-COLUMN_GAP = 105  # horizontal space between columns, where edge labels go
+NODE_WIDTH = 176
+NODE_HEIGHT = 84
+LAYER_NODE_WIDTH = 200
+LAYER_NODE_HEIGHT = 176
+COLUMN_GAP = 92  # horizontal space between columns, where edge labels go
 ROW_GAP = 30
 
 

@@ -88,16 +88,13 @@ class NodeItem(QGraphicsItem):
         radius = 4 if self.look is NodeLook.PARAM else 10
         painter.drawRoundedRect(self._rect, radius, radius)
         lines = [(self.title, "text", True)]
-        lines += [
-            (t, c, False)
-            for t, c in (
-                (self.value_text, "forward"),
-                (self.update_text, "update"),
-                (self.grad_text, "backward"),
-                (self.local_text, "backward"),
-            )
-            if t
-        ]
+        for text, colour_name in (
+            (self.value_text, "forward"),
+            (self.update_text, "update"),
+            (self.grad_text, "backward"),
+            (self.local_text, "backward"),
+        ):
+            lines += [(line, colour_name, False) for line in text.splitlines()]
         self._draw_lines(painter, lines)
 
     def _draw_lines(self, painter: QPainter, lines: list[tuple[str, str, bool]]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGraphicsScene
 
 from core.graph import Graph, NodeKind
@@ -20,6 +21,9 @@ _LOOKS = {
     NodeKind.OP: NodeLook.OP,
 }
 _LABEL_POSITIONS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78)
+LINE_CHARS = 26  # longer node lines break after their label
+EDGE_ENTRIES = 2  # on a layer-graph edge, values with more entries are shown by their shape
+_SAMPLE = {"scalar": "−0.000", "layer": "[−0.000, −0.000]"}  # the widest usual edge label
 
 
 class GraphScene(QGraphicsScene):
@@ -44,7 +48,8 @@ class GraphScene(QGraphicsScene):
         layer = graph.kind == "layer"
         width = theme.LAYER_NODE_WIDTH if layer else theme.NODE_WIDTH
         height = theme.LAYER_NODE_HEIGHT if layer else theme.NODE_HEIGHT
-        gap = theme.COLUMN_GAP * (1.9 if layer else 1.0)
+        label_width = QFontMetricsF(theme.font(9.5, True)).horizontalAdvance(_SAMPLE[graph.kind])
+        gap = max(theme.COLUMN_GAP, label_width + 40)
         for node_id, pos in layered_layout(graph).items():
             node = graph[node_id]
             title = node.label if node.op is None else f"{node.op.symbol}   {node.label}"
@@ -61,7 +66,7 @@ class GraphScene(QGraphicsScene):
 
     def _place_labels(self, layer: bool) -> None:
         """Slide each edge's labels along it to the first spot free of nodes and other labels."""
-        sample = "[−0.000, −0.000, …, −0.000]" if layer else "−0.000"
+        sample = _SAMPLE["layer" if layer else "scalar"]
         taken = [item.sceneBoundingRect().adjusted(4, 4, -4, -4) for item in self.nodes.values()]
         for edge in self.edges.values():
             edge.show_values(sample, sample, "")
@@ -89,14 +94,14 @@ class GraphScene(QGraphicsScene):
             shown = step_pass.leaves[node.id] if node.op is None else state.values.get(node.id)
             value = _with_shape(shown, graph.kind, decimals) if known else ""
             grad = state.grads.get(node.id)
-            grad_text = f"∂{root}/∂{node.label} = {fmt.value(grad, decimals)}" if grad is not None else ""
+            grad_text = _labelled(f"∂{root}/∂{node.label} =", grad, decimals) if grad is not None else ""
             local_text = ""
             k = self._backward_at.get(node.id)
             if k is not None and k < state.cursor:
                 local_text = _local_text(step_pass.events[k], node, graph, decimals)
             update_text = ""
             if node.id in state.updated:
-                update_text = f"new {node.label} = {fmt.value(state.values[node.id], decimals)}"
+                update_text = _labelled(f"new {node.label} =", state.values[node.id], decimals)
             tip = _tooltip(
                 node.label, shown if known else None, grad, state.values.get(node.id) if update_text else None
             )
@@ -106,9 +111,9 @@ class GraphScene(QGraphicsScene):
         for (source, target), edge in self.edges.items():
             known = source in state.values
             flowing = step_pass.leaves[source] if graph[source].op is None else state.values.get(source)
-            forward = fmt.value(flowing, decimals) if known else ""
+            forward = _on_edge(flowing, decimals) if known else ""
             sent = state.edge_grads.get((source, target))
-            backward = fmt.value(sent, decimals) if sent is not None else ""
+            backward = _on_edge(sent, decimals) if sent is not None else ""
             tip = f"{graph[source].label} → {graph[target].label}"
             if known:
                 tip += f"\nforward: {fmt.full(flowing)}"
@@ -126,9 +131,24 @@ class GraphScene(QGraphicsScene):
             self.node_clicked.emit(selected[0].node_id)
 
 
+def _on_edge(value, decimals: int) -> str:
+    """A number or a vector of up to two entries as it is; anything bigger by its shape (its node shows it)."""
+    if np.size(value) > EDGE_ENTRIES:
+        return fmt.shape(value)
+    return fmt.value(value, decimals)
+
+
+def _labelled(prefix: str, value, decimals: int) -> str:
+    """"prefix value", with a matrix of several columns on the lines below."""
+    text = fmt.block(value, decimals)
+    long = "\n" in text or len(prefix) + len(text) > LINE_CHARS
+    return f"{prefix}\n{text}" if long else f"{prefix} {text}"
+
+
 def _with_shape(value, kind: str, decimals: int) -> str:
-    text = fmt.value(value, decimals)
-    return f"{fmt.shape(value)}  {text}" if kind == "layer" and fmt.shape(value) != "scalar" else text
+    if kind == "scalar" or np.ndim(value) == 0:
+        return fmt.value(value, decimals)
+    return f"{fmt.shape(value)}\n{fmt.block(value, decimals)}"
 
 
 def _local_text(event: BackwardEvent, node, graph: Graph, decimals: int) -> str:
@@ -139,7 +159,7 @@ def _local_text(event: BackwardEvent, node, graph: Graph, decimals: int) -> str:
         return "local " + ", ".join(node.op.local_formulas([graph[i].label for i in node.inputs], node.label))
     if len(locals_) == 1:
         formula = node.op.local_formulas([graph[i].label for i in node.inputs], node.label)[0]
-        return f"local {formula} = {fmt.value(locals_[0][1], decimals)}"
+        return _labelled(f"local {formula} =", locals_[0][1], decimals)
     if all(np.ndim(v) == 0 and v == 1.0 for _, v in locals_):
         return "local 1 to each"
     return "local " + " ".join(f"∂/∂{graph[i].label} {fmt.value(v, decimals)}" for i, v in locals_)
