@@ -15,8 +15,6 @@ from multiprocessing.connection import Connection
 from core.network import Network, Params
 from core.training import train
 
-CHUNK_EPOCHS = 100_000  # a record at least this often, whatever the time
-
 
 def context():
     """forkserver where the platform has it: a clean, single-threaded parent to fork from
@@ -37,7 +35,7 @@ def warm_up() -> None:
 def run(conn: Connection, stop, network: Network, params: Params, epochs: int, chunk_seconds: float) -> None:
     """The child's body: send records until done, stopped, or the parent is gone."""
     try:
-        for record in train(network, params, epochs, chunk_seconds=chunk_seconds, chunk_epochs=CHUNK_EPOCHS):
+        for record in train(network, params, epochs, chunk_seconds=chunk_seconds):
             conn.send(record)
             if stop.is_set():
                 break

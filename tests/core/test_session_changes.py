@@ -1,0 +1,76 @@
+"""Changing mode or settings mid-way keeps the applied update and an epoch axis that only grows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.presets import load_preset
+from core.session import Mode, Session
+
+
+@pytest.mark.parametrize("change", ["mode", "learning_rate", "batch_size"])
+def test_an_applied_update_survives_a_change(change):
+    s = Session(load_preset("or_gate"), Mode.BATCH)
+    s.next_example()
+    s.apply_update()
+    epochs, costs = s.cost_curve()
+    params = s.displayed_params()
+    if change == "mode":
+        s.set_mode(Mode.EXAMPLE)
+    elif change == "learning_rate":
+        s.set_network(s.network.with_settings(learning_rate=0.5))
+    else:
+        s.set_network(s.network.with_settings(batch_size=2))
+    after_epochs, after_costs = s.cost_curve()
+    assert list(after_epochs) == list(epochs) == [1.0, 2.0]
+    assert list(after_costs) == list(costs)
+    assert all(np.array_equal(params[k], s.params[k]) for k in params)
+    assert s.epoch == 2.0
+
+
+def test_epochs_keep_growing_across_mode_switches():
+    s = Session(load_preset("or_gate"), Mode.BATCH)
+    s.next_example()  # epoch 1 in batch mode
+    s.set_mode(Mode.EXAMPLE)
+    assert s.epoch == 1.0
+    assert s.current.examples == (0,)  # a fresh epoch starts at the first example
+    for _ in range(4):
+        s.next_example()  # one epoch of per-example updates
+    s.set_mode(Mode.BATCH)
+    s.next_example()
+    epochs, _ = s.cost_curve()
+    assert list(epochs) == [1.0, 1.25, 1.5, 1.75, 2.0, 3.0]
+    assert np.all(np.diff(epochs) > 0)
+
+
+def test_training_continues_the_epoch_count():
+    from core.training import train_all
+
+    s = Session(load_preset("or_gate"), Mode.BATCH)
+    s.next_example()
+    params, start = s.begin_training()
+    assert start == 1.0
+    s.absorb(train_all(s.network, params, 3), start)
+    epochs, _ = s.cost_curve()
+    assert list(epochs) == [1.0, 2.0, 3.0, 4.0]
+    s.next_example()
+    assert s.cost_curve()[0][-1] == 5.0
+
+
+def test_training_forever_allocates_in_bounded_chunks():
+    from core.training import MAX_CHUNK_EPOCHS, train
+
+    net = load_preset("or_gate")
+    first = next(train(net, net.initial_params(), 10**15, chunk_seconds=0.01))
+    assert 0 < len(first.costs) <= MAX_CHUNK_EPOCHS
+
+
+def test_zero_epochs_of_training_change_nothing():
+    from core.training import train_all
+
+    net = load_preset("or_gate")
+    result = train_all(net, net.initial_params(), 0)
+    assert result.epoch == 0
+    assert len(result.costs) == 0
+    assert np.array_equal(result.params["W1"], net.initial_params()["W1"])
