@@ -95,8 +95,7 @@ class ChainPanel(QTextBrowser):
             symbolic = node.op.expression(labels)
             symbolic = "" if symbolic == node.label else f" = {math_html(symbolic)}"
             parts.append(
-                f"<p><b>Forward</b><br>{math_html(node.label)}{symbolic}"
-                f"{numeric} = {_green(fmt.value(value, d))}</p>"
+                f"<p><b>Forward</b><br>{math_html(node.label)}{symbolic}{numeric} = {_green(fmt.value(value, d))}</p>"
             )
         else:
             parts.append("<p><i>Forward value not computed yet.</i></p>")

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 MAX_ENTRIES = 4  # entries shown of a vector, or rows of a matrix, before eliding
+
+
+@lru_cache(maxsize=8192)
+def _float(value: float, decimals: int) -> str:
+    return number(value, decimals)
 
 
 def number(value: float, decimals: int = 3) -> str:
@@ -25,6 +31,8 @@ def number(value: float, decimals: int = 3) -> str:
 
 def value(v: Any, decimals: int = 3) -> str:
     """A scalar, a vector [a, b, …] or a matrix [[a, b], [c, d], …], on one line."""
+    if isinstance(v, float):  # the scalar graph's values: the common case, memoised
+        return _float(v, decimals)
     if np.ndim(v) == 0:
         return number(v, decimals)
     a = np.asarray(v, dtype=float)

@@ -35,8 +35,8 @@ from gui.trainer import TrainingController
 from gui.training_panel import TrainingPanel
 
 PLOT_INTERVAL_MS = 33  # plots redraw at most ~30 times a second
-TRAINING_PLOT_INTERVAL_MS = 66  # while training, ~15 a second leaves the UI thread idle most of the time
-REGIONS_INTERVAL_MS = 250  # decision regions cost more: ~4 times a second while training
+TRAINING_PLOT_INTERVAL_MS = 100  # while training, 10 a second: the two cores may share one physical core
+REGIONS_INTERVAL_MS = 333  # decision regions cost more: 3 times a second while training
 MAX_SCALAR_NODES = 1500  # beyond this the scalar graph is refused: it could not be read anyway
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,26 @@ def font(point_size: float = 10, bold: bool = False) -> QFont:
     f.setPointSizeF(point_size)
     f.setBold(bold)
     return f
+
+
+@cache
+def node_title_font() -> QFont:
+    return font(10.5, bold=True)
+
+
+@cache
+def node_font() -> QFont:
+    return font(9.5)
+
+
+@cache
+def edge_font() -> QFont:
+    return font(9.5, bold=True)
+
+
+@cache
+def metrics(f: QFont) -> QFontMetricsF:
+    return QFontMetricsF(f)
 
 
 def colour(name: str) -> QColor:

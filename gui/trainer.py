@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QSocketNotifier, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from core import training_process
 from core.training import TrainProgress
 
 FOREVER = 10**12  # "play": train until paused
+WARM_UP_DELAY_MS = 1500
 
 
 class TrainingController(QObject):
@@ -28,7 +29,8 @@ class TrainingController(QObject):
         super().__init__(parent)
         self._model = model
         self._context = training_process.context()
-        training_process.warm_up()
+        # After the window has painted: booting the fork server would slow the cold start.
+        QTimer.singleShot(WARM_UP_DELAY_MS, training_process.warm_up)
         self._process = None
         self._conn = None
         self._stop = None

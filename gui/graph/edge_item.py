@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
@@ -19,6 +19,8 @@ class EdgeItem(QGraphicsItem):
         self.active = False
         self._label_at = label_at
         self.setZValue(theme.Z_EDGE)
+        # Unchanged edges repaint from a pixmap: a step changes only a few items.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._path = QPainterPath()
         self._bounds = QRectF()
         self.adjust()
@@ -30,9 +32,9 @@ class EdgeItem(QGraphicsItem):
             self.prepareGeometryChange()
             self.forward_text, self.backward_text = forward, backward
             self._bounds = self._compute_bounds()
+            self.update()
         if tooltip != self.toolTip():
             self.setToolTip(tooltip)
-        self.update()
 
     def highlight(self, on: bool) -> None:
         if on != self.active:
@@ -66,7 +68,7 @@ class EdgeItem(QGraphicsItem):
         rects = []
         for text, above in ((self.forward_text, True), (self.backward_text, False)):
             if text:
-                metrics = QFontMetricsF(theme.font(9.5, True))
+                metrics = theme.metrics(theme.edge_font())
                 w, h = metrics.horizontalAdvance(text) + 6, metrics.height()
                 top = anchor.y() - h - 1 if above else anchor.y() + 1
                 rects.append(QRectF(anchor.x() - w / 2, top, w, h))
@@ -93,7 +95,7 @@ class EdgeItem(QGraphicsItem):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._path)
         self._draw_arrow(painter, colour)
-        painter.setFont(theme.font(9.5, True))
+        painter.setFont(theme.edge_font())
         for rect, text, name in zip(
             self.label_rects(),
             [t for t in (self.forward_text, self.backward_text) if t],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
@@ -37,6 +37,7 @@ class NodeItem(QGraphicsItem):
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(theme.Z_NODE)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     # -- verbs -----------------------------------------------------------------------
 
@@ -99,12 +100,11 @@ class NodeItem(QGraphicsItem):
 
     def _draw_lines(self, painter: QPainter, lines: list[tuple[str, str, bool]]) -> None:
         inner = self._rect.adjusted(6, 4, -6, -4)
-        body = theme.font(9.5)
-        heights = [QFontMetricsF(theme.font(10.5, True) if bold else body).height() for _, _, bold in lines]
+        fonts = [theme.node_title_font() if bold else theme.node_font() for _, _, bold in lines]
+        heights = [theme.metrics(f).height() for f in fonts]
         y = inner.center().y() - sum(heights) / 2
-        for (text, colour_name, bold), h in zip(lines, heights, strict=True):
-            f = theme.font(10.5, True) if bold else body
-            metrics = QFontMetricsF(f)
+        for (text, colour_name, _), f, h in zip(lines, fonts, heights, strict=True):
+            metrics = theme.metrics(f)
             painter.setFont(f)
             painter.setPen(theme.colour(colour_name))
             shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, inner.width())

@@ -133,13 +133,13 @@ class GraphScene(QGraphicsScene):
 
 def _on_edge(value, decimals: int) -> str:
     """A number or a vector of up to two entries as it is; anything bigger by its shape (its node shows it)."""
-    if np.size(value) > EDGE_ENTRIES:
+    if not isinstance(value, float) and np.size(value) > EDGE_ENTRIES:
         return fmt.shape(value)
     return fmt.value(value, decimals)
 
 
 def _labelled(prefix: str, value, decimals: int) -> str:
-    """"prefix value", with a matrix of several columns on the lines below."""
+    """ "prefix value", with a matrix of several columns on the lines below."""
     text = fmt.block(value, decimals)
     long = "\n" in text or len(prefix) + len(text) > LINE_CHARS
     return f"{prefix}\n{text}" if long else f"{prefix} {text}"
