@@ -309,8 +309,8 @@ LOSSES: dict[str, LossTerm] = {t.name: t for t in (HALF_SQUARED_ERROR, LOG_LOSS,
 
 
 @dataclass(frozen=True)
-class ScalarLoss(Op):
-    """An example's loss in the scalar graph: inputs ŷ_1..ŷ_K then y_1..y_K."""
+class _LossOp(Op):
+    """An op computing a loss: its name, symbol and formula are the loss's."""
 
     loss: LossTerm
 
@@ -325,6 +325,11 @@ class ScalarLoss(Op):
     @property
     def formula(self) -> str:  # type: ignore[override]
         return self.loss.formula
+
+
+@dataclass(frozen=True)
+class ScalarLoss(_LossOp):
+    """An example's loss in the scalar graph: inputs ŷ_1..ŷ_K then y_1..y_K."""
 
     def forward(self, *inputs: float) -> float:
         k = len(inputs) // 2
@@ -351,22 +356,8 @@ class ScalarLoss(Op):
 
 
 @dataclass(frozen=True)
-class RowLoss(Op):
+class RowLoss(_LossOp):
     """Per-example losses in the layer graph: (Ŷ, Y) of shape m×K -> L of shape m."""
-
-    loss: LossTerm
-
-    @property
-    def name(self) -> str:  # type: ignore[override]
-        return self.loss.name
-
-    @property
-    def symbol(self) -> str:  # type: ignore[override]
-        return self.loss.symbol
-
-    @property
-    def formula(self) -> str:  # type: ignore[override]
-        return self.loss.formula
 
     def forward(self, p: Value, y: Value) -> Value:
         with np.errstate(all="ignore"):

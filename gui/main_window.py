@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar.setStyleSheet("QToolButton { font-size: 11pt; padding: 4px 8px; }")
-        for a in (
+        self.stepping_actions = (
             self.act_reset,
             self.act_back,
             self.act_step,
@@ -153,7 +153,8 @@ class MainWindow(QMainWindow):
             self.act_end_backward,
             self.act_update,
             self.act_next,
-        ):
+        )
+        for a in self.stepping_actions:
             bar.addAction(a)
         bar.addSeparator()
         bar.addWidget(self.mode_box)
@@ -301,15 +302,7 @@ class MainWindow(QMainWindow):
 
     def _on_running_changed(self, running: bool) -> None:
         self.act_play.setText("⏸ Pause" if running else "▶ Train")
-        for action in (
-            self.act_reset,
-            self.act_back,
-            self.act_step,
-            self.act_end_forward,
-            self.act_end_backward,
-            self.act_update,
-            self.act_next,
-        ):
+        for action in self.stepping_actions:
             action.setEnabled(not running)
         self.mode_box.setEnabled(not running)
         if not running:
