@@ -14,6 +14,8 @@ from gui import fmt, theme
 pg.setConfigOptions(antialias=False, background="w", foreground="#37474f")
 
 GRID = 90  # decision-region resolution
+# Short, small titles: pyqtgraph gives a title a minimum width that a narrow plot cannot shrink below.
+TITLE_SIZE = "10pt"
 
 
 def _cache_axes(plot: pg.PlotWidget) -> None:
@@ -38,7 +40,7 @@ class CostPlot(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setTitle("Cost per epoch")
+        self.setTitle("Cost per epoch", size=TITLE_SIZE)
         self.setLabel("bottom", "epoch")
         self.setLabel("left", "cost")
         self.showGrid(x=True, y=True, alpha=0.25)
@@ -129,7 +131,7 @@ class DataPlot(pg.PlotWidget):
         self.diagonal.setVisible(self.kind == "regression")
         if self.kind == "regions":
             names = network.feature_names or ("x1", "x2")
-            self.setTitle("Data and decision regions")
+            self.setTitle("Decision regions", size=TITLE_SIZE)
             self.setLabel("bottom", names[0])
             self.setLabel("left", names[1])
             self.bounds = data_bounds(network.X)
@@ -139,7 +141,7 @@ class DataPlot(pg.PlotWidget):
             x0, x1, y0, y1 = self.bounds
             self.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         else:
-            self.setTitle("Predictions against targets")
+            self.setTitle("Predictions vs targets", size=TITLE_SIZE)
             self.setLabel("bottom", "target")
             self.setLabel("left", "prediction")
             lo, hi = float(network.Y.min()), float(network.Y.max())
