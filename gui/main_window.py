@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.message_bar)
         column.addWidget(self.position_bar)
         column.addWidget(self.view, 1)
-        panels = QSplitter(Qt.Orientation.Horizontal)
+        self.panels = panels = QSplitter(Qt.Orientation.Horizontal)
         for widget in (self.chain_panel, self.narration, self.cost_plot, self.data_plot):
             panels.addWidget(widget)
         panels.setSizes([420, 420, 330, 330])
@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         split.setStretchFactor(1, 2)
         split.setSizes([620, 360])
         self.setCentralWidget(split)
-        training_dock = QDockWidget("Training", self)
+        self.training_dock = training_dock = QDockWidget("Training", self)
         training_dock.setObjectName("training")
         training_dock.setWidget(self.training_panel)
         training_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
@@ -178,6 +178,10 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("Zoom &in", self.view.zoom_in, ["Ctrl++", "Ctrl+="]))
         view.addAction(self._action("Zoom &out", self.view.zoom_out, ["Ctrl+-"]))
         view.addAction(self._action("&Fit to window", self.view.fit, ["Ctrl+0"]))
+        view.addSeparator()
+        self.act_graph_only = self._action("&Graph only", self._on_graph_only, ["F11"], "Hide the panels (presenting)")
+        self.act_graph_only.setCheckable(True)
+        view.addAction(self.act_graph_only)
         network = self.menuBar().addMenu("&Network")
         network.addAction(
             self._action("&Standardise inputs", self._on_standardise, tip="Shift inputs to mean 0, scale to std 1")
@@ -237,6 +241,11 @@ class MainWindow(QMainWindow):
 
     def _on_standardise(self) -> None:
         self._replace_network(standardized(self.model.network))
+
+    def _on_graph_only(self, on: bool) -> None:
+        self.panels.setVisible(not on)
+        self.training_dock.setVisible(not on)
+        QTimer.singleShot(0, self.view.fit)
 
     def _on_play(self) -> None:
         if self.trainer.running:

@@ -88,7 +88,7 @@ class NarrationPane(QWidget):
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.text.setFont(theme.font(10.5))
         self.text.setMaximumBlockCount(5000)
-        copy = QPushButton("Copy narration")
+        self.copy_button = copy = QPushButton("Copy narration")
         copy.clicked.connect(self._on_copy)
         title = QLabel("Narration")
         title.setFont(theme.font(10, True))

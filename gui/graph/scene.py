@@ -95,16 +95,20 @@ class GraphScene(QGraphicsScene):
             value = _with_shape(shown, graph.kind, decimals) if known else ""
             grad = state.grads.get(node.id)
             grad_text = _labelled(f"∂{root}/∂{node.label} =", grad, decimals) if grad is not None else ""
-            local_text = ""
+            local_text, local_tip = "", []
             k = self._backward_at.get(node.id)
             if k is not None and k < state.cursor:
                 local_text = _local_text(step_pass.events[k], node, graph, decimals)
+                local_tip = [
+                    f"local ∂{node.label}/∂{graph[i].label}: {fmt.full(v)}"
+                    for i, v in zip(node.inputs, step_pass.events[k].local, strict=True)
+                    if v is not None
+                ]
             update_text = ""
             if node.id in state.updated:
                 update_text = _labelled(f"new {node.label} =", state.values[node.id], decimals)
-            tip = _tooltip(
-                node.label, shown if known else None, grad, state.values.get(node.id) if update_text else None
-            )
+            new = state.values.get(node.id) if update_text else None
+            tip = "\n".join([_tooltip(node.label, shown if known else None, grad, new), *local_tip])
             item.show_lines(value, grad_text, local_text, update_text, tip)
             item.highlight(last is not None and last.node == node.id)
         active_inputs = set(graph[last.node].inputs) if isinstance(last, BackwardEvent) else set()

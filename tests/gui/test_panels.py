@@ -1,0 +1,68 @@
+"""Panels around the graph: saving, the cost plot's log scale, copying the narration, graph-only view."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog
+
+from core.network_file import load
+from tests.gui.helpers import node, press
+
+
+def test_save_writes_the_parameters_shown(window, qtbot, monkeypatch, tmp_path):
+    path = tmp_path / "after-one-update.json"
+    window.act_update.trigger()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved = load(path)
+    assert saved.name == "OR gate"
+    assert np.array_equal(saved.initial_params()["b1"], [-0.125])
+    assert np.array_equal(saved.initial_params()["W1"], [[0.1], [0.6]])
+
+
+def test_save_failure_is_reported_and_writes_nothing(window, qtbot, monkeypatch, tmp_path):
+    path = tmp_path / "missing-folder" / "net.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert window.message_bar.isVisible()
+    assert "Could not save" in window.message_bar.text()
+    assert not path.parent.exists()
+
+
+def test_log_scale_keeps_every_point(window, qtbot):
+    for _ in range(3):
+        window.act_next.trigger()
+    window.refresh_now()
+    assert window.cost_plot.point_count == 3
+    qtbot.mouseClick(window.training_panel.log_scale, Qt.MouseButton.LeftButton)
+    assert window.cost_plot.getPlotItem().ctrl.logYCheck.isChecked()
+    x, y = window.cost_plot.curve.getData()
+    assert len(x) == 3
+    costs = window.model.session.cost_curve()[1]
+    assert np.allclose(10 ** np.asarray(y), costs)
+
+
+def test_copy_narration(window, qtbot):
+    press(qtbot, window, Qt.Key.Key_Right, 2)
+    qtbot.mouseClick(window.narration.copy_button, Qt.MouseButton.LeftButton)
+    copied = QGuiApplication.clipboard().text().splitlines()
+    assert copied[1:] == ["F1  w1·x1 = 0.100·0.000 = 0.000", "F2  w2·x2 = 0.600·0.000 = 0.000"]
+
+
+def test_graph_only_hides_the_panels(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert not window.panels.isVisible()
+    assert not window.training_dock.isVisible()
+    press(qtbot, window, Qt.Key.Key_Right, 4)
+    assert node(window, "ŷ").value_text == "0.500"
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.panels.isVisible()
+
+
+def test_node_tooltip_gives_full_precision_locals(window, qtbot):
+    press(qtbot, window, Qt.Key.Key_Right, 7)
+    tip = node(window, "ŷ").toolTip()
+    assert "value: 0.5" in tip
+    assert "local ∂ŷ/∂z: 0.25" in tip
