@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -38,15 +40,22 @@ def main(argv: Sequence[str]) -> int:
         message = e.args[0] if isinstance(e, KeyError) else str(e)
         print(f"backprop-stepper: {args.file}: {message}", file=sys.stderr)
         return 2
+    result, not_finite = _finite_or_null(result)
+    if not_finite:
+        print(
+            f"backprop-stepper: {not_finite} {'value was' if not_finite == 1 else 'values were'} "
+            "not finite (infinite or NaN); they are written as null",
+            file=sys.stderr,
+        )
     try:
-        json.dump(result, sys.stdout)
+        json.dump(result, sys.stdout, allow_nan=False)
         sys.stdout.write("\n")
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (| head): nothing more to say, and no traceback at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    return 1 if result.get("stopped") else 0
+    return 1 if result.get("stopped") or not_finite else 0
 
 
 def open_network(name: str) -> Network:
@@ -90,6 +99,19 @@ def _train(net: Network, epochs: int) -> dict:
         print(f"backprop-stepper: stopped after {result.epoch} epochs: {result.stopped}", file=sys.stderr)
         out["stopped"] = result.stopped
     return out
+
+
+def _finite_or_null(value: Any) -> tuple[Any, int]:
+    """The value with each non-finite float replaced by None (JSON has no Infinity or NaN), and how many were."""
+    if isinstance(value, float):
+        return (value, 0) if math.isfinite(value) else (None, 1)
+    if isinstance(value, dict):
+        pairs = [(k, *_finite_or_null(v)) for k, v in value.items()]
+        return {k: v for k, v, _ in pairs}, sum(n for _, _, n in pairs)
+    if isinstance(value, list):
+        pairs = [_finite_or_null(v) for v in value]
+        return [v for v, _ in pairs], sum(n for _, n in pairs)
+    return value, 0
 
 
 class _Parser(argparse.ArgumentParser):

@@ -156,6 +156,8 @@ def check_network(net: Network) -> None:
         raise ValueError(f"learning_rate must be a positive finite number, not {net.learning_rate}")
     if net.batch_size is not None and net.batch_size < 1:
         raise ValueError("batch_size must be null (full batch) or at least 1")
+    if net.seed < 0:
+        raise ValueError(f"seed must be a whole number of at least 0, not {net.seed}")
     if net.X.ndim != 2 or net.X.shape[0] == 0:
         raise ValueError("data has no examples")
     if net.X.shape[1] != net.inputs:

@@ -77,6 +77,7 @@ def from_dict(doc: Any, default_name: str = "network") -> Network:
             target_names=tuple(str(n) for n in data.get("target_names", ())),
         )
         check_network(net)
+        net.initial_params()  # builds (and caches) the starting parameters, so their errors surface here
     except NetworkFileError:
         raise
     except ValueError as e:

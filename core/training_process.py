@@ -1,19 +1,30 @@
 """Training in a child process, so a front end's thread never shares the GIL with the numpy loop.
 
 The child runs core.training.train and sends each TrainProgress through a pipe,
-then None when it is done. Setting ``stop`` ends it at the next record.
+then None when it is done, or a TrainingFailed if training raised. Setting
+``stop`` ends it at the next record.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import sys
 import threading
+import traceback
+from dataclasses import dataclass
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 
 from core.network import Network, Params
 from core.training import train
+
+
+@dataclass(frozen=True)
+class TrainingFailed:
+    """The child's last record when training raised: what went wrong, in one line."""
+
+    message: str
 
 
 def context():
@@ -33,7 +44,7 @@ def warm_up() -> None:
 
 
 def run(conn: Connection, stop, network: Network, params: Params, epochs: int, chunk_seconds: float) -> None:
-    """The child's body: send records until done, stopped, or the parent is gone."""
+    """The child's body: send records until done, stopped, failed, or the parent is gone."""
     try:
         for record in train(network, params, epochs, chunk_seconds=chunk_seconds):
             conn.send(record)
@@ -42,5 +53,9 @@ def run(conn: Connection, stop, network: Network, params: Params, epochs: int, c
         conn.send(None)
     except (BrokenPipeError, EOFError):
         pass  # the front end closed: nothing left to report to
+    except Exception as e:
+        traceback.print_exc()  # for whoever reads stderr; the front end gets one line
+        with contextlib.suppress(OSError):  # the front end may have closed as well
+            conn.send(TrainingFailed(f"{type(e).__name__}: {e}"))
     finally:
         conn.close()

@@ -8,7 +8,7 @@ import traceback
 
 from PySide6.QtWidgets import QApplication
 
-from core.network_file import NetworkFileError, load
+from core.network_file import load
 from core.presets import DEFAULT, load_preset
 from core.session import Mode
 
@@ -17,7 +17,8 @@ def run(args: argparse.Namespace) -> int:
     """Open the window (or render it to a PNG with --screenshot); returns the exit status."""
     try:
         network = load(args.file) if args.file else load_preset(args.preset or DEFAULT)
-    except (NetworkFileError, KeyError) as e:
+    except (KeyError, ValueError) as e:
+        # A NetworkFileError (a ValueError) names the problem; a bare one is a check the format missed.
         message = e.args[0] if isinstance(e, KeyError) else str(e)
         print(f"backprop-stepper: {args.file or args.preset}: {message}", file=sys.stderr)
         return 2

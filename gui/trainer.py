@@ -3,7 +3,8 @@
 A process, not a thread: the engine's small numpy calls hold the GIL, and a
 worker thread would starve the UI thread, whose every Qt call releases and
 re-acquires it. The pipe is watched with a QSocketNotifier, so records are
-handled on the GUI thread and only it touches the model.
+handled on the GUI thread and only it touches the model. A child that raises
+or dies ends training with a message; what it sent before is kept.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class TrainingController(QObject):
         self._conn = None
         self._stop = None
         self._notifier: QSocketNotifier | None = None
+        self._failure: str | None = None  # why the child ended without finishing, once known
+        self._ended = False  # the child's final None arrived
         self._start_epoch = 0.0
         self._started_at = 0.0
 
@@ -47,6 +50,7 @@ class TrainingController(QObject):
             return
         params, self._start_epoch = self._model.begin_training()
         self._model.message.emit("")
+        self._failure, self._ended = None, False
         receiver, sender = self._context.Pipe(duplex=False)
         self._stop = self._context.Event()
         self._process = self._context.Process(
@@ -86,10 +90,14 @@ class TrainingController(QObject):
                 block = False
                 record = self._conn.recv()
                 if record is None:
+                    self._ended = True
+                    return False
+                if isinstance(record, training_process.TrainingFailed):
+                    self._failure = record.message
                     return False
                 self._absorb(record)
         except (EOFError, OSError):
-            return False
+            return False  # the child closed the pipe without its final None: _finish says so
         return True
 
     def _absorb(self, record: TrainProgress) -> None:
@@ -109,6 +117,14 @@ class TrainingController(QObject):
         if self._process.is_alive():
             self._process.terminate()
             self._process.join()
+        if not self._ended and self._failure is None:
+            code = self._process.exitcode
+            how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited with code {code}"
+            self._failure = f"the training process {how} before finishing"
         self._process = self._conn = self._stop = self._notifier = None
         self._model.end_training()
         self.running_changed.emit(False)
+        if self._failure is not None:
+            self._model.message.emit(
+                f"Training stopped unexpectedly: {self._failure}. The parameters trained so far are kept."
+            )
