@@ -25,6 +25,12 @@ Value = Any  # a float in the scalar graph, an ndarray in the layer graph
 # Log losses clip predictions away from 0 and 1 so a saturated unit gives a
 # large but finite loss instead of inf.
 LOG_EPS = 1e-12
+# Their gradients use the unclipped prediction, with denominators floored here: a
+# prediction that rounds to exactly 0 or 1 gives a huge local gradient rather than
+# a division by zero, and through a saturated sigmoid (local gradient 0) the
+# product is 0. Training follows the same chain, so stepping and training agree
+# even there (a fused ŷ − y would not).
+DENOMINATOR_FLOOR = 1e-300
 
 
 class Op:
@@ -52,6 +58,10 @@ class Op:
     def expression(self, args: Sequence[str]) -> str:
         """The forward computation written out with the given input labels or numbers."""
         raise NotImplementedError
+
+    def send_formulas(self, input_labels: Sequence[str]) -> tuple[str, ...]:
+        """How what is sent to each input is made from the upstream gradient and the local one."""
+        return tuple("upstream × local" for _ in input_labels)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -105,7 +115,7 @@ class MatMul(Op):
 
     def local_formulas(self, input_labels, out_label):
         x, w = input_labels
-        return (f"{w}ᵀ (right)", f"{x}ᵀ (left)")
+        return (w, x)
 
     def expression(self, args):
         return f"{args[0]}·{args[1]}"
@@ -113,6 +123,10 @@ class MatMul(Op):
     def send(self, upstream, inputs, out, local):
         w, x = local
         return (upstream @ w.T, x.T @ upstream)
+
+    def send_formulas(self, input_labels):
+        x, w = input_labels
+        return (f"upstream·{w}ᵀ", f"{x}ᵀ·upstream")
 
 
 class AddBias(Op):
@@ -127,13 +141,16 @@ class AddBias(Op):
         return (1.0, 1.0)
 
     def local_formulas(self, input_labels, out_label):
-        return ("1", "1 (summed over examples)")
+        return ("1", "1")
 
     def expression(self, args):
         return f"{args[0]} + {args[1]}"
 
     def send(self, upstream, inputs, out, local):
         return (upstream, upstream.sum(axis=0))
+
+    def send_formulas(self, input_labels):
+        return ("upstream", "Σ over rows of upstream")
 
 
 @dataclass(frozen=True)
@@ -215,6 +232,7 @@ class SoftmaxComponent(Op):
     """a_k = e^{z_k} / Σ_j e^{z_j}: one output of a softmax, in the scalar graph."""
 
     k: int
+    outputs: tuple[str, ...]  # the labels of all the softmax's outputs, for the formulas
     name: str = "softmax"
     symbol: str = "softmax"
     formula: str = "a_k = e^z_k / Σ_j e^z_j"
@@ -228,7 +246,8 @@ class SoftmaxComponent(Op):
 
     def local_formulas(self, input_labels, out_label):
         return tuple(
-            f"{out_label}(1−{out_label})" if j == self.k else f"−{out_label}·a{j + 1}" for j in range(len(input_labels))
+            f"{out_label}(1−{out_label})" if j == self.k else f"−{out_label}·{self.outputs[j]}"
+            for j in range(len(input_labels))
         )
 
     def expression(self, args):
@@ -256,6 +275,9 @@ class SoftmaxRows(Op):
     def send(self, upstream, inputs, out, local):
         return (np.einsum("mk,mkj->mj", upstream, local[0]),)
 
+    def send_formulas(self, input_labels):
+        return ("each row's upstream · its Jacobian",)
+
 
 @dataclass(frozen=True)
 class LossTerm:
@@ -272,6 +294,10 @@ class LossTerm:
 
 def _clip(p: Value) -> Value:
     return min(max(p, LOG_EPS), 1.0 - LOG_EPS) if isinstance(p, float) else np.clip(p, LOG_EPS, 1.0 - LOG_EPS)
+
+
+def _floored(d: Value) -> Value:
+    return max(d, DENOMINATOR_FLOOR) if isinstance(d, float) else np.maximum(d, DENOMINATOR_FLOOR)
 
 
 def _log(p: Value) -> Value:
@@ -292,7 +318,7 @@ LOG_LOSS = LossTerm(
     "log loss",
     "L = −y ln ŷ − (1−y) ln(1−ŷ)",
     lambda p, y: -y * _log(_clip(p)) - (1.0 - y) * _log(1.0 - _clip(p)),
-    lambda p, y: -(y - _clip(p)) / (_clip(p) * (1.0 - _clip(p))),
+    lambda p, y: -(y - p) / _floored(p * (1.0 - p)),
     "−({y}−{p})/({p}(1−{p}))",
     "−{y} ln {p} − (1−{y}) ln(1−{p})",
 )
@@ -301,7 +327,7 @@ CROSS_ENTROPY = LossTerm(
     "cross-entropy",
     "L = −Σ y_k ln a_k",
     lambda p, y: -y * _log(_clip(p)),
-    lambda p, y: -y / _clip(p),
+    lambda p, y: -y / _floored(p),
     "−{y}/{p}",
     "−{y} ln {p}",
 )

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from core.network import Network, Params, param_shapes
-from core.ops import LOG_EPS
+from core.ops import DENOMINATOR_FLOOR, LOG_EPS
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ _OutputRule = Callable[[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray, n
 def _output_rule(activation: str, loss: str) -> _OutputRule:
     """(Ŷ, Y, 1 − Y, m, G, scratch) -> cost, writing ∂C/∂Z of the output layer to G.
 
-    Ŷ is used up. The rules are fused where the lesson collapses them.
+    Ŷ is used up. Each rule computes the graph's chain, loss node then activation node.
     """
     backward = _BACKWARD[activation]
 
@@ -230,13 +230,12 @@ def _output_rule(activation: str, loss: str) -> _OutputRule:
         on_ones = np.vdot(y, np.log(p, out=scratch))
         on_zeros = np.vdot(not_y, np.log(np.subtract(1.0, p, out=scratch), out=scratch))
         cost = -float(on_ones + on_zeros) / m
-        if activation == "sigmoid":  # through a sigmoid, ∂L/∂z = ŷ − y
-            np.subtract(a, y, out=g)
-            g /= m
-            return cost
-        # ∂L/∂ŷ = −(y − p) / (p (1 − p)), then back through the activation
-        np.multiply(p, np.subtract(1.0, p, out=scratch), out=scratch)
-        np.subtract(p, y, out=g)
+        # ∂L/∂ŷ = −(y − ŷ) / (ŷ(1 − ŷ)) as the graph computes it (ops.LOG_LOSS), then back
+        # through the activation: not the fused ŷ − y, which a saturated graph cannot give.
+        np.subtract(1.0, a, out=scratch)
+        scratch *= a
+        np.maximum(scratch, DENOMINATOR_FLOOR, out=scratch)
+        np.subtract(a, y, out=g)
         g /= scratch
         g /= m
         backward(g, a)
@@ -244,9 +243,11 @@ def _output_rule(activation: str, loss: str) -> _OutputRule:
 
     def cross_entropy(a, y, not_y, m, g, scratch):  # softmax output (checked on load)
         cost = -float(np.vdot(y, np.log(np.maximum(a, LOG_EPS, out=scratch), out=scratch))) / m
-        np.multiply(a, y.sum(axis=1, keepdims=True), out=g)
-        g -= y
-        g /= m
+        # ∂L/∂a = −y / a as the graph computes it (ops.CROSS_ENTROPY), then back through the softmax.
+        np.maximum(a, DENOMINATOR_FLOOR, out=scratch)
+        np.divide(y, scratch, out=g)
+        g /= -m
+        backward(g, a)
         return cost
 
     return {"half_squared_error": half_squared_error, "log_loss": log_loss, "cross_entropy": cross_entropy}[loss]
@@ -383,6 +384,7 @@ def _compile_update(inputs: int, layers: tuple[tuple[int, str], ...], loss: str)
         "log": math.log,
         "LOG_EPS": LOG_EPS,
         "HIGH": 1.0 - LOG_EPS,
+        "FLOOR": DENOMINATOR_FLOOR,
     }
     exec(compile(_update_source(inputs, layers, loss), "<compiled update>", "exec"), namespace)
     return namespace["update"]
@@ -417,11 +419,9 @@ def _update_source(inputs: int, layers: tuple[tuple[int, str], ...], loss: str) 
             continue
         body += [f"p_{k} = min(max({a}, LOG_EPS), HIGH)", f"on_ones += {y} * log(p_{k})"]
         body.append(f"on_zeros += (1.0 - {y}) * log(1.0 - p_{k})")
-        if out_activation == "sigmoid":  # through a sigmoid, ∂L/∂z = ŷ − y
-            body.append(f"dz{len(layers)}_{k} = ({a} - {y}) / m")
-        else:
-            da = f"(p_{k} - {y}) / (p_{k} * (1.0 - p_{k})) / m"
-            body.append(f"dz{len(layers)}_{k} = {local.format(da=da, a=a)}")
+        # The graph's chain (see the numpy path's log_loss), not the fused ŷ − y.
+        da = f"(({a} - {y}) / max({a} * (1.0 - {a}), FLOOR) / m)"
+        body.append(f"dz{len(layers)}_{k} = {local.format(da=da, a=a)}")
     for n in range(len(layers), 0, -1):
         for j in range(sizes[n]):
             body += [f"gW{n}_{i}_{j} += {a} * dz{n}_{j}" for i, a in enumerate(acts[n - 1])]
