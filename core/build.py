@@ -55,7 +55,7 @@ def scalar_graph(net: Network) -> Graph:
         for j, z_id in enumerate(z_ids):
             a_id = f"a:{li},{j}"
             if layer.activation == "softmax":
-                op: ops.Op = ops.SoftmaxComponent(j)
+                op: ops.Op = ops.SoftmaxComponent(j, tuple(names.a(li, k) for k in range(layer.units)))
                 inputs = tuple(z_ids)
             else:
                 op, inputs = ops.ELEMENTWISE_ACTIVATIONS[layer.activation], (z_id,)
@@ -70,6 +70,16 @@ def scalar_graph(net: Network) -> Graph:
         )
     )
     return Graph(_topological(nodes), "scalar")
+
+
+def scalar_node_count(net: Network) -> int:
+    """How many nodes scalar_graph(net) would have, without building it."""
+    count, fan_in = net.inputs + net.outputs + 1, net.inputs  # inputs, targets, the loss
+    for layer in net.layers:
+        # per unit: a weight and a product per input, then a bias, a sum and an activation
+        count += layer.units * (2 * fan_in + 3)
+        fan_in = layer.units
+    return count
 
 
 def layer_graph(net: Network) -> Graph:

@@ -17,21 +17,21 @@ class Position:
 
 
 def layered_layout(graph: Graph, sweeps: int = 4) -> dict[str, Position]:
-    """Columns by longest path from the leaves; leaves sit just left of their first consumer.
+    """Columns by longest path from the leaves; a leaf sits just left of its first consumer,
+    or two columns left when it feeds several (an input feeding every unit), so its edges
+    fan out beside the weights rather than through them.
 
     Rows are ordered by the barycentre of each node's neighbours, swept left to
     right and back a few times, which keeps edges from crossing in these
     feed-forward graphs.
     """
-    column: dict[str, int] = {}
+    gap = {n.id: 2 if len(graph.consumers[n.id]) > 1 else 1 for n in graph.leaves}
+    column: dict[str, int] = {n.id: gap[n.id] - 1 for n in graph.leaves}
     for node in graph.op_nodes:
-        column[node.id] = 1 + max((column.get(i, 0) for i in node.inputs), default=0)
+        column[node.id] = 1 + max((column[i] for i in node.inputs), default=0)
     for node in graph.leaves:
         consumers = graph.consumers[node.id]
-        column[node.id] = max(0, min(column[c] for c in consumers) - 1) if consumers else 0
-    # Op nodes only counted from their op inputs: move each op right of its leaves.
-    for node in graph.op_nodes:
-        column[node.id] = 1 + max(column[i] for i in node.inputs)
+        column[node.id] = max(0, min(column[c] for c in consumers) - gap[node.id]) if consumers else 0
     columns: dict[int, list[str]] = {}
     for node in graph.nodes:
         columns.setdefault(column[node.id], []).append(node.id)

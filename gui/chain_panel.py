@@ -9,9 +9,11 @@ import re
 from PySide6.QtWidgets import QTextBrowser
 
 from core.chain import chain_rule
+from core.explain import backward_step, forward_step
 from core.graph import NodeKind
 from core.stepper import BackwardEvent, StepPass, StepState
 from gui import fmt, theme
+from gui.narration import update_line
 from gui.theme import PALETTE
 
 _INDEX = re.compile(r"([A-Za-zŷŶαβ])(\d+(?:,\d+)?)")
@@ -28,10 +30,6 @@ def _green(text: str) -> str:
 
 def _red(text: str) -> str:
     return f'<span style="color:{PALETTE.backward}; font-weight:600">{html.escape(text)}</span>'
-
-
-def _purple(text: str) -> str:
-    return f'<span style="color:{PALETTE.update}; font-weight:600">{html.escape(text)}</span>'
 
 
 def _d(of: str, wrt: str) -> str:
@@ -85,18 +83,13 @@ class ChainPanel(QTextBrowser):
         if node.op is None:
             parts.append(f"<p>{math_html(node.label)} = {_green(fmt.value(value, d))}</p>")
         elif node_id in state.values:
-            labels = [graph[i].label for i in node.inputs]
-            inputs = [step_pass.leaves[i] if graph[i].op is None else state.values[i] for i in node.inputs]
-            numeric = (
-                ""
-                if graph.kind == "layer"
-                else " = " + html.escape(node.op.expression([fmt.arg(v, d) for v in inputs]))
-            )
-            symbolic = node.op.expression(labels)
-            symbolic = "" if symbolic == node.label else f" = {math_html(symbolic)}"
-            parts.append(
-                f"<p><b>Forward</b><br>{math_html(node.label)}{symbolic}{numeric} = {_green(fmt.value(value, d))}</p>"
-            )
+            step = forward_step(step_pass, node_id)
+            line = math_html(step.label)
+            if step.symbolic:
+                line += f" = {math_html(step.symbolic)}"
+            if graph.kind == "scalar":
+                line += " = " + html.escape(step.numeric(lambda v: fmt.arg(v, d)))
+            parts.append(f"<p><b>Forward</b><br>{line} = {_green(fmt.value(step.value, d))}</p>")
         else:
             parts.append("<p><i>Forward value not computed yet.</i></p>")
         visit = next(
@@ -111,17 +104,14 @@ class ChainPanel(QTextBrowser):
         return "".join(parts)
 
     def _backward_html(self, step_pass: StepPass, node, visit: BackwardEvent, d: int) -> str:
-        graph, root = step_pass.graph, step_pass.graph.root.label
-        labels = [graph[i].label for i in node.inputs]
-        formulas = node.op.local_formulas(labels, node.label)
-        rows = [f"<p><b>Backward</b><br>upstream {_d(root, node.label)} = {_red(fmt.value(visit.upstream, d))}</p><ul>"]
-        for label, formula, local, sent in zip(labels, formulas, visit.local, visit.sent, strict=True):
-            if sent is None:
-                continue
-            local_num = "" if graph.kind == "layer" and node.op.name == "matmul" else f" = {_red(fmt.value(local, d))}"
+        step = backward_step(step_pass, visit)
+        rows = [f"<p><b>Backward</b><br>upstream {_d(step.root, step.label)} = {_red(fmt.value(step.upstream, d))}</p>"]
+        rows.append("<ul>")
+        for s in step.sendings:
+            local = f" = {_red(fmt.value(s.local, d))}" if s.elementwise else ""
             rows.append(
-                f"<li>local {_d(node.label, label)} = {math_html(formula)}{local_num}<br>"
-                f"sent {_d(root, label)} = upstream × local = {_red(fmt.value(sent, d))}</li>"
+                f"<li>local {_d(step.label, s.to)} = {math_html(s.local_formula)}{local}<br>"
+                f"sent {_d(step.root, s.to)} = {math_html(s.send_formula)} = {_red(fmt.value(s.sent, d))}</li>"
             )
         rows.append("</ul>")
         return "".join(rows)
@@ -145,10 +135,6 @@ class ChainPanel(QTextBrowser):
             out.append(f"<p>sum over paths: {_d(root, label)} = {_red(fmt.value(chain.total, d))}</p>")
         update = chain.update
         if update is not None and node_id in state.updated:
-            lr = f"{update.learning_rate:g}"
-            out.append(
-                f"<p><b>Update</b><br>{math_html(label)} ← {math_html(label)} − α·{_d(root, label)} = "
-                f"{html.escape(fmt.value(update.old, d))} − {lr} × {html.escape(fmt.arg(update.grad, d))} = "
-                f"{_purple(fmt.value(update.new, d))}</p>"
-            )
+            line = math_html(update_line(label, root, update, d))
+            out.append(f'<p><b>Update</b><br><span style="color:{PALETTE.update}">{line}</span></p>')
         return "".join(out)

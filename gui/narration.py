@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
-from core.graph import Graph
-from core.stepper import BackwardEvent, Event, ForwardEvent, StepPass
+from core.explain import backward_step, forward_step
+from core.stepper import BackwardEvent, Event, ForwardEvent, StepPass, UpdateEvent
 from gui import fmt, theme
 
 
@@ -14,14 +14,18 @@ def narrate(event: Event, index: int, step_pass: StepPass, decimals: int) -> str
     """One line for one event, numbered F1…, B1…, U1… within its phase."""
     graph = step_pass.graph
     if isinstance(event, ForwardEvent):
-        return f"F{index + 1}  {_forward(event, graph, step_pass, decimals)}"
+        return f"F{index + 1}  {_forward(step_pass, event, decimals)}"
     if isinstance(event, BackwardEvent):
-        return f"B{index - step_pass.end_of_forward + 1}  {_backward(event, graph, decimals)}"
+        return f"B{index - step_pass.end_of_forward + 1}  {_backward(step_pass, event, decimals)}"
     label = graph[event.node].label
+    return f"U{index - step_pass.end_of_backward + 1}  {update_line(label, graph.root.label, event, decimals)}"
+
+
+def update_line(label: str, root: str, event: UpdateEvent, decimals: int) -> str:
+    """θ ← θ − α·∂L/∂θ = old − α × grad = new."""
     return (
-        f"U{index - step_pass.end_of_backward + 1}  {label} ← {label} − α·∂{graph.root.label}/∂{label} = "
-        f"{fmt.value(event.old, decimals)} − {fmt.number(event.learning_rate, 6).rstrip('0').rstrip('.')} × "
-        f"{fmt.arg(event.grad, decimals)} = {fmt.value(event.new, decimals)}"
+        f"{label} ← {label} − α·∂{root}/∂{label} = {fmt.value(event.old, decimals)} − "
+        f"{event.learning_rate:g} × {fmt.arg(event.grad, decimals)} = {fmt.value(event.new, decimals)}"
     )
 
 
@@ -31,51 +35,34 @@ def header(step_pass: StepPass, network, decimals: int) -> str:
         span = f"examples {rows[0] + 1}–{rows[-1] + 1}" if len(rows) > 1 else f"example {rows[0] + 1}"
         return f"Batch of {len(rows)} ({span} of {network.examples}), α = {network.learning_rate:g}"
     i = step_pass.examples[0]
-    x = ", ".join(fmt.number(v, decimals).rstrip("0").rstrip(".") or "0" for v in network.X[i])
-    y = ", ".join(fmt.number(v, decimals).rstrip("0").rstrip(".") or "0" for v in network.Y[i])
+    x = ", ".join(f"{v:g}" for v in network.X[i])
+    y = ", ".join(f"{v:g}" for v in network.Y[i])
     return f"Example {i + 1} of {network.examples}: x = ({x}), y = {y}, α = {network.learning_rate:g}"
 
 
-def _forward(event: ForwardEvent, graph: Graph, step_pass: StepPass, decimals: int) -> str:
-    node = graph[event.node]
-    labels = [graph[i].label for i in node.inputs]
-    symbolic = node.op.expression(labels)
-    result = fmt.value(event.value, decimals)
-    if graph.kind == "layer":
-        return f"{node.label} = {symbolic} = {result}  ({fmt.shape(event.value)})"
-    values = [_value_of(i, graph, step_pass) for i in node.inputs]
-    numeric = node.op.expression([fmt.arg(v, decimals) for v in values])
-    parts = [node.label] + ([symbolic] if symbolic != node.label else []) + [numeric, result]
-    return " = ".join(parts)
+def _forward(step_pass: StepPass, event: ForwardEvent, decimals: int) -> str:
+    step = forward_step(step_pass, event.node)
+    parts = [step.label] + ([step.symbolic] if step.symbolic else [])
+    if step_pass.graph.kind == "scalar":
+        parts.append(step.numeric(lambda v: fmt.arg(v, decimals)))
+        return " = ".join([*parts, fmt.value(step.value, decimals)])
+    return " = ".join([*parts, fmt.value(step.value, decimals)]) + f"  ({fmt.shape(step.value)})"
 
 
-def _backward(event: BackwardEvent, graph: Graph, decimals: int) -> str:
-    node = graph[event.node]
-    labels = [graph[i].label for i in node.inputs]
-    formulas = node.op.local_formulas(labels, node.label)
-    up = fmt.value(event.upstream, decimals)
-    prefix = f"{node.op.symbol} {node.label}: upstream {up}"
-    receivers = [
-        (lab, f, loc, s)
-        for lab, f, loc, s in zip(labels, formulas, event.local, event.sent, strict=True)
-        if s is not None
-    ]
-    if graph.kind == "scalar" and len(receivers) > 1 and all(f == "1" for _, f, _, _ in receivers):
-        names = ", ".join(r[0] for r in receivers)
-        return f"{prefix} × local 1 → sends {fmt.value(receivers[0][3], decimals)} to each of {names}"
+def _backward(step_pass: StepPass, event: BackwardEvent, decimals: int) -> str:
+    step = backward_step(step_pass, event)
+    prefix = f"{step.symbol} {step.label}: upstream {fmt.value(step.upstream, decimals)}"
+    if step.sends_upstream_to_each:
+        names = ", ".join(s.to for s in step.sendings)
+        return f"{prefix} × local 1 → sends {fmt.value(step.sendings[0].sent, decimals)} to each of {names}"
     pieces = []
-    for lab, formula, loc, sent in receivers:
-        local = (
-            formula if graph.kind == "layer" and node.op.name == "matmul" else f"{formula} = {fmt.value(loc, decimals)}"
-        )
-        pieces.append(f"× local {local} → sends {fmt.value(sent, decimals)} to {lab}")
+    for s in step.sendings:
+        sent = fmt.value(s.sent, decimals)
+        if s.elementwise:
+            pieces.append(f"× local {s.local_formula} = {fmt.value(s.local, decimals)} → sends {sent} to {s.to}")
+        else:
+            pieces.append(f"→ sends {s.send_formula} = {sent} to {s.to}")
     return f"{prefix} " + "; ".join(pieces)
-
-
-def _value_of(node_id: str, graph: Graph, step_pass: StepPass):
-    if graph[node_id].op is None:
-        return step_pass.leaves[node_id]
-    return next(e.value for e in step_pass.events if isinstance(e, ForwardEvent) and e.node == node_id)
 
 
 class NarrationPane(QWidget):

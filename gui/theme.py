@@ -14,7 +14,6 @@ class Palette:
     backward: str = "#c62828"  # red: gradients flowing back
     update: str = "#6a1b9a"  # parameter updates
     edge: str = "#9aa3ad"
-    edge_active: str = "#37474f"
     node_fill: str = "#ffffff"
     node_border: str = "#607d8b"
     param_fill: str = "#fff4d6"  # parameters: what learning changes
@@ -23,7 +22,6 @@ class Palette:
     target_fill: str = "#eeeeee"
     current: str = "#ffb300"  # halo of the node of the current step
     text: str = "#212121"
-    muted: str = "#78909c"
     background: str = "#fafbfc"
 
 
@@ -33,14 +31,12 @@ PALETTE = Palette()
 CLASS_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 
 Z_EDGE = 0.0
-Z_EDGE_LABEL = 1.0
 Z_NODE = 2.0
 Z_CURRENT = 3.0
 
 NODE_WIDTH = 176
-NODE_HEIGHT = 84
-LAYER_NODE_WIDTH = 200
-LAYER_NODE_HEIGHT = 176
+NODE_HEIGHT = 60  # the least; nodes grow to fit what they show
+LAYER_NODE_WIDTH = 236
 COLUMN_GAP = 92  # horizontal space between columns, where edge labels go
 ROW_GAP = 30
 

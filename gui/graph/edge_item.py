@@ -11,13 +11,13 @@ from gui.graph.node_item import NodeItem
 
 
 class EdgeItem(QGraphicsItem):
-    def __init__(self, source: NodeItem, target: NodeItem, label_at: float = 0.5) -> None:
+    def __init__(self, source: NodeItem, target: NodeItem) -> None:
         super().__init__()
         self.source, self.target = source, target
         self.forward_text = ""
         self.backward_text = ""
         self.active = False
-        self._label_at = label_at
+        self._label_at = 0.5  # where along the edge the labels sit; see set_label_position
         self.setZValue(theme.Z_EDGE)
         # Unchanged edges repaint from a pixmap: a step changes only a few items.
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from gui import theme
 from gui.theme import PALETTE
 
+PADDING = 6  # above the first line and below the last
+
 
 class NodeLook(enum.Enum):
     INPUT = "input"
@@ -54,9 +56,14 @@ class NodeItem(QGraphicsItem):
             self.setZValue(theme.Z_CURRENT if on else theme.Z_NODE)
             self.update()
 
-    def reset(self) -> None:
-        self.show_lines("", "", "", "", "")
-        self.highlight(False)
+    def needed_height(self) -> float:
+        """The height that shows every line now written on the node."""
+        lines = self._lines()
+        return sum(theme.metrics(f).height() for f in self._fonts(lines)) + 2 * PADDING
+
+    def set_height(self, height: float) -> None:
+        self.prepareGeometryChange()
+        self._rect = QRectF(-self._rect.width() / 2, -height / 2, self._rect.width(), height)
 
     # -- geometry and painting ---------------------------------------------------------
 
@@ -88,6 +95,10 @@ class NodeItem(QGraphicsItem):
         painter.setBrush(theme.QColor(fill))
         radius = 4 if self.look is NodeLook.PARAM else 10
         painter.drawRoundedRect(self._rect, radius, radius)
+        self._draw_lines(painter, self._lines())
+
+    def _lines(self) -> list[tuple[str, str, bool]]:
+        """(text, colour name, is title) for each line, title first."""
         lines = [(self.title, "text", True)]
         for text, colour_name in (
             (self.value_text, "forward"),
@@ -96,11 +107,15 @@ class NodeItem(QGraphicsItem):
             (self.local_text, "backward"),
         ):
             lines += [(line, colour_name, False) for line in text.splitlines()]
-        self._draw_lines(painter, lines)
+        return lines
+
+    @staticmethod
+    def _fonts(lines: list[tuple[str, str, bool]]) -> list:
+        return [theme.node_title_font() if title else theme.node_font() for _, _, title in lines]
 
     def _draw_lines(self, painter: QPainter, lines: list[tuple[str, str, bool]]) -> None:
-        inner = self._rect.adjusted(6, 4, -6, -4)
-        fonts = [theme.node_title_font() if bold else theme.node_font() for _, _, bold in lines]
+        inner = self._rect.adjusted(6, PADDING, -6, -PADDING)
+        fonts = self._fonts(lines)
         heights = [theme.metrics(f).height() for f in fonts]
         y = inner.center().y() - sum(heights) / 2
         for (text, colour_name, _), f, h in zip(lines, fonts, heights, strict=True):

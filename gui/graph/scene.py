@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QFontMetricsF
+from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
-from core.graph import Graph, NodeKind
+from core.explain import BackwardStep, backward_step
+from core.graph import NodeKind
 from core.layout import layered_layout
 from core.stepper import BackwardEvent, StepPass, StepState
 from gui import fmt, theme
@@ -20,7 +20,7 @@ _LOOKS = {
     NodeKind.PARAM: NodeLook.PARAM,
     NodeKind.OP: NodeLook.OP,
 }
-_LABEL_POSITIONS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78)
+_LABEL_POSITIONS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85, 0.1, 0.9)
 LINE_CHARS = 26  # longer node lines break after their label
 EDGE_ENTRIES = 2  # on a layer-graph edge, values with more entries are shown by their shape
 _SAMPLE = {"scalar": "−0.000", "layer": "[−0.000, −0.000]"}  # the widest usual edge label
@@ -33,30 +33,35 @@ class GraphScene(QGraphicsScene):
         super().__init__(parent)
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[tuple[str, str], EdgeItem] = {}
-        self.graph: Graph | None = None
-        self._backward_at: dict[str, int] = {}
         self._pass: StepPass | None = None
+        self._backward_at: dict[str, int] = {}  # event index of each op node's backward visit
+        self._complete_at: dict[str, int] = {}  # the cursor from which a node's gradient is complete
         self.setBackgroundBrush(theme.colour("background"))
         self.selectionChanged.connect(self._on_selection_changed)
 
     # -- building ----------------------------------------------------------------------
 
-    def build(self, graph: Graph) -> None:
-        """Lay the graph out left to right and create its items."""
+    def build(self, step_pass: StepPass, decimals: int) -> None:
+        """Lay the pass's graph out left to right and create its items, each node tall
+        enough for everything it will show by the end of the pass."""
         self.clear()
-        self.nodes, self.edges, self.graph = {}, {}, graph
+        self.nodes, self.edges, self._pass = {}, {}, None
+        graph = step_pass.graph
         layer = graph.kind == "layer"
         width = theme.LAYER_NODE_WIDTH if layer else theme.NODE_WIDTH
-        height = theme.LAYER_NODE_HEIGHT if layer else theme.NODE_HEIGHT
-        label_width = QFontMetricsF(theme.font(9.5, True)).horizontalAdvance(_SAMPLE[graph.kind])
+        for node in graph.nodes:
+            title = node.label if node.op is None else f"{node.op.symbol}   {node.label}"
+            item = NodeItem(node.id, title, _LOOKS[node.kind], width, theme.NODE_HEIGHT)
+            self.addItem(item)
+            self.nodes[node.id] = item
+        self.show_state(step_pass, step_pass.state_at(len(step_pass)), decimals)
+        height = max(theme.NODE_HEIGHT, *(item.needed_height() for item in self.nodes.values()))
+        label_width = theme.metrics(theme.edge_font()).horizontalAdvance(_SAMPLE[graph.kind])
         gap = max(theme.COLUMN_GAP, label_width + 40)
         for node_id, pos in layered_layout(graph).items():
-            node = graph[node_id]
-            title = node.label if node.op is None else f"{node.op.symbol}   {node.label}"
-            item = NodeItem(node_id, title, _LOOKS[node.kind], width, height)
+            item = self.nodes[node_id]
+            item.set_height(item.needed_height())
             item.setPos(QPointF(pos.column * (width + gap), pos.row * (height + theme.ROW_GAP)))
-            self.addItem(item)
-            self.nodes[node_id] = item
         for source, target in graph.edges:
             edge = EdgeItem(self.nodes[source], self.nodes[target])
             self.addItem(edge)
@@ -70,11 +75,13 @@ class GraphScene(QGraphicsScene):
         taken = [item.sceneBoundingRect().adjusted(4, 4, -4, -4) for item in self.nodes.values()]
         for edge in self.edges.values():
             edge.show_values(sample, sample, "")
+            overlaps = {}
             for t in _LABEL_POSITIONS:
                 edge.set_label_position(t)
-                rects = edge.label_rects()
-                if not any(r.intersects(o) for r in rects for o in taken):
+                overlaps[t] = sum(_area(r.intersected(o)) for r in edge.label_rects() for o in taken)
+                if overlaps[t] == 0:
                     break
+            edge.set_label_position(min(overlaps, key=overlaps.get))  # free, or the least covered
             taken.extend(edge.label_rects())
             edge.show_values("", "", "")
 
@@ -84,8 +91,7 @@ class GraphScene(QGraphicsScene):
         """Write every known value and gradient on the items; hide what is not yet known."""
         graph = step_pass.graph
         if step_pass is not self._pass:
-            self._pass = step_pass
-            self._backward_at = {e.node: k for k, e in enumerate(step_pass.events) if isinstance(e, BackwardEvent)}
+            self._remember(step_pass)
         root = graph.root.label
         last = state.last
         for node in graph.nodes:
@@ -94,16 +100,16 @@ class GraphScene(QGraphicsScene):
             shown = step_pass.leaves[node.id] if node.op is None else state.values.get(node.id)
             value = _with_shape(shown, graph.kind, decimals) if known else ""
             grad = state.grads.get(node.id)
-            grad_text = _labelled(f"∂{root}/∂{node.label} =", grad, decimals) if grad is not None else ""
+            grad_text = ""
+            if grad is not None:
+                so_far = " so far" if state.cursor < self._complete_at.get(node.id, 0) else ""
+                grad_text = _labelled(f"∂{root}/∂{node.label}{so_far} =", grad, decimals)
             local_text, local_tip = "", []
             k = self._backward_at.get(node.id)
             if k is not None and k < state.cursor:
-                local_text = _local_text(step_pass.events[k], node, graph, decimals)
-                local_tip = [
-                    f"local ∂{node.label}/∂{graph[i].label}: {fmt.full(v)}"
-                    for i, v in zip(node.inputs, step_pass.events[k].local, strict=True)
-                    if v is not None
-                ]
+                step = backward_step(step_pass, step_pass.events[k])
+                local_text = _local_text(step, graph.kind, decimals)
+                local_tip = [f"local ∂{node.label}/∂{s.to}: {fmt.full(s.local)}" for s in step.sendings]
             update_text = ""
             if node.id in state.updated:
                 update_text = _labelled(f"new {node.label} =", state.values[node.id], decimals)
@@ -122,17 +128,27 @@ class GraphScene(QGraphicsScene):
             if known:
                 tip += f"\nforward: {fmt.full(flowing)}"
             if sent is not None:
-                tip += f"\nsent back: ∂{root}/∂{graph[source].label} share = {fmt.full(sent)}"
+                tip += f"\nsent back to {graph[source].label}: {fmt.full(sent)}"
             edge.show_values(forward, backward, tip)
             edge.highlight(target == getattr(last, "node", None) and source in active_inputs)
 
-    def item_rect(self, node_id: str) -> QRectF:
-        return self.nodes[node_id].sceneBoundingRect()
+    def _remember(self, step_pass: StepPass) -> None:
+        """Index the pass: where each node is visited, and from when its gradient is complete."""
+        self._pass = step_pass
+        self._backward_at = {e.node: k for k, e in enumerate(step_pass.events) if isinstance(e, BackwardEvent)}
+        consumers = step_pass.graph.consumers
+        self._complete_at = {
+            node_id: max((self._backward_at[c] + 1 for c in users), default=0) for node_id, users in consumers.items()
+        }
 
     def _on_selection_changed(self) -> None:
         selected = [i for i in self.selectedItems() if isinstance(i, NodeItem)]
         if selected:
             self.node_clicked.emit(selected[0].node_id)
+
+
+def _area(rect) -> float:
+    return max(rect.width(), 0.0) * max(rect.height(), 0.0)
 
 
 def _on_edge(value, decimals: int) -> str:
@@ -155,18 +171,21 @@ def _with_shape(value, kind: str, decimals: int) -> str:
     return f"{fmt.shape(value)}\n{fmt.block(value, decimals)}"
 
 
-def _local_text(event: BackwardEvent, node, graph: Graph, decimals: int) -> str:
-    locals_ = [(i, v) for i, v in zip(node.inputs, event.local, strict=True) if v is not None]
-    if not locals_:
+def _local_text(step: BackwardStep, kind: str, decimals: int) -> str:
+    """The local gradients, one line per input; where sending is not upstream × local, how it is sent."""
+    if not step.sendings:
         return ""
-    if graph.kind == "layer" and node.op.name == "matmul":
-        return "local " + ", ".join(node.op.local_formulas([graph[i].label for i in node.inputs], node.label))
-    if len(locals_) == 1:
-        formula = node.op.local_formulas([graph[i].label for i in node.inputs], node.label)[0]
-        return _labelled(f"local {formula} =", locals_[0][1], decimals)
-    if all(np.ndim(v) == 0 and v == 1.0 for _, v in locals_):
+    if step.sends_upstream_to_each:
         return "local 1 to each"
-    return "local " + " ".join(f"∂/∂{graph[i].label} {fmt.value(v, decimals)}" for i, v in locals_)
+    lines = []
+    for s in step.sendings:
+        if not s.elementwise:
+            lines.append(f"to {s.to}: {s.send_formula}")
+        elif len(step.sendings) == 1:
+            lines.append(_labelled(f"local {s.local_formula} =", s.local, decimals))
+        else:
+            lines.append(_labelled(f"local ∂/∂{s.to} =", s.local, decimals))
+    return "\n".join(lines)
 
 
 def _tooltip(label: str, value, grad, new) -> str:
