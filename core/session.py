@@ -12,14 +12,16 @@ from functools import cached_property
 
 import numpy as np
 
-from core.build import layer_graph, leaf_values, params_from_leaves, scalar_graph
+from core.build import layer_graph, leaf_values, params_from_leaves, scalar_graph, scalar_node_count
 from core.graph import Graph
 from core.network import Network, Params
 from core.stepper import Phase, StepPass, StepState, record_pass
 from core.training import TrainProgress
 
-# Above this many parameters the scalar graph is too big to draw readably.
+# Above this many parameters the scalar graph is too big to draw readably: a network opens
+# in the layer graph. Above this many nodes it is not offered at all.
 MAX_SCALAR_PARAMS = 40
+MAX_SCALAR_NODES = 1500
 
 
 class Mode(enum.Enum):
@@ -50,9 +52,6 @@ class CostHistory:
         self._epochs[self._n : need] = epochs
         self._costs[self._n : need] = costs
         self._n = need
-
-    def pop(self) -> None:
-        self._n -= 1
 
     @property
     def epochs(self) -> np.ndarray:
@@ -91,12 +90,17 @@ class Session:
     def scalar_graph_is_large(self) -> bool:
         return self.network.param_count > MAX_SCALAR_PARAMS
 
+    @property
+    def scalar_graph_is_drawable(self) -> bool:
+        return scalar_node_count(self.network) <= MAX_SCALAR_NODES
+
     # -- state -----------------------------------------------------------------------
 
     def reset(self) -> None:
         """Back to the initial parameters, with no history."""
         self.params: Params = self.network.initial_params()
-        self.history = CostHistory()
+        self.history = CostHistory()  # cost per epoch, as training defines it
+        self.update_history = CostHistory()  # the cost of each stepped update
         self.epoch_offset = 0.0  # epochs completed before the current way of updating began
         self.updates = 0  # updates committed since then, in the current mode and batching
         self._passes: list[StepPass] = []  # passes that can still be stepped back into
@@ -132,12 +136,33 @@ class Session:
         return not math.isfinite(self.current.cost)
 
     def cost_curve(self) -> tuple[np.ndarray, np.ndarray]:
-        """Epoch positions and costs, including the current pass once its update is applied."""
-        epochs, costs = self.history.epochs, self.history.costs
-        if self._passes and self.cursor == len(self.current):
-            epochs = np.append(epochs, self.epoch)
-            costs = np.append(costs, self.current.cost)
-        return epochs, costs
+        """Cost per epoch: training's epochs and every epoch completed by stepping.
+
+        A stepped epoch's cost is the mean over its examples of the losses computed
+        before each of its updates, as training defines it.
+        """
+        epochs, costs = self._segment_points(per_epoch=True)
+        return np.append(self.history.epochs, epochs), np.append(self.history.costs, costs)
+
+    def update_curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """The cost of each stepped update, at its epoch position, the current one once applied."""
+        epochs, costs = self._segment_points(per_epoch=False)
+        return np.append(self.update_history.epochs, epochs), np.append(self.update_history.costs, costs)
+
+    def _segment_points(self, per_epoch: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Points of the passes stepped since the last restart (their updates applied)."""
+        done = self._passes[:-1] if self._passes and self.cursor < len(self.current) else self._passes
+        per = self.updates_per_epoch
+        if not per_epoch:
+            positions = self.epoch_offset + np.arange(1, len(done) + 1) / per
+            return positions, np.array([p.cost for p in done])
+        epochs = len(done) // per
+        costs = []
+        for k in range(epochs):
+            group = done[k * per : (k + 1) * per]
+            sizes = np.array([len(p.examples) for p in group], dtype=float)
+            costs.append(float(np.dot([p.cost for p in group], sizes) / sizes.sum()))
+        return self.epoch_offset + np.arange(1, epochs + 1), np.array(costs)
 
     def displayed_params(self) -> Params:
         """The parameters as the cursor shows them (updated once the update is applied)."""
@@ -161,7 +186,6 @@ class Session:
         elif len(self._passes) > 1:
             self._passes.pop()
             self.updates -= 1
-            self.history.pop()
             self.params = params_from_leaves(self.current.graph, self.current.leaves, self.params)
             self.cursor = len(self.current)
 
@@ -184,7 +208,6 @@ class Session:
 
     def _commit(self) -> None:
         done = self.current
-        self.history.append(self.epoch_offset + (self.updates + 1) / self.updates_per_epoch, done.cost)
         self.params = done.params_after(self.params)
         self.updates += 1
         self._passes.append(self._record(self.params, self.updates))
@@ -210,7 +233,16 @@ class Session:
             self.mode = mode
 
     def set_network(self, network: Network) -> None:
-        """Change settings (learning rate, batch size) keeping the parameters and history."""
+        """Change settings (learning rate, batch size) keeping the parameters and history.
+
+        A new learning rate changes only the update: the pass is recorded again and
+        the cursor stays where it was.
+        """
+        if self._passes and network.batch_size == self.network.batch_size:
+            self.network = network
+            current = self._passes[-1]
+            self._passes[-1] = record_pass(current.graph, current.leaves, network.learning_rate, current.examples)
+            return
         self._restart()
         self.__dict__.pop("scalar_graph", None)
         self.__dict__.pop("layer_graph", None)
@@ -231,9 +263,12 @@ class Session:
         self.epoch_offset, self.updates = start_epoch + progress.epoch, 0
 
     def _restart(self) -> None:
-        """Commit an applied update, then count epochs afresh from here; earlier passes are closed."""
+        """Commit an applied update and keep the stepped points, then count epochs afresh from
+        here; earlier passes are closed (an epoch stepped only in part keeps its update points)."""
         if self._passes and self.cursor == len(self.current):
             self._commit()
+        self.history.extend(*self._segment_points(per_epoch=True))
+        self.update_history.extend(*self._segment_points(per_epoch=False))
         self.epoch_offset = self.epoch
         self.updates = 0
         self._passes = []

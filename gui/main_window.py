@@ -37,7 +37,6 @@ from gui.training_panel import TrainingPanel
 PLOT_INTERVAL_MS = 33  # plots redraw at most ~30 times a second
 TRAINING_PLOT_INTERVAL_MS = 100  # while training, 10 a second: the two cores may share one physical core
 REGIONS_INTERVAL_MS = 333  # decision regions cost more: 3 times a second while training
-MAX_SCALAR_NODES = 1500  # beyond this the scalar graph is refused: it could not be read anyway
 
 
 class MainWindow(QMainWindow):
@@ -255,7 +254,7 @@ class MainWindow(QMainWindow):
 
     def _on_mode_chosen(self, index: int) -> None:
         mode = Mode.EXAMPLE if index == 0 else Mode.BATCH
-        if mode is Mode.EXAMPLE and len(self.model.session.scalar_graph) > MAX_SCALAR_NODES:
+        if mode is Mode.EXAMPLE and not self.model.session.scalar_graph_is_drawable:
             self.show_message("This network is too big to draw as a scalar graph; it stays in the layer graph.")
             self.mode_box.setCurrentIndex(1)
             return
@@ -271,7 +270,7 @@ class MainWindow(QMainWindow):
         model = self.model
         self.setWindowTitle(f"Backprop Stepper — {model.network.name}")
         self.mode_box.setCurrentIndex(0 if model.mode is Mode.EXAMPLE else 1)
-        self.scene.build(model.session.graph)
+        self.scene.build(model.current, self.settings.decimals)
         self.data_plot.set_network(model.network)
         if model.mode is Mode.BATCH and model.session.scalar_graph_is_large:
             self.show_message(
@@ -319,7 +318,6 @@ class MainWindow(QMainWindow):
 
     def refresh_now(self) -> None:
         """Redraw the plots immediately (screenshots, tests)."""
-        self._plots_dirty = True
         self._regions_clock.restart()
         self._plots_dirty = False
         self.cost_plot.set_history(*self.model.session.cost_curve())

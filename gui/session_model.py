@@ -117,18 +117,20 @@ class SessionModel(QObject):
     def _move(self, action) -> None:
         if self._refuse_while_training():
             return
-        before = len(self.session.history)
-        was_complete = self.session.cursor == len(self.session.current)
+        before = self._applied_updates()
         action()
         self.state_changed.emit()
-        complete = self.session.cursor == len(self.session.current)
-        if len(self.session.history) != before or complete != was_complete:
+        if self._applied_updates() != before:
             self.history_changed.emit()
         if self.session.diverged:
             self.message.emit(
                 f"The cost is not finite: the learning rate {self.network.learning_rate:g} is too large "
                 "for this data (or the inputs need standardising). Reset, then lower it."
             )
+
+    def _applied_updates(self) -> int:
+        session = self.session
+        return session.updates + (session.cursor == len(session.current))
 
     def _refuse_while_training(self) -> bool:
         if self.training:

@@ -9,7 +9,7 @@ from core.presets import load_preset
 from core.session import Mode, Session
 
 
-@pytest.mark.parametrize("change", ["mode", "learning_rate", "batch_size"])
+@pytest.mark.parametrize("change", ["mode", "batch_size"])
 def test_an_applied_update_survives_a_change(change):
     s = Session(load_preset("or_gate"), Mode.BATCH)
     s.next_example()
@@ -18,8 +18,6 @@ def test_an_applied_update_survives_a_change(change):
     params = s.displayed_params()
     if change == "mode":
         s.set_mode(Mode.EXAMPLE)
-    elif change == "learning_rate":
-        s.set_network(s.network.with_settings(learning_rate=0.5))
     else:
         s.set_network(s.network.with_settings(batch_size=2))
     after_epochs, after_costs = s.cost_curve()
@@ -40,8 +38,10 @@ def test_epochs_keep_growing_across_mode_switches():
     s.set_mode(Mode.BATCH)
     s.next_example()
     epochs, _ = s.cost_curve()
-    assert list(epochs) == [1.0, 1.25, 1.5, 1.75, 2.0, 3.0]
-    assert np.all(np.diff(epochs) > 0)
+    assert list(epochs) == [1.0, 2.0, 3.0]
+    updates, _ = s.update_curve()
+    assert list(updates) == [1.0, 1.25, 1.5, 1.75, 2.0, 3.0]
+    assert np.all(np.diff(updates) > 0)
 
 
 def test_training_continues_the_epoch_count():
@@ -74,3 +74,35 @@ def test_zero_epochs_of_training_change_nothing():
     assert result.epoch == 0
     assert len(result.costs) == 0
     assert np.array_equal(result.params["W1"], net.initial_params()["W1"])
+
+
+def test_a_new_learning_rate_after_the_update_redoes_the_update():
+    s = Session(load_preset("or_gate"), Mode.BATCH)
+    s.next_example()
+    s.apply_update()
+    old, grad = s.current.leaves["b1"], s.current.state_at(s.current.end_of_backward).grads["b1"]
+    curve = s.cost_curve()
+    s.set_network(s.network.with_settings(learning_rate=0.5))
+    assert s.cursor == len(s.current)
+    assert np.array_equal(s.cost_curve()[0], curve[0])
+    assert np.array_equal(s.cost_curve()[1], curve[1])
+    assert np.array_equal(s.displayed_params()["b1"], old - 0.5 * grad)
+
+
+def test_a_new_learning_rate_keeps_the_place_and_changes_only_the_update():
+    s = Session(load_preset("or_gate"), Mode.EXAMPLE)
+    s.to_end_of_backward()
+    before = s.current
+    s.set_network(s.network.with_settings(learning_rate=0.5))
+    assert s.cursor == before.end_of_backward
+    assert s.current.events[: before.end_of_backward] == before.events[: before.end_of_backward]
+    s.apply_update()
+    assert s.displayed_params()["b1"][0] == 0 - 0.5 * 0.125
+
+
+@pytest.mark.parametrize("preset", ["or_gate", "mood_2_2_1", "net_2_4_1_tanh", "softmax_3_class"])
+def test_scalar_node_count_without_building(preset):
+    from core.build import scalar_graph, scalar_node_count
+
+    net = load_preset(preset)
+    assert scalar_node_count(net) == len(scalar_graph(net))

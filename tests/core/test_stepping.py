@@ -193,33 +193,50 @@ def test_step_forward_at_the_end_of_a_pass_commits_it():
     session.step_forward()
     assert (session.updates, session.cursor) == (1, 0)
     assert same(session.params, shown)
-    assert session.history.costs.tolist() == [cost]
+    assert session.update_curve()[1].tolist() == [cost]
 
 
 @pytest.mark.parametrize("mode", [Mode.EXAMPLE, Mode.BATCH])
-def test_cost_curve_follows_applied_updates(mode):
+def test_update_curve_follows_applied_updates(mode):
     session = Session(load_preset("or_gate"), mode)
     costs, lengths = [], []
     for _ in range(PASSES):
         costs.append(session.current.cost)
         for _ in range(len(session.current) + 1):
             session.step_forward()
-            lengths.append(len(session.cost_curve()[1]))
+            lengths.append(len(session.update_curve()[1]))
             applied = session.updates + (session.cursor == len(session.current))
-            assert len(session.cost_curve()[0]) == applied
+            assert len(session.update_curve()[0]) == applied
     per_pass = [0] * (len(session.current) - 1) + [1, 1]  # the point appears once the update is applied
     assert lengths == [k + p for k in range(PASSES) for p in per_pass]
 
-    epochs, curve = session.cost_curve()
+    epochs, curve = session.update_curve()
     assert curve.tolist() == costs
     assert np.array_equal(epochs, np.arange(1, PASSES + 1) / session.updates_per_epoch)
 
     # Stepping back over an update removes its point again.
     session.step_back()
-    assert len(session.cost_curve()[1]) == PASSES
+    assert len(session.update_curve()[1]) == PASSES
     session.step_back()
-    assert len(session.cost_curve()[1]) == PASSES - 1
-    assert session.cost_curve()[1].tolist() == costs[:-1]
+    assert len(session.update_curve()[1]) == PASSES - 1
+    assert session.update_curve()[1].tolist() == costs[:-1]
+
+
+def test_cost_curve_gets_one_point_per_stepped_epoch():
+    """Per-example stepping: an epoch's cost is the mean of its examples' losses, as training has it."""
+    session = Session(load_preset("or_gate"), Mode.EXAMPLE)
+    losses = []
+    for _ in range(7):
+        losses.append(session.current.cost)
+        session.next_example()
+    epochs, costs = session.cost_curve()
+    assert epochs.tolist() == [1.0]
+    assert costs[0] == pytest.approx(np.mean(losses[:4]), rel=1e-15)
+    session.next_example()
+    assert session.cost_curve()[0].tolist() == [1.0, 2.0]
+    per_example = session.network.with_settings(batch_size=1)
+    trained = train_all(per_example, per_example.initial_params(), 2)
+    assert np.allclose(session.cost_curve()[1], trained.costs, rtol=1e-12)
 
 
 def test_recorded_arrays_are_read_only():
@@ -254,8 +271,8 @@ def test_set_mode_keeps_the_parameters():
     session.next_example()
     session.apply_update()
     shown = {k: v.copy() for k, v in session.displayed_params().items()}
-    committed = session.history.costs.copy()
-    assert len(committed) == 2
+    committed = session.cost_curve()[1].copy()
+    assert len(committed) == 3
 
     session.set_mode(Mode.EXAMPLE)
     assert session.mode is Mode.EXAMPLE
@@ -265,7 +282,7 @@ def test_set_mode_keeps_the_parameters():
     leaves = session.current.leaves
     for node in session.graph.params:
         assert leaves[node.id] == shown[node.source.name][node.source.index]
-    assert np.array_equal(session.history.costs[:2], committed)
+    assert np.array_equal(session.cost_curve()[1], committed)
 
     session.step_forward()
     session.set_mode(Mode.EXAMPLE)  # the same mode: nothing changes
