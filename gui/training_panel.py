@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import math
+import re
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -17,20 +21,142 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.session import Mode
 from gui import theme
 
 BATCH_MODES = ("Full batch", "Mini-batch", "Per example")
+STEPPING_NOTE = "Stepping the scalar graph updates after each example; Train uses this setting."
+MIN_RATE, MAX_RATE = 1e-12, 1e3
+# The arrows walk a 1-2-5 ladder (…, 0.01, 0.02, 0.05, 0.1, 0.2, …): the round rates a lecturer tries,
+# three to a decade, so a few presses cross orders of magnitude and every value reads cleanly.
+# (×2 / ÷2 would give 0.1, 0.05, 0.025, 0.0125: numbers nobody would type.)
+LADDER = (1, 2, 5)
+# The characters of a positive decimal, and what may still become one while it is typed ("1e-").
+_PARTIAL_RATE = re.compile(r"\d*\.?\d*([eE][+-]?\d*)?")
+
+
+def ladder_step(rate: float, steps: int) -> float:
+    """The rate ``steps`` rungs up (or down, if negative) the 1-2-5 ladder, within [MIN_RATE, MAX_RATE]."""
+    for _ in range(abs(steps)):
+        k = math.floor(math.log10(rate))
+        # Built from text, so 0.1 is the float 0.1 and not 1 × 10**-1 with a rounding error.
+        rungs = [float(f"{m}e{e}") for e in range(k - 1, k + 3) for m in LADDER]
+        if steps > 0:
+            rate = min(r for r in rungs if r > rate * (1 + 1e-9))
+        else:
+            rate = max(r for r in rungs if r < rate * (1 - 1e-9))
+    return min(max(rate, MIN_RATE), MAX_RATE)
+
+
+def parse_rate(text: str) -> float | None:
+    """The rate typed, or None if it is not a number in [MIN_RATE, MAX_RATE]."""
+    if not _PARTIAL_RATE.fullmatch(text):
+        return None  # float() would also take "inf", "nan" and "1_000"
+    try:
+        rate = float(text)
+    except ValueError:
+        return None
+    return rate if MIN_RATE <= rate <= MAX_RATE else None
+
+
+class RateSpinBox(QAbstractSpinBox):
+    """A positive rate shown compactly (1e-08, 0.3, 2.5); typed freely, stepped along a 1-2-5 ladder.
+
+    A QDoubleSpinBox rounds to a fixed number of decimals, so it cannot hold 1e-8 and show 0.3 neatly.
+    ``valueChanged`` is emitted for a committed change only: Enter, leaving the box, or an arrow step.
+    """
+
+    valueChanged = Signal(float)
+
+    def __init__(self, value: float = 0.1, parent=None) -> None:
+        super().__init__(parent)
+        self._value = value
+        self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
+        self.setToolTip(
+            f"Any positive rate from {MIN_RATE:g} to {MAX_RATE:g}: type 1e-8 or 0.3.\n"
+            "The arrows step along 1, 2, 5, 10, 20, 50, …"
+        )
+        self.editingFinished.connect(self._on_editing_finished)
+        self._show()
+
+    def value(self) -> float:
+        return self._value
+
+    def setValue(self, value: float) -> None:
+        value = min(max(float(value), MIN_RATE), MAX_RATE)
+        changed = value != self._value
+        self._value = value
+        self._show()
+        if changed:
+            self.valueChanged.emit(value)
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:g}"
+
+    # -- QAbstractSpinBox ------------------------------------------------------------------
+
+    def validate(self, text: str, pos: int) -> object:
+        text = text.strip()
+        if parse_rate(text) is not None:
+            return QValidator.State.Acceptable, text, pos
+        if _PARTIAL_RATE.fullmatch(text):
+            return QValidator.State.Intermediate, text, pos  # "", "0.", "1e-": typing is not over
+        return QValidator.State.Invalid, text, pos  # a minus sign, a letter: refused as typed
+
+    def fixup(self, text: str) -> str:
+        return self.textFromValue(self._value)
+
+    def stepBy(self, steps: int) -> None:
+        self.setValue(ladder_step(self._typed() or self._value, steps))
+        self.selectAll()
+
+    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:
+        flags = QAbstractSpinBox.StepEnabledFlag.StepNone
+        if self._value < MAX_RATE:
+            flags |= QAbstractSpinBox.StepEnabledFlag.StepUpEnabled
+        if self._value > MIN_RATE:
+            flags |= QAbstractSpinBox.StepEnabledFlag.StepDownEnabled
+        return flags
+
+    def sizeHint(self):
+        return self._wide_enough(super().sizeHint())
+
+    def minimumSizeHint(self):
+        return self._wide_enough(super().minimumSizeHint())
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _typed(self) -> float | None:
+        """The rate in the box, if the user has typed a different one than is shown."""
+        text = self.text().strip()
+        return None if text == self.textFromValue(self._value) else parse_rate(text)
+
+    def _on_editing_finished(self) -> None:
+        typed = self._typed()
+        if typed is None:
+            self._show()  # not a rate in range: back to the current one
+        else:
+            self.setValue(typed)
+
+    def _show(self) -> None:
+        self.lineEdit().setText(self.textFromValue(self._value))
+
+    def _wide_enough(self, hint):
+        # The base class cannot measure a value it does not know; make room for "0.000125".
+        text_width = self.fontMetrics().horizontalAdvance("0.0001255")
+        hint.setWidth(max(hint.width(), text_width + 2 * hint.height()))
+        return hint
 
 
 class TrainingPanel(QWidget):
     def __init__(self, model, trainer, settings, parent=None) -> None:
         super().__init__(parent)
         self._model, self._trainer, self._settings = model, trainer, settings
-        self.learning_rate = QDoubleSpinBox(decimals=6, minimum=1e-6, maximum=1000.0)
-        self.learning_rate.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
-        self.learning_rate.setKeyboardTracking(False)
+        self.learning_rate = RateSpinBox(model.network.learning_rate)
         self.batch_mode = QComboBox()
         self.batch_mode.addItems(BATCH_MODES)
+        self.stepping_note = QLabel(STEPPING_NOTE, wordWrap=True)
+        self.stepping_note.setStyleSheet("color: #607d8b; font-style: italic")
         self.batch_size = QSpinBox(minimum=1, maximum=1_000_000)
         self.batch_size.setKeyboardTracking(False)
         self.epochs = QSpinBox(minimum=1, maximum=10_000_000, value=5000, singleStep=100)
@@ -49,6 +175,7 @@ class TrainingPanel(QWidget):
         form = QFormLayout(settings_box)
         form.addRow("Learning rate α", self.learning_rate)
         form.addRow("Updates", self.batch_mode)
+        form.addRow(self.stepping_note)
         form.addRow("Mini-batch size", self.batch_size)
         form.addRow("Epochs", self.epochs)
         buttons = QHBoxLayout()
@@ -79,10 +206,12 @@ class TrainingPanel(QWidget):
         self.play_button.clicked.connect(self._on_play)
         self.decimals.valueChanged.connect(settings.set_decimals)
         # updates from the model
+        model.network_changed.connect(self._on_network_changed)
         model.settings_changed.connect(self._on_settings_changed)
         model.history_changed.connect(self._on_history_changed)
         trainer.running_changed.connect(self._on_running_changed)
         trainer.rate_changed.connect(lambda r: self.rate_label.setText(f"{r:,.0f}"))
+        self._on_network_changed()
         self._on_settings_changed()
         self._on_history_changed()
 
@@ -102,6 +231,10 @@ class TrainingPanel(QWidget):
             self._trainer.pause()
         else:
             self._trainer.start()
+
+    def _on_network_changed(self) -> None:
+        # Emitted on mode switches too: only the scalar graph steps one example at a time.
+        self.stepping_note.setVisible(self._model.mode is Mode.EXAMPLE)
 
     def _on_settings_changed(self) -> None:
         net = self._model.network
