@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
@@ -14,14 +16,25 @@ from gui import fmt, theme
 pg.setConfigOptions(antialias=False, background="w", foreground="#37474f")
 
 GRID = 90  # decision-region resolution
+# Beyond this a plot's coordinates are not drawn: a span between them could overflow a float, which
+# pyqtgraph cannot show (it clips its own views at ±1e307), and neither can the grid of decision regions.
+MAX_SHOWN = 1e300
 # Short, small titles: pyqtgraph gives a title a minimum width that a narrow plot cannot shrink below.
 TITLE_SIZE = "10pt"
 
 
-def _cache_axes(plot: pg.PlotWidget) -> None:
-    """Paint axes from a cached pixmap; they are redrawn only when their range changes."""
+def _set_up_axes(plot: pg.PlotWidget) -> None:
+    """Plain numbers on every axis, painted from a cached pixmap redrawn only when the range changes."""
     for name in ("left", "bottom", "top", "right"):
-        plot.getPlotItem().getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        axis = plot.getPlotItem().getAxis(name)
+        # Auto SI prefixes would turn the labels into "epoch (x0.001)" or "cost (x1e+27)".
+        axis.enableAutoSIPrefix(False)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def _drawable(values) -> bool:
+    """Whether every value is one a plot can place: finite and within ±MAX_SHOWN."""
+    return bool(np.all(np.abs(np.asarray(values, dtype=float)) <= MAX_SHOWN))
 
 
 def nice_ceiling(x: float) -> float:
@@ -56,8 +69,7 @@ class CostPlot(pg.PlotWidget):
         self._costs = np.empty(0)
         self._ranges: tuple | None = None
         self.getPlotItem().vb.disableAutoRange()
-        self.getAxis("left").enableAutoSIPrefix(False)
-        _cache_axes(self)
+        _set_up_axes(self)
         self._proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse_moved)
 
     @property
@@ -88,7 +100,9 @@ class CostPlot(pg.PlotWidget):
             lo, hi = np.log10(y.min()), np.log10(y.max())
             ranges = (0.0, nice_ceiling(x.max() * 1.05), np.floor(lo * 2) / 2, np.ceil(hi * 2) / 2 + 0.01)
         else:
-            ranges = (0.0, nice_ceiling(x.max() * 1.05), 0.0, nice_ceiling(y.max() * 1.05))
+            # A diverging cost can sit just below the largest float: cap the axis rather than overflow.
+            top = min(float(y.max()), MAX_SHOWN / 10)
+            ranges = (0.0, nice_ceiling(x.max() * 1.05), 0.0, nice_ceiling(top * 1.05))
         if ranges != self._ranges:
             self._ranges = ranges
             self.setRange(xRange=ranges[:2], yRange=ranges[2:], padding=0.02)
@@ -120,47 +134,68 @@ class DataPlot(pg.PlotWidget):
         self.points = pg.ScatterPlotItem(size=9, pen=pg.mkPen("#263238", width=1))
         self.addItem(self.points)
         self.diagonal = self.plot(pen=pg.mkPen("#90a4ae", width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
-        _cache_axes(self)
+        _set_up_axes(self)
         self.network = None
         self.kind = ""
 
     def set_network(self, network) -> None:
         self.network = network
         self.kind = "regions" if network.inputs == 2 and network.is_classifier else "regression"
-        self.image.setVisible(self.kind == "regions")
+        self.bounds = None  # where decision regions are drawn; None when there are none
         self.diagonal.setVisible(self.kind == "regression")
         if self.kind == "regions":
-            names = network.feature_names or ("x1", "x2")
-            self.setTitle("Decision regions", size=TITLE_SIZE)
-            self.setLabel("bottom", names[0])
-            self.setLabel("left", names[1])
-            self.bounds = data_bounds(network.X)
-            cls = classes(network)
-            brushes = [pg.mkBrush(theme.CLASS_COLOURS[c % len(theme.CLASS_COLOURS)]) for c in cls]
-            self.points.setData(network.X[:, 0], network.X[:, 1], brush=brushes)
-            x0, x1, y0, y1 = self.bounds
-            self.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+            self._show_classes(network)
         else:
             self.setTitle("Predictions vs targets", size=TITLE_SIZE)
             self.setLabel("bottom", "target")
             self.setLabel("left", "prediction")
             lo, hi = float(network.Y.min()), float(network.Y.max())
             pad = (hi - lo) * 0.1 or 1.0
-            self.diagonal.setData([lo - pad, hi + pad], [lo - pad, hi + pad])
+            ends = [lo - pad, hi + pad]
+            self.diagonal.setData(*([ends, ends] if _drawable(ends) else [[], []]))
+        self.image.setVisible(self.bounds is not None)
+
+    def _show_classes(self, network) -> None:
+        """The examples coloured by class; the regions come with the parameters, in show_params."""
+        names = network.feature_names or ("x1", "x2")
+        xy = network.X[:, :2]
+        with np.errstate(over="ignore", invalid="ignore"):  # a span beyond the largest float is checked next
+            bounds = data_bounds(network.X)
+        scale = 1.0
+        if _drawable(bounds):
+            self.bounds = bounds
+            self.setTitle("Decision regions", size=TITLE_SIZE)
+        else:
+            # The grid of regions cannot span this; the points are drawn in units of a power of ten,
+            # as pyqtgraph cannot hold coordinates whose differences overflow.
+            scale = 10.0 ** math.floor(math.log10(float(np.abs(xy).max())))
+            xy = xy / scale
+            bounds = data_bounds(xy)
+            self.setTitle("Range too large for regions", size=TITLE_SIZE)
+        unit = "" if scale == 1.0 else f" (×{scale:g})"
+        self.setLabel("bottom", names[0] + unit)
+        self.setLabel("left", names[1] + unit)
+        brushes = [pg.mkBrush(theme.CLASS_COLOURS[c % len(theme.CLASS_COLOURS)]) for c in classes(network)]
+        self.points.setData(xy[:, 0], xy[:, 1], brush=brushes)
+        x0, x1, y0, y1 = bounds
+        self.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
 
     def show_params(self, params) -> None:
         net = self.network
         if net is None:
             return
         if self.kind == "regions":
+            if self.bounds is None:
+                return
             grid = decision_grid(net, params, self.bounds, GRID)
             self.image.setImage(self._colours(grid, net.outputs), autoLevels=False)
             x0, x1, y0, y1 = self.bounds
             self.image.setRect(pg.QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
         else:
             out = predict(net, params, net.X)[:, 0]
-            ok = np.isfinite(out)
-            self.points.setData(net.Y[ok, 0], out[ok], brush=pg.mkBrush(theme.CLASS_COLOURS[0]))
+            # Diverged predictions are left out: NaN, infinities, and values pyqtgraph cannot place.
+            shown = (np.abs(out) <= MAX_SHOWN) & (np.abs(net.Y[:, 0]) <= MAX_SHOWN)
+            self.points.setData(net.Y[shown, 0], out[shown], brush=pg.mkBrush(theme.CLASS_COLOURS[0]))
 
     @staticmethod
     def _colours(grid: np.ndarray, outputs: int) -> np.ndarray:
