@@ -1,9 +1,13 @@
-"""The graph view: zoom with Ctrl+wheel or Ctrl+plus/minus, fit to window, pan by dragging."""
+"""The graph view: zoom with Ctrl+wheel or Ctrl+plus/minus, fit to window, pan by dragging.
+
+Until the user zooms or pans, the view stays fitted: it re-fits whenever it is resized (the window,
+the splitter, the message bar appearing above it). Fit to window (Ctrl+0) returns to that.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent, QPainter, QWheelEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView
 
 MIN_SCALE, MAX_SCALE = 0.1, 6.0
@@ -17,6 +21,7 @@ class GraphView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.moved_by_hand = False  # zoomed or panned since the last fit: resizing then leaves the view be
 
     @property
     def zoom(self) -> float:
@@ -27,13 +32,16 @@ class GraphView(QGraphicsView):
         self.scale(target / self.zoom, target / self.zoom)
 
     def zoom_in(self) -> None:
+        self.moved_by_hand = True
         self.zoom_by(1.25)
 
     def zoom_out(self) -> None:
+        self.moved_by_hand = True
         self.zoom_by(0.8)
 
     def fit(self) -> None:
         """Show the whole graph, never enlarging past 1.6×."""
+        self.moved_by_hand = False
         rect = self.scene().sceneRect()
         if rect.isEmpty():
             return
@@ -46,10 +54,28 @@ class GraphView(QGraphicsView):
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.moved_by_hand = True
             self.zoom_by(1.0015 ** event.angleDelta().y())
             event.accept()
         else:
+            before = self._scrolled()
             super().wheelEvent(event)
+            self.moved_by_hand |= self._scrolled() != before
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        # A drag pans the view (ScrollHandDrag); a click that moves nothing is not a pan.
+        before = self._scrolled()
+        super().mouseMoveEvent(event)
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self.moved_by_hand |= self._scrolled() != before
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self.moved_by_hand:
+            self.fit()
+
+    def _scrolled(self) -> tuple[int, int]:
+        return self.horizontalScrollBar().value(), self.verticalScrollBar().value()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Arrow keys step the graph (window shortcuts), they do not scroll the view.
