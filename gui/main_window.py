@@ -301,11 +301,11 @@ class MainWindow(QMainWindow):
             return
         self._curve_clock.restart()
         if training and self._regions_clock.elapsed() < REGIONS_INTERVAL_MS:
-            self.cost_plot.set_history(*self.model.session.cost_curve())
+            self._draw_cost()
             return
         self._plots_dirty = False
         self._regions_clock.restart()
-        self.cost_plot.set_history(*self.model.session.cost_curve())
+        self._draw_cost()
         self.data_plot.show_params(self.model.session.displayed_params())
 
     def _on_running_changed(self, running: bool) -> None:
@@ -316,11 +316,15 @@ class MainWindow(QMainWindow):
         if not running:
             self._plots_dirty = True
 
+    def _draw_cost(self) -> None:
+        session = self.model.session
+        self.cost_plot.set_history(*session.cost_curve(), session.update_curve())
+
     def refresh_now(self) -> None:
         """Redraw the plots immediately (screenshots, tests)."""
         self._regions_clock.restart()
         self._plots_dirty = False
-        self.cost_plot.set_history(*self.model.session.cost_curve())
+        self._draw_cost()
         self.data_plot.show_params(self.model.session.displayed_params())
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -21,6 +21,7 @@ GRID = 90  # decision-region resolution
 MAX_SHOWN = 1e300
 # Short, small titles: pyqtgraph gives a title a minimum width that a narrow plot cannot shrink below.
 TITLE_SIZE = "10pt"
+MAX_UPDATE_DOTS = 2000  # stepped updates drawn as dots: the most recent ones
 
 
 def _set_up_axes(plot: pg.PlotWidget) -> None:
@@ -49,7 +50,8 @@ def nice_ceiling(x: float) -> float:
 
 
 class CostPlot(pg.PlotWidget):
-    """Cost per epoch; redrawn by the window's throttled refresh, not on every record."""
+    """Cost per epoch as a line, and each stepped update's cost as a hollow dot; redrawn by the
+    window's throttled refresh, not on every record."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -57,16 +59,26 @@ class CostPlot(pg.PlotWidget):
         self.setLabel("bottom", "epoch")
         self.setLabel("left", "cost")
         self.showGrid(x=True, y=True, alpha=0.25)
-        self.curve = self.plot(pen=pg.mkPen(theme.PALETTE.backward, width=1), symbol=None)
+        self.addLegend(offset=(-8, 8), labelTextSize="8pt")
+        self.curve = self.plot(pen=pg.mkPen(theme.PALETTE.backward, width=1), symbol=None, name="per epoch")
         self.curve.setDownsampling(auto=True, method="peak")
         self.curve.setClipToView(True)
         self.dots = self.plot(pen=None, symbol="o", symbolSize=6, symbolBrush=theme.PALETTE.backward)
+        self.update_dots = self.plot(
+            pen=None,
+            symbol="o",
+            symbolSize=7,
+            symbolBrush=None,
+            symbolPen=pg.mkPen(theme.PALETTE.update, width=1),
+            name="per stepped update",
+        )
         self.readout = pg.TextItem(color="#263238", anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 220))
         self.readout.setZValue(10)
         self.addItem(self.readout, ignoreBounds=True)
         self.readout.hide()
         self._epochs = np.empty(0)
         self._costs = np.empty(0)
+        self._updates = (np.empty(0), np.empty(0))
         self._ranges: tuple | None = None
         self.getPlotItem().vb.disableAutoRange()
         _set_up_axes(self)
@@ -74,23 +86,38 @@ class CostPlot(pg.PlotWidget):
 
     @property
     def point_count(self) -> int:
+        """Points on the per-epoch curve."""
         return len(self._costs)
+
+    @property
+    def update_count(self) -> int:
+        """Dots for stepped updates."""
+        return len(self._updates[1])
 
     def set_log(self, on: bool) -> None:
         self.setLogMode(y=on)
         self._ranges = None
-        self.set_history(self._epochs, self._costs)
+        self.set_history(self._epochs, self._costs, self._updates)
 
-    def set_history(self, epochs: np.ndarray, costs: np.ndarray) -> None:
+    def set_history(
+        self, epochs: np.ndarray, costs: np.ndarray, updates: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> None:
+        """The per-epoch curve and, optionally, (epoch positions, costs) of stepped updates."""
         self._epochs, self._costs = epochs, costs
-        finite = np.isfinite(costs)
-        if self.getPlotItem().ctrl.logYCheck.isChecked():
-            finite &= costs > 0
-        x, y = epochs[finite], costs[finite]
+        self._updates = updates if updates is not None else (np.empty(0), np.empty(0))
+        x, y = self._drawable(epochs, costs)
+        ux, uy = self._drawable(*self._updates)
         self.curve.setData(x, y)
         # Markers only while the points are few enough to see one by one (stepping).
         self.dots.setData(x, y) if len(x) <= 60 else self.dots.setData([], [])
-        self._fit_ranges(x, y)
+        self.update_dots.setData(ux[-MAX_UPDATE_DOTS:], uy[-MAX_UPDATE_DOTS:])
+        self._fit_ranges(np.append(x, ux), np.append(y, uy))
+
+    def _drawable(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        keep = np.isfinite(y)
+        if self.getPlotItem().ctrl.logYCheck.isChecked():
+            keep &= y > 0
+        return x[keep], y[keep]
 
     def _fit_ranges(self, x: np.ndarray, y: np.ndarray) -> None:
         """Limits that grow in 1-2-5 steps, so the axes repaint only now and then."""

@@ -32,16 +32,17 @@ def test_save_failure_is_reported_and_writes_nothing(window, qtbot, monkeypatch,
 
 
 def test_log_scale_keeps_every_point(window, qtbot):
-    for _ in range(3):
+    for _ in range(9):  # two epochs of four examples, and one more update
         window.act_next.trigger()
     window.refresh_now()
-    assert window.cost_plot.point_count == 3
+    assert (window.cost_plot.point_count, window.cost_plot.update_count) == (2, 9)
     qtbot.mouseClick(window.training_panel.log_scale, Qt.MouseButton.LeftButton)
     assert window.cost_plot.getPlotItem().ctrl.logYCheck.isChecked()
     x, y = window.cost_plot.curve.getData()
-    assert len(x) == 3
-    costs = window.model.session.cost_curve()[1]
-    assert np.allclose(10 ** np.asarray(y), costs)
+    assert len(x) == 2
+    assert np.allclose(10 ** np.asarray(y), window.model.session.cost_curve()[1])
+    _, uy = window.cost_plot.update_dots.getData()
+    assert np.allclose(10 ** np.asarray(uy), window.model.session.update_curve()[1])
 
 
 def test_copy_narration(window, qtbot):

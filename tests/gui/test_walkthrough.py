@@ -50,8 +50,9 @@ def test_update_then_next_example(window, qtbot, reference):
     press(qtbot, window, Qt.Key.Key_U)
     assert f3(after["b"]) in node(window, "b").update_text == "new b = −0.125"
     assert node(window, "w1").update_text == "new w1 = 0.100"
-    assert window.cost_plot.point_count == 0  # plots redraw on their timer
-    qtbot.waitUntil(lambda: window.cost_plot.point_count == 1, timeout=2000)
+    assert window.cost_plot.update_count == 0  # plots redraw on their timer
+    qtbot.waitUntil(lambda: window.cost_plot.update_count == 1, timeout=2000)
+    assert window.cost_plot.point_count == 0  # an epoch is four examples
     press(qtbot, window, Qt.Key.Key_N)  # next example: (0, 1) with the new bias
     assert node(window, "b").value_text == "−0.125"
     assert node(window, "x2").value_text == "1.000"
