@@ -181,6 +181,14 @@ class MainWindow(QMainWindow):
         self.act_graph_only = self._action("&Graph only", self._on_graph_only, ["F11"], "Hide the panels (presenting)")
         self.act_graph_only.setCheckable(True)
         view.addAction(self.act_graph_only)
+        self.act_follow = self._action(
+            "Follow the &current step",
+            lambda _=False: self._on_state_changed(),
+            ["Ctrl+L"],
+            "Keep the current node readable",
+        )
+        self.act_follow.setCheckable(True)
+        view.addAction(self.act_follow)
         network = self.menuBar().addMenu("&Network")
         network.addAction(
             self._action("&Standardise inputs", self._on_standardise, tip="Shift inputs to mean 0, scale to std 1")
@@ -289,6 +297,9 @@ class MainWindow(QMainWindow):
             (step_pass.n_forward, step_pass.n_backward, len(step_pass) - step_pass.end_of_backward),
             model.session.cursor,
         )
+        last = model.state.last
+        if last is not None and self.act_follow.isChecked():
+            self.view.follow(self.scene.nodes[last.node].sceneBoundingRect())
 
     def _on_history_changed(self) -> None:
         self._plots_dirty = True

@@ -6,11 +6,12 @@ the splitter, the message bar appearing above it). Fit to window (Ctrl+0) return
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView
 
 MIN_SCALE, MAX_SCALE = 0.1, 6.0
+FOLLOW_SCALE = 1.0  # following the current step shows nodes at least at their natural size
 
 
 class GraphView(QGraphicsView):
@@ -51,6 +52,15 @@ class GraphView(QGraphicsView):
             self.resetTransform()
             self.scale(1.6, 1.6)
             self.centerOn(rect.center())
+
+    def follow(self, rect: QRectF) -> None:
+        """Keep a node readable: at least at FOLLOW_SCALE, scrolled into view."""
+        if self.zoom < FOLLOW_SCALE:
+            self.moved_by_hand = True  # a fit on resize would shrink it again
+            self.zoom_by(FOLLOW_SCALE / self.zoom)
+            self.centerOn(rect.center())
+        else:
+            self.ensureVisible(rect, 80, 60)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:

@@ -67,3 +67,16 @@ def test_node_tooltip_gives_full_precision_locals(window, qtbot):
     tip = node(window, "ŷ").toolTip()
     assert "value: 0.5" in tip
     assert "local ∂ŷ/∂z: 0.25" in tip
+
+
+def test_following_the_current_step_keeps_it_readable(window, qtbot):
+    window.preset_actions["net_2_4_1_tanh"].trigger()
+    window.view.fit()
+    assert window.view.zoom < 1.0  # 17 parameters: the whole graph is small
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(30):
+        press(qtbot, window, Qt.Key.Key_Right)
+        current = next(item for item in window.scene.nodes.values() if item.current)
+        shown = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+        assert shown.contains(current.sceneBoundingRect())
+    assert window.view.zoom >= 1.0
