@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, Signal
+from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from core.explain import BackwardStep, backward_step
@@ -72,17 +72,20 @@ class GraphScene(QGraphicsScene):
     def _place_labels(self, layer: bool) -> None:
         """Slide each edge's labels along it to the first spot free of nodes and other labels."""
         sample = _SAMPLE["layer" if layer else "scalar"]
-        taken = [item.sceneBoundingRect().adjusted(4, 4, -4, -4) for item in self.nodes.values()]
+        taken = _RectIndex()
+        for item in self.nodes.values():
+            taken.add(item.sceneBoundingRect().adjusted(4, 4, -4, -4))
         for edge in self.edges.values():
             edge.show_values(sample, sample, "")
             overlaps = {}
             for t in _LABEL_POSITIONS:
                 edge.set_label_position(t)
-                overlaps[t] = sum(_area(r.intersected(o)) for r in edge.label_rects() for o in taken)
+                overlaps[t] = sum(taken.overlap(r) for r in edge.label_rects())
                 if overlaps[t] == 0:
                     break
             edge.set_label_position(min(overlaps, key=overlaps.get))  # free, or the least covered
-            taken.extend(edge.label_rects())
+            for r in edge.label_rects():
+                taken.add(r)
             edge.show_values("", "", "")
 
     # -- showing a state ---------------------------------------------------------------
@@ -147,7 +150,31 @@ class GraphScene(QGraphicsScene):
             self.node_clicked.emit(selected[0].node_id)
 
 
-def _area(rect) -> float:
+class _RectIndex:
+    """Rectangles bucketed in a coarse grid, so an overlap query looks only at its neighbours."""
+
+    CELL = 160.0
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple[int, int], list[QRectF]] = {}
+
+    def _keys(self, rect: QRectF):
+        c = self.CELL
+        for i in range(int(rect.left() // c), int(rect.right() // c) + 1):
+            for j in range(int(rect.top() // c), int(rect.bottom() // c) + 1):
+                yield i, j
+
+    def add(self, rect: QRectF) -> None:
+        for key in self._keys(rect):
+            self._cells.setdefault(key, []).append(rect)
+
+    def overlap(self, rect: QRectF) -> float:
+        """The area of ``rect`` covered by the rectangles added (counting each once)."""
+        seen = {id(o): o for key in self._keys(rect) for o in self._cells.get(key, ())}
+        return sum(_area(rect.intersected(o)) for o in seen.values())
+
+
+def _area(rect: QRectF) -> float:
     return max(rect.width(), 0.0) * max(rect.height(), 0.0)
 
 
