@@ -80,6 +80,12 @@ class Network:
         """A copy with other settings (learning_rate, batch_size, ...)."""
         return replace(self, **changes)
 
+    @property
+    def batch_count(self) -> int:
+        """Updates per epoch in batch mode."""
+        size = self.examples if self.batch_size is None else min(self.batch_size, self.examples)
+        return -(-self.examples // size)
+
     def batches(self) -> list[np.ndarray]:
         """The example indices of each update in one epoch, in order."""
         m = self.examples

@@ -114,6 +114,11 @@ class Session:
         return self._passes[-1]
 
     @property
+    def update_applied(self) -> bool:
+        """Whether the cursor is past the current pass's update (False before any pass is recorded)."""
+        return bool(self._passes) and self.cursor == len(self._passes[-1])
+
+    @property
     def state(self) -> StepState:
         return self.current.state_at(self.cursor)
 
@@ -124,11 +129,11 @@ class Session:
     @property
     def epoch(self) -> float:
         """Epochs completed, counting the current pass once its update is applied."""
-        return self.epoch_offset + (self.updates + (self.cursor == len(self.current))) / self.updates_per_epoch
+        return self.epoch_offset + (self.updates + self.update_applied) / self.updates_per_epoch
 
     @property
     def updates_per_epoch(self) -> int:
-        return self.network.examples if self.mode is Mode.EXAMPLE else len(self.network.batches())
+        return self.network.examples if self.mode is Mode.EXAMPLE else self.network.batch_count
 
     @property
     def diverged(self) -> bool:
@@ -151,7 +156,7 @@ class Session:
 
     def _segment_points(self, per_epoch: bool) -> tuple[np.ndarray, np.ndarray]:
         """Points of the passes stepped since the last restart (their updates applied)."""
-        done = self._passes[:-1] if self._passes and self.cursor < len(self.current) else self._passes
+        done = self._passes if self.update_applied else self._passes[:-1]
         per = self.updates_per_epoch
         if not per_epoch:
             positions = self.epoch_offset + np.arange(1, len(done) + 1) / per
@@ -166,7 +171,7 @@ class Session:
 
     def displayed_params(self) -> Params:
         """The parameters as the cursor shows them (updated once the update is applied)."""
-        if self.cursor == len(self.current):
+        if self.update_applied:
             return self.current.params_after(self.params)
         return self.params
 
@@ -265,7 +270,7 @@ class Session:
     def _restart(self) -> None:
         """Commit an applied update and keep the stepped points, then count epochs afresh from
         here; earlier passes are closed (an epoch stepped only in part keeps its update points)."""
-        if self._passes and self.cursor == len(self.current):
+        if self.update_applied:
             self._commit()
         self.history.extend(*self._segment_points(per_epoch=True))
         self.update_history.extend(*self._segment_points(per_epoch=False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -27,7 +27,6 @@ from gui.chain_panel import ChainPanel
 from gui.graph.scene import GraphScene
 from gui.graph.view import GraphView
 from gui.narration import NarrationPane
-from gui.plots import CostPlot, DataPlot
 from gui.position_bar import PositionBar
 from gui.session_model import SessionModel
 from gui.settings import DisplaySettings
@@ -35,6 +34,7 @@ from gui.trainer import TrainingController
 from gui.training_panel import TrainingPanel
 
 PLOT_INTERVAL_MS = 33  # plots redraw at most ~30 times a second
+PLOTS_AFTER_SHOW_MS = 100  # time for the first paint before pyqtgraph is imported
 TRAINING_PLOT_INTERVAL_MS = 100  # while training, 10 a second: the two cores may share one physical core
 REGIONS_INTERVAL_MS = 333  # decision regions cost more: 3 times a second while training
 
@@ -55,8 +55,10 @@ class MainWindow(QMainWindow):
         self.message_bar.hide()
         self.position_bar = PositionBar()
         self.chain_panel = ChainPanel(self.model, self.settings)
-        self.cost_plot = CostPlot()
-        self.data_plot = DataPlot()
+        # The plots are made just after the window first shows: importing pyqtgraph takes
+        # a third of a second, and the graph should not wait for it.
+        self._cost_plot = self._data_plot = None
+        self._plot_places = (QWidget(), QWidget())
         self.narration = NarrationPane(self.model, self.settings)
         self.training_panel = TrainingPanel(self.model, self.trainer, self.settings)
         self._build_layout()
@@ -80,7 +82,6 @@ class MainWindow(QMainWindow):
         # requests to the model
         self.scene.node_clicked.connect(self.chain_panel.select)
         self.position_bar.seek_requested.connect(self.model.seek)
-        self.training_panel.log_scale.toggled.connect(self.cost_plot.set_log)
         self._on_network_changed()
         self.resize(1600, 1000)
 
@@ -94,7 +95,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.position_bar)
         column.addWidget(self.view, 1)
         self.panels = panels = QSplitter(Qt.Orientation.Horizontal)
-        for widget in (self.chain_panel, self.narration, self.cost_plot, self.data_plot):
+        for widget in (self.chain_panel, self.narration, *self._plot_places):
             panels.addWidget(widget)
         panels.setSizes([420, 420, 330, 330])
         split = QSplitter(Qt.Orientation.Vertical)
@@ -279,7 +280,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Backprop Stepper — {model.network.name}")
         self.mode_box.setCurrentIndex(0 if model.mode is Mode.EXAMPLE else 1)
         self.scene.build(model.current, self.settings.decimals)
-        self.data_plot.set_network(model.network)
+        if self._data_plot is not None:
+            self._data_plot.set_network(model.network)
         if model.mode is Mode.BATCH and model.session.scalar_graph_is_large:
             self.show_message(
                 f"This network has {model.network.param_count} parameters, too many to draw one node per "
@@ -305,7 +307,7 @@ class MainWindow(QMainWindow):
         self._plots_dirty = True
 
     def _on_plot_tick(self) -> None:
-        if not self._plots_dirty:
+        if not self._plots_dirty or self._cost_plot is None:
             return
         training = self.trainer.running
         if training and self._curve_clock.elapsed() < TRAINING_PLOT_INTERVAL_MS:
@@ -326,6 +328,36 @@ class MainWindow(QMainWindow):
         self.mode_box.setEnabled(not running)
         if not running:
             self._plots_dirty = True
+
+    @property
+    def cost_plot(self):
+        self._ensure_plots()
+        return self._cost_plot
+
+    @property
+    def data_plot(self):
+        self._ensure_plots()
+        return self._data_plot
+
+    def _ensure_plots(self) -> None:
+        """Make the plots in the places kept for them (after the first show, or when first asked for)."""
+        if self._cost_plot is not None:
+            return
+        from gui.plots import CostPlot, DataPlot
+
+        self._cost_plot, self._data_plot = CostPlot(), DataPlot()
+        for place, plot in zip(self._plot_places, (self._cost_plot, self._data_plot), strict=True):
+            self.panels.replaceWidget(self.panels.indexOf(place), plot)
+            place.deleteLater()
+        self.training_panel.log_scale.toggled.connect(self._cost_plot.set_log)
+        if self.training_panel.log_scale.isChecked():
+            self._cost_plot.set_log(True)
+        self._data_plot.set_network(self.model.network)
+        self._plots_dirty = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(PLOTS_AFTER_SHOW_MS, self._ensure_plots)
 
     def _draw_cost(self) -> None:
         session = self.model.session

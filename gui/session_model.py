@@ -130,7 +130,7 @@ class SessionModel(QObject):
 
     def _applied_updates(self) -> int:
         session = self.session
-        return session.updates + (session.cursor == len(session.current))
+        return session.updates + session.update_applied
 
     def _refuse_while_training(self) -> bool:
         if self.training:
