@@ -114,3 +114,12 @@ def test_learning_rate_and_batch_settings_reach_the_session(window, qtbot):
     window.act_end_backward.trigger()
     press(qtbot, window, Qt.Key.Key_U)
     assert node(window, "b").update_text == f"new b = {f3(0 - 0.5 * 0.125)}"
+
+
+def test_layer_graph_narration_says_how_matrices_send(window, qtbot):
+    _to_batch_mode(qtbot, window)
+    window.act_end_backward.trigger()
+    last = window.narration.lines()[-1]
+    assert last.startswith("B5  · X·W: upstream [")
+    assert "→ sends upstream·Wᵀ = " in last
+    assert "→ sends Xᵀ·upstream = [−0.048, −0.039] to W" in last
