@@ -35,8 +35,8 @@ def header(step_pass: StepPass, network, decimals: int) -> str:
         span = f"examples {rows[0] + 1}–{rows[-1] + 1}" if len(rows) > 1 else f"example {rows[0] + 1}"
         return f"Batch of {len(rows)} ({span} of {network.examples}), α = {network.learning_rate:g}"
     i = step_pass.examples[0]
-    x = ", ".join(f"{v:g}" for v in network.X[i])
-    y = ", ".join(f"{v:g}" for v in network.Y[i])
+    x = ", ".join(f"{v:g}".replace("-", "−") for v in network.X[i])
+    y = ", ".join(f"{v:g}".replace("-", "−") for v in network.Y[i])
     return f"Example {i + 1} of {network.examples}: x = ({x}), y = {y}, α = {network.learning_rate:g}"
 
 
