@@ -20,6 +20,7 @@ class Factor:
     wrt: str
     formula: str
     value: Value
+    send: str  # how the gradient is passed on through this factor (upstream × local, Xᵀ·upstream…)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def _walk(graph: Graph, visits, node_id: str, prefix: tuple[Factor, ...], paths:
         nxt = consumer_id
         if isinstance(consumer.op, Multiply) and _folds_into_sum(graph, consumer_id):
             nxt = graph.consumers[consumer_id][0]
-            factor = Factor(graph[nxt].label, factor.wrt, factor.formula, factor.value)
+            factor = Factor(graph[nxt].label, factor.wrt, factor.formula, factor.value, factor.send)
         truncated |= _walk(graph, visits, nxt, (*prefix, factor), paths)
     return truncated
 
@@ -80,10 +81,11 @@ def _factor(graph: Graph, visits, input_id: str, consumer_id: str) -> Factor:
     k = consumer.inputs.index(input_id)
     labels = [graph[i].label for i in consumer.inputs]
     formula = consumer.op.local_formulas(labels, consumer.label)[k] or ""
+    send = consumer.op.send_formulas(labels)[k]
     visit = visits[consumer_id]
     # A node that takes the same input twice contributes the sum of its locals.
     value = sum(v for i, v in zip(consumer.inputs, visit.local, strict=True) if i == input_id)
-    return Factor(consumer.label, graph[input_id].label, formula, value)
+    return Factor(consumer.label, graph[input_id].label, formula, value, send)
 
 
 def _total(step_pass: StepPass, node_id: str) -> Value:

@@ -147,6 +147,9 @@ def check_network(net: Network) -> None:
         raise ValueError(f"unknown loss {net.loss!r} (use one of {', '.join(LOSSES)})")
     if net.loss == "cross_entropy" and net.layers[-1].activation != "softmax":
         raise ValueError("cross_entropy needs a softmax output layer")
+    if net.loss == "log_loss" and net.layers[-1].activation not in ("sigmoid", "softmax"):
+        # ln ŷ and ln(1 − ŷ) need predictions between 0 and 1
+        raise ValueError("log_loss needs a sigmoid (or softmax) output layer, whose predictions lie between 0 and 1")
     for name, shape in param_shapes(net.inputs, net.layers).items():
         layer = net.layers[int(name[1:]) - 1]
         given = layer.weights if name[0] == "W" else layer.bias

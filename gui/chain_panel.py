@@ -116,11 +116,29 @@ class ChainPanel(QTextBrowser):
         rows.append("</ul>")
         return "".join(rows)
 
+    @staticmethod
+    def _matrix_chain_html(root: str, path) -> str:
+        """Matrices do not multiply in the order the chain is read: the gradient of each
+        quantity from the one above it, from the cost down, with transposes and sums written out."""
+
+        def grad(label: str) -> str:  # a product's label in parentheses: ∂C/∂(X·W)
+            return f"∂{root}/∂({label})" if "·" in label else f"∂{root}/∂{label}"
+
+        lines = []
+        for f in reversed(path):
+            above = grad(f.of) if f.of != root else "1"
+            how = f"{above} × ({f.formula})" if f.send == "upstream × local" else f.send.replace("upstream", above)
+            lines.append(f"{math_html(grad(f.wrt))} = {math_html(how)}")
+        return "<p>" + "<br>".join(lines) + "</p>"
+
     def _chain_html(self, step_pass: StepPass, state: StepState, node_id: str, d: int) -> str:
         chain = chain_rule(step_pass, node_id)
         root, label = chain.root, chain.label
         out = [f"<p><b>Chain rule</b> for {_d(root, label)}</p>"]
-        for k, path in enumerate(chain.paths):
+        if step_pass.graph.kind == "layer":
+            out += [self._matrix_chain_html(root, path) for path in chain.paths]
+            out.append(f"<p>{_d(root, label)} = {_red(fmt.value(chain.total, d))}</p>")
+        for k, path in enumerate(chain.paths if step_pass.graph.kind == "scalar" else ()):
             symbolic = " · ".join(_d(f.of, f.wrt) for f in path)
             formulas = " · ".join(f"({math_html(f.formula)})" for f in path)
             line = f"{symbolic}<br>= {formulas}"

@@ -140,3 +140,14 @@ def test_training_that_finishes_ends_with_none():
     records = _run_child(load_preset("or_gate").initial_params())
     assert records[-1] is None
     assert records[-2].epoch == 3
+
+
+@pytest.mark.parametrize("output", ["identity", "tanh", "relu"])
+def test_log_loss_needs_probabilities(output):
+    from core.network import Layer, check_network
+    from core.presets import load_preset
+
+    net = load_preset("mood_perceptron")
+    layers = (Layer(1, output, net.layers[0].weights, net.layers[0].bias),)
+    with pytest.raises(ValueError, match="log_loss needs a sigmoid"):
+        check_network(net.with_settings(layers=layers))

@@ -21,11 +21,10 @@ MARGIN = 1e-3  # ReLU pre-activations stay this far from the kink
 
 HIDDEN = ("identity", "sigmoid", "tanh", "relu")
 OUTPUT_AND_LOSS = [
-    *(
-        (act, loss)
-        for act in ("identity", "sigmoid", "tanh", "relu", "softmax")
-        for loss in ("half_squared_error", "log_loss")
-    ),
+    *((act, "half_squared_error") for act in ("identity", "sigmoid", "tanh", "relu", "softmax")),
+    # log loss needs predictions in (0, 1); cross-entropy a softmax
+    ("sigmoid", "log_loss"),
+    ("softmax", "log_loss"),
     ("softmax", "cross_entropy"),
 ]
 # (inputs, hidden layer sizes, outputs)

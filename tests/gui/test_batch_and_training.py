@@ -123,3 +123,14 @@ def test_layer_graph_narration_says_how_matrices_send(window, qtbot):
     assert last.startswith("B5  · X·W: upstream [")
     assert "→ sends upstream·Wᵀ = " in last
     assert "→ sends Xᵀ·upstream = [−0.048, −0.039] to W" in last
+
+
+def test_layer_graph_chain_keeps_transposes_and_sums(window, qtbot):
+    _to_batch_mode(qtbot, window)
+    window.act_update.trigger()
+    window.chain_panel.select("W1")
+    text = window.chain_panel.toPlainText()
+    assert "∂C/∂W = Xᵀ·∂C/∂(X·W)" in text
+    assert "∂C/∂Ŷ = ∂C/∂L × (−(Y−Ŷ))" in text
+    window.chain_panel.select("b1")
+    assert "∂C/∂b = Σ over rows of ∂C/∂Z" in window.chain_panel.toPlainText()

@@ -129,3 +129,16 @@ def test_decimals_setting_changes_the_display(window, qtbot):
     window.training_panel.decimals.setValue(6)
     assert node(window, "ŷ").value_text == "0.500000"
     assert "0.5" in node(window, "ŷ").toolTip()
+
+
+def test_a_gradient_still_arriving_says_so_far(window, qtbot):
+    window.preset_actions["mood_2_2_1"].trigger()
+    window.act_end_forward.trigger()
+    while not node(window, "w11·x1").current:
+        press(qtbot, window, Qt.Key.Key_Right)
+    first = window.model.state.edge_grads[("x1", "mul:W1[0,0]")]
+    assert node(window, "x1").grad_text == f"∂L/∂x1 so far = {f3(first)}"
+    while not node(window, "w12·x1").current:
+        press(qtbot, window, Qt.Key.Key_Right)
+    second = window.model.state.edge_grads[("x1", "mul:W1[0,1]")]
+    assert node(window, "x1").grad_text == f"∂L/∂x1 = {f3(first + second)}"
