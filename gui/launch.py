@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from core import cli
 
 NO_DISPLAY = (
     "backprop-stepper: no display found (DISPLAY and WAYLAND_DISPLAY are unset); "
     "to render without a screen run: QT_QPA_PLATFORM=offscreen backprop-stepper --screenshot OUT.png"
+)
+
+
+# Qt's X11 plugin needs system libraries that pip cannot install; without them Qt aborts
+# with a core dump, so the launcher checks first.
+X11_PACKAGES = (
+    "install the X11 libraries Qt uses (Debian/Ubuntu: sudo apt install libxcb-cursor0 libxcb-icccm4 "
+    "libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxkbcommon-x11-0), "
+    "or render offscreen with QT_QPA_PLATFORM=offscreen backprop-stepper --screenshot OUT.png"
 )
 
 
@@ -24,9 +35,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not _display_available():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
+    missing = _x11_plugin_problem() if _needs_x11() else None
+    if missing:
+        print(f"backprop-stepper: Qt cannot open a window on X11: {missing}; {X11_PACKAGES}", file=sys.stderr)
+        return 2
     from gui.app import run  # Qt is imported only once a window is wanted
 
     return run(args)
+
+
+def _needs_x11() -> bool:
+    """Whether Qt will use its X11 (xcb) plugin: Linux with an X display and no other platform chosen."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if sys.platform != "linux" or (platform and not platform.startswith("xcb")):
+        return False
+    return bool(os.environ.get("DISPLAY")) and (platform.startswith("xcb") or not os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _x11_plugin_problem() -> str | None:
+    """Why Qt's X11 plugin cannot load (the loader names the missing library), or None."""
+    import PySide6  # the package only: no Qt library is loaded by this
+
+    plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if not plugin.exists():
+        return None  # a PySide6 build laid out differently: let Qt speak for itself
+    try:
+        ctypes.CDLL(str(plugin))
+    except OSError as e:
+        return str(e).split(": cannot open")[0].rsplit("/", 1)[-1] + " is missing"
+    return None
 
 
 def _display_available() -> bool:

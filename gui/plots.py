@@ -24,6 +24,28 @@ TITLE_SIZE = "10pt"
 MAX_UPDATE_DOTS = 2000  # stepped updates drawn as dots: the most recent ones
 
 
+class CompactAxis(pg.AxisItem):
+    """Tick labels short enough not to run together: 200k, 1.5M, 2e+09."""
+
+    def tickStrings(self, values, scale, spacing):
+        return [compact_number(v * scale) for v in values]
+
+
+def compact_number(v: float) -> str:
+    """A tick label: plain below 10,000, then k and M, then scientific."""
+    a = abs(v)
+    if a < 1e4:
+        return f"{v:.6g}".replace("-", "−")
+    for limit, unit in ((1e6, "k"), (1e9, "M")):
+        if a < limit:
+            return f"{v / (limit / 1e3):.4g}{unit}".replace("-", "−")
+    return f"{v:.3g}".replace("-", "−")
+
+
+def _compact_axes() -> dict[str, CompactAxis]:
+    return {"bottom": CompactAxis("bottom"), "left": CompactAxis("left")}
+
+
 def _set_up_axes(plot: pg.PlotWidget) -> None:
     """Plain numbers on every axis, painted from a cached pixmap redrawn only when the range changes."""
     for name in ("left", "bottom", "top", "right"):
@@ -54,7 +76,7 @@ class CostPlot(pg.PlotWidget):
     window's throttled refresh, not on every record."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems=_compact_axes())
         self.setTitle("Cost per epoch", size=TITLE_SIZE)
         self.setLabel("bottom", "epoch")
         self.setLabel("left", "cost")
@@ -154,7 +176,7 @@ class DataPlot(pg.PlotWidget):
     """2-input classification: decision regions under the points. Otherwise predictions against targets."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems=_compact_axes())
         self.showGrid(x=True, y=True, alpha=0.2)
         self.image = pg.ImageItem()
         self.addItem(self.image)

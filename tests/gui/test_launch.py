@@ -44,3 +44,22 @@ def test_bad_file_on_the_command_line_is_one_line():
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "cannot read" in result.stderr
+
+
+def test_missing_x11_library_is_one_line_not_a_core_dump(monkeypatch, capsys):
+    from gui import launch
+
+    monkeypatch.setattr(launch.sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+
+    def cannot_load(path):
+        raise OSError("libxcb-icccm.so.4: cannot open shared object file: No such file or directory")
+
+    monkeypatch.setattr(launch.ctypes, "CDLL", cannot_load)
+    assert launch.main([]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "libxcb-icccm.so.4 is missing" in err
+    assert "sudo apt install" in err

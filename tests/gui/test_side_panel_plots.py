@@ -95,3 +95,16 @@ def test_a_cost_just_below_the_largest_float_is_plotted(window, qtbot, monkeypat
     assert window.cost_plot.point_count == 1
     low, high = window.cost_plot.viewRange()[1]
     assert low <= 0 < high
+
+
+def test_tick_labels_stay_short():
+    from gui.plots import compact_number
+
+    assert [compact_number(v) for v in (0.25, 5000, 200_000, 1_500_000, 2.5e9, -40_000)] == [
+        "0.25",
+        "5000",
+        "200k",
+        "1.5M",
+        "2.5e+09",
+        "−40k",
+    ]
