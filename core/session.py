@@ -146,13 +146,18 @@ class Session:
         A stepped epoch's cost is the mean over its examples of the losses computed
         before each of its updates, as training defines it.
         """
-        epochs, costs = self._segment_points(per_epoch=True)
-        return np.append(self.history.epochs, epochs), np.append(self.history.costs, costs)
+        return _joined(self.history, self._segment_points(per_epoch=True))
 
     def update_curve(self) -> tuple[np.ndarray, np.ndarray]:
         """The cost of each stepped update, at its epoch position, the current one once applied."""
-        epochs, costs = self._segment_points(per_epoch=False)
-        return np.append(self.update_history.epochs, epochs), np.append(self.update_history.costs, costs)
+        return _joined(self.update_history, self._segment_points(per_epoch=False))
+
+    def last_cost(self) -> tuple[float, str] | None:
+        """The latest cost and what it is ("epoch" or "update"), or None before the first update."""
+        for curve, kind in ((self.cost_curve(), "epoch"), (self.update_curve(), "update")):
+            if len(curve[1]):
+                return float(curve[1][-1]), kind
+        return None
 
     def _segment_points(self, per_epoch: bool) -> tuple[np.ndarray, np.ndarray]:
         """Points of the passes stepped since the last restart (their updates applied)."""
@@ -241,9 +246,11 @@ class Session:
         """Change settings (learning rate, batch size) keeping the parameters and history.
 
         A new learning rate changes only the update: the pass is recorded again and
-        the cursor stays where it was.
+        the cursor stays where it was. So does a new batch size while stepping the scalar
+        graph, which updates after every example whatever the setting.
         """
-        if self._passes and network.batch_size == self.network.batch_size:
+        same_passes = network.batch_size == self.network.batch_size or self.mode is Mode.EXAMPLE
+        if self._passes and same_passes:
             self.network = network
             current = self._passes[-1]
             self._passes[-1] = record_pass(current.graph, current.leaves, network.learning_rate, current.examples)
@@ -278,3 +285,11 @@ class Session:
         self.updates = 0
         self._passes = []
         self.cursor = 0
+
+
+def _joined(history: CostHistory, extra: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """History and the points stepped since; views, not copies, when nothing was stepped
+    (training adds millions of points and the plot asks many times a second)."""
+    if not len(extra[0]):
+        return history.epochs, history.costs
+    return np.append(history.epochs, extra[0]), np.append(history.costs, extra[1])

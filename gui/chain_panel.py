@@ -21,7 +21,8 @@ _INDEX = re.compile(r"([A-Za-zŷŶαβ])(\d+(?:,\d+)?)")
 
 def math_html(text: str) -> str:
     """Escape and typeset: trailing indices as subscripts (w11 → w<sub>11</sub>)."""
-    return _INDEX.sub(r"\1<sub>\2</sub>", html.escape(text))
+    # quote=False: an apostrophe escaped to &#x27; would have its "x27" made a subscript
+    return _INDEX.sub(r"\1<sub>\2</sub>", html.escape(text, quote=False))
 
 
 def _green(text: str) -> str:

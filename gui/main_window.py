@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
             "Keep the current node readable",
         )
         self.act_follow.setCheckable(True)
+        self.act_follow.setChecked(True)  # it only zooms in where the fitted graph is too small to read
         view.addAction(self.act_follow)
         network = self.menuBar().addMenu("&Network")
         network.addAction(

@@ -252,9 +252,13 @@ class TrainingPanel(QWidget):
 
     def _on_history_changed(self) -> None:
         session = self._model.session
-        _, costs = session.cost_curve()
-        self.epoch_label.setText(f"{session.epoch:g}")
-        self.cost_label.setText(f"{costs[-1]:.6g}" if len(costs) else "—")
+        self.epoch_label.setText(f"{session.epoch:.6g}")
+        last = session.last_cost()
+        if last is None:
+            self.cost_label.setText("—")
+        else:
+            cost, kind = last
+            self.cost_label.setText(f"{cost:.6g}" if kind == "epoch" else f"{cost:.6g} (last update)")
 
     def _on_running_changed(self, running: bool) -> None:
         self.play_button.setText("⏸ Pause" if running else "▶ Play")

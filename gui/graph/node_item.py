@@ -12,6 +12,8 @@ from gui import theme
 from gui.theme import PALETTE
 
 PADDING = 6  # above the first line and below the last
+SIDE_PADDING = 8
+MAX_WIDTH = 420  # longer lines are elided; the tooltip has them in full
 
 
 class NodeLook(enum.Enum):
@@ -61,9 +63,17 @@ class NodeItem(QGraphicsItem):
         lines = self._lines()
         return sum(theme.metrics(f).height() for f in self._fonts(lines)) + 2 * PADDING
 
-    def set_height(self, height: float) -> None:
+    def needed_width(self) -> float:
+        """The width that shows the longest line now written on the node, up to MAX_WIDTH."""
+        lines = self._lines()
+        widest = max(
+            theme.metrics(f).horizontalAdvance(t) for (t, _, _), f in zip(lines, self._fonts(lines), strict=True)
+        )
+        return min(widest + 2 * SIDE_PADDING, MAX_WIDTH)
+
+    def set_size(self, width: float, height: float) -> None:
         self.prepareGeometryChange()
-        self._rect = QRectF(-self._rect.width() / 2, -height / 2, self._rect.width(), height)
+        self._rect = QRectF(-width / 2, -height / 2, width, height)
 
     # -- geometry and painting ---------------------------------------------------------
 
@@ -114,7 +124,7 @@ class NodeItem(QGraphicsItem):
         return [theme.node_title_font() if title else theme.node_font() for _, _, title in lines]
 
     def _draw_lines(self, painter: QPainter, lines: list[tuple[str, str, bool]]) -> None:
-        inner = self._rect.adjusted(6, PADDING, -6, -PADDING)
+        inner = self._rect.adjusted(SIDE_PADDING - 2, PADDING, -(SIDE_PADDING - 2), -PADDING)
         fonts = self._fonts(lines)
         heights = [theme.metrics(f).height() for f in fonts]
         y = inner.center().y() - sum(heights) / 2

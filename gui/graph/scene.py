@@ -58,10 +58,18 @@ class GraphScene(QGraphicsScene):
         height = max(theme.NODE_HEIGHT, *(item.needed_height() for item in self.nodes.values()))
         label_width = theme.metrics(theme.edge_font()).horizontalAdvance(_SAMPLE[graph.kind])
         gap = max(theme.COLUMN_GAP, label_width + 40)
-        for node_id, pos in layered_layout(graph).items():
+        layout = layered_layout(graph)
+        widths: dict[int, float] = {}  # each column as wide as its widest node
+        for node_id, pos in layout.items():
+            widths[pos.column] = max(widths.get(pos.column, width), self.nodes[node_id].needed_width())
+        centres, x = {}, 0.0
+        for column in sorted(widths):
+            centres[column] = x + widths[column] / 2
+            x += widths[column] + gap
+        for node_id, pos in layout.items():
             item = self.nodes[node_id]
-            item.set_height(item.needed_height())
-            item.setPos(QPointF(pos.column * (width + gap), pos.row * (height + theme.ROW_GAP)))
+            item.set_size(widths[pos.column], max(theme.NODE_HEIGHT, item.needed_height()))
+            item.setPos(QPointF(centres[pos.column], pos.row * (height + theme.ROW_GAP)))
         for source, target in graph.edges:
             edge = EdgeItem(self.nodes[source], self.nodes[target])
             self.addItem(edge)

@@ -11,7 +11,8 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheel
 from PySide6.QtWidgets import QGraphicsView
 
 MIN_SCALE, MAX_SCALE = 0.1, 6.0
-FOLLOW_SCALE = 1.0  # following the current step shows nodes at least at their natural size
+FOLLOW_SCALE = 1.0  # following the current step zooms to the natural size…
+READABLE_SCALE = 0.5  # …once the view shows the graph smaller than this
 
 
 class GraphView(QGraphicsView):
@@ -54,8 +55,8 @@ class GraphView(QGraphicsView):
             self.centerOn(rect.center())
 
     def follow(self, rect: QRectF) -> None:
-        """Keep a node readable: at least at FOLLOW_SCALE, scrolled into view."""
-        if self.zoom < FOLLOW_SCALE:
+        """Keep a node readable: zoomed in if the graph is shown too small to read, scrolled into view."""
+        if self.zoom < READABLE_SCALE:
             self.moved_by_hand = True  # a fit on resize would shrink it again
             self.zoom_by(FOLLOW_SCALE / self.zoom)
             self.centerOn(rect.center())

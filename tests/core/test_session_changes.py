@@ -106,3 +106,13 @@ def test_scalar_node_count_without_building(preset):
 
     net = load_preset(preset)
     assert scalar_node_count(net) == len(scalar_graph(net))
+
+
+def test_a_batch_size_change_leaves_per_example_stepping_in_place():
+    s = Session(load_preset("or_gate"), Mode.EXAMPLE)
+    s.next_example()
+    s.to_end_of_backward()
+    s.set_network(s.network.with_settings(batch_size=2))
+    assert (s.updates, s.cursor) == (1, s.current.end_of_backward)
+    s.step_back()
+    assert s.cursor == s.current.end_of_backward - 1

@@ -70,13 +70,33 @@ def test_node_tooltip_gives_full_precision_locals(window, qtbot):
 
 
 def test_following_the_current_step_keeps_it_readable(window, qtbot):
+    assert window.act_follow.isChecked()
+    window.view.fit()
+    or_gate_zoom = window.view.zoom
+    press(qtbot, window, Qt.Key.Key_Right, 9)
+    assert window.view.zoom == or_gate_zoom  # a graph that fits readably is left alone
     window.preset_actions["net_2_4_1_tanh"].trigger()
     window.view.fit()
-    assert window.view.zoom < 1.0  # 17 parameters: the whole graph is small
-    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.view.zoom < 0.5  # 17 parameters: the whole graph is small
     for _ in range(30):
         press(qtbot, window, Qt.Key.Key_Right)
         current = next(item for item in window.scene.nodes.values() if item.current)
         shown = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
         assert shown.contains(current.sceneBoundingRect())
     assert window.view.zoom >= 1.0
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # off
+    window.view.fit()
+    zoom = window.view.zoom
+    press(qtbot, window, Qt.Key.Key_Right, 3)
+    assert window.view.zoom == zoom
+
+
+def test_progress_shows_the_last_update_before_an_epoch_completes(window, qtbot):
+    window.act_next.trigger()
+    loss = window.model.session.update_curve()[1][-1]
+    assert window.training_panel.cost_label.text() == f"{loss:.6g} (last update)"
+    assert window.training_panel.epoch_label.text() == "0.25"
+    for _ in range(3):
+        window.act_next.trigger()
+    mean = window.model.session.cost_curve()[1][-1]
+    assert window.training_panel.cost_label.text() == f"{mean:.6g}"
