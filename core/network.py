@@ -81,16 +81,22 @@ class Network:
         return replace(self, **changes)
 
     @property
+    def batch_sizes(self) -> list[int]:
+        """The number of examples in each update of an epoch, in order."""
+        m = self.examples
+        size = m if self.batch_size is None else min(self.batch_size, m)
+        return [min(size, m - start) for start in range(0, m, size)]
+
+    @property
     def batch_count(self) -> int:
         """Updates per epoch in batch mode."""
-        size = self.examples if self.batch_size is None else min(self.batch_size, self.examples)
-        return -(-self.examples // size)
+        return len(self.batch_sizes)
 
     def batches(self) -> list[np.ndarray]:
         """The example indices of each update in one epoch, in order."""
-        m = self.examples
-        size = m if self.batch_size is None else min(self.batch_size, m)
-        return [np.arange(start, min(start + size, m)) for start in range(0, m, size)]
+        sizes = self.batch_sizes
+        starts = np.cumsum([0, *sizes[:-1]])
+        return [np.arange(start, start + size) for start, size in zip(starts, sizes, strict=True)]
 
 
 def param_shapes(inputs: int, layers: tuple[Layer, ...]) -> dict[str, tuple[int, ...]]:

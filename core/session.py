@@ -129,7 +129,15 @@ class Session:
     @property
     def epoch(self) -> float:
         """Epochs completed, counting the current pass once its update is applied."""
-        return self.epoch_offset + (self.updates + self.update_applied) / self.updates_per_epoch
+        return self.epoch_offset + self._epochs_after(self.updates + self.update_applied)
+
+    def _epochs_after(self, updates: int) -> float:
+        """The fraction of epochs that ``updates`` updates of this segment cover, by examples seen
+        (a last, smaller mini-batch counts for less)."""
+        net = self.network
+        sizes = [1] * net.examples if self.mode is Mode.EXAMPLE else net.batch_sizes
+        whole, part = divmod(updates, len(sizes))
+        return whole + sum(sizes[:part]) / net.examples
 
     @property
     def updates_per_epoch(self) -> int:
@@ -164,7 +172,7 @@ class Session:
         done = self._passes if self.update_applied else self._passes[:-1]
         per = self.updates_per_epoch
         if not per_epoch:
-            positions = self.epoch_offset + np.arange(1, len(done) + 1) / per
+            positions = self.epoch_offset + np.array([self._epochs_after(k) for k in range(1, len(done) + 1)])
             return positions, np.array([p.cost for p in done])
         epochs = len(done) // per
         costs = []

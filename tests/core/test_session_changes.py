@@ -116,3 +116,13 @@ def test_a_batch_size_change_leaves_per_example_stepping_in_place():
     assert (s.updates, s.cursor) == (1, s.current.end_of_backward)
     s.step_back()
     assert s.cursor == s.current.end_of_backward - 1
+
+
+def test_mini_batch_updates_sit_at_the_examples_seen():
+    net = load_preset("or_gate").with_settings(batch_size=3)  # batches of 3 and 1 examples
+    s = Session(net, Mode.BATCH)
+    for _ in range(4):
+        s.next_example()
+    assert s.update_curve()[0].tolist() == [0.75, 1.0, 1.75, 2.0]
+    assert s.cost_curve()[0].tolist() == [1.0, 2.0]
+    assert s.epoch == 2.0
