@@ -233,11 +233,14 @@ def _output_rule(activation: str, loss: str) -> _OutputRule:
         # ∂L/∂ŷ = −(y − ŷ) / (ŷ(1 − ŷ)) as the graph computes it (ops.LOG_LOSS), then back
         # through the activation: not the fused ŷ − y, which a saturated graph cannot give.
         np.subtract(1.0, a, out=scratch)
-        scratch *= a
-        np.maximum(scratch, DENOMINATOR_FLOOR, out=scratch)
+        scratch *= a  # ŷ(1 − ŷ): the loss's denominator, and a sigmoid's local gradient
         np.subtract(a, y, out=g)
-        g /= scratch
         g /= m
+        if activation == "sigmoid":  # the same product, in an order that needs no extra buffer
+            g *= scratch
+            g /= np.maximum(scratch, DENOMINATOR_FLOOR, out=scratch)
+            return cost
+        g /= np.maximum(scratch, DENOMINATOR_FLOOR, out=scratch)
         backward(g, a)
         return cost
 
