@@ -158,15 +158,18 @@ class CostPlot(pg.PlotWidget):
 
     def _on_mouse_moved(self, event) -> None:
         pos: QPointF = event[0]
-        if not self.sceneBoundingRect().contains(pos) or not len(self._costs):
+        epochs, costs, kind = self._epochs, self._costs, "cost"
+        if not len(costs):  # stepping, before an epoch is complete: read the updates
+            (epochs, costs), kind = self._updates, "update cost"
+        if not self.sceneBoundingRect().contains(pos) or not len(costs):
             self.readout.hide()
             return
         x = self.getPlotItem().vb.mapSceneToView(pos).x()
-        k = int(np.clip(np.searchsorted(self._epochs, x), 0, len(self._epochs) - 1))
-        if k > 0 and abs(self._epochs[k - 1] - x) < abs(self._epochs[k] - x):
+        k = int(np.clip(np.searchsorted(epochs, x), 0, len(epochs) - 1))
+        if k > 0 and abs(epochs[k - 1] - x) < abs(epochs[k] - x):
             k -= 1
-        epoch, cost = self._epochs[k], self._costs[k]
-        self.readout.setText(f"epoch {epoch:g}\ncost {fmt.number(cost, 6)}")
+        epoch, cost = epochs[k], costs[k]
+        self.readout.setText(f"epoch {epoch:g}\n{kind} {fmt.number(cost, 6)}")
         y = np.log10(cost) if self.getPlotItem().ctrl.logYCheck.isChecked() and cost > 0 else cost
         self.readout.setPos(epoch, y)
         self.readout.show()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
@@ -100,3 +100,15 @@ def test_progress_shows_the_last_update_before_an_epoch_completes(window, qtbot)
         window.act_next.trigger()
     mean = window.model.session.cost_curve()[1][-1]
     assert window.training_panel.cost_label.text() == f"{mean:.6g}"
+
+
+def test_hovering_the_cost_plot_reads_out_a_point(window, qtbot):
+    for _ in range(4):
+        window.act_next.trigger()  # one epoch of four examples
+    window.refresh_now()
+    plot = window.cost_plot
+    epochs, costs = window.model.session.cost_curve()
+    scene_pos = plot.getPlotItem().vb.mapViewToScene(QPointF(epochs[0], costs[0]))
+    qtbot.mouseMove(plot.viewport(), plot.mapFromScene(scene_pos))
+    qtbot.waitUntil(plot.readout.isVisible, timeout=2000)
+    assert plot.readout.textItem.toPlainText() == f"epoch 1\ncost {costs[0]:.6f}"
