@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-REFERENCE = REPO.parent / "shared" / "reference" / "or_gate.json"
 SCRIPT = "import sys; from gui.launch import main; sys.exit(main(sys.argv[1:]))"
 TOL = 1e-9
 
@@ -49,10 +48,8 @@ def runs() -> dict[str, subprocess.CompletedProcess]:
 
 
 @pytest.fixture(scope="module")
-def batch_ref() -> dict:
-    if not REFERENCE.is_file():
-        pytest.fail(f"reference numbers not found at {REFERENCE}: the repository must sit beside shared/")
-    return json.loads(REFERENCE.read_text(encoding="utf-8"))["batch"]
+def batch_ref(reference) -> dict:
+    return reference["batch"]
 
 
 def ok_json(run: subprocess.CompletedProcess) -> dict:
