@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from core import ops
-from core.graph import Graph, Node, NodeKind, Source
+from core.graph import Graph, GraphKind, Node, NodeKind, Source
 from core.network import Network, Params
 from core.ops import Value
 
@@ -69,7 +69,7 @@ def scalar_graph(net: Network) -> Graph:
             "L", NodeKind.OP, "L", ops.ScalarLoss(ops.LOSSES[net.loss]), (*outputs, *targets), layer=len(net.layers) + 1
         )
     )
-    return Graph(_topological(nodes), "scalar")
+    return Graph(_topological(nodes), GraphKind.SCALAR)
 
 
 def scalar_node_count(net: Network) -> int:
@@ -106,7 +106,7 @@ def layer_graph(net: Network) -> Graph:
         previous = f"A{li}"
     nodes.append(Node("L", NodeKind.OP, "L", ops.RowLoss(ops.LOSSES[net.loss]), (previous, "Y"), layer=last + 1))
     nodes.append(Node("C", NodeKind.OP, "C", ops.Mean(), ("L",), layer=last + 1))
-    return Graph(_topological(nodes), "layer")
+    return Graph(_topological(nodes), GraphKind.LAYER)
 
 
 def leaf_values(graph: Graph, params: Params, X: np.ndarray, Y: np.ndarray) -> dict[str, Value]:
@@ -116,7 +116,7 @@ def leaf_values(graph: Graph, params: Params, X: np.ndarray, Y: np.ndarray) -> d
     for node in graph.leaves:
         source = node.source
         array = data[source.name] if source.name in data else params[source.name]
-        values[node.id] = float(array[source.index]) if graph.kind == "scalar" else np.array(array, dtype=float)
+        values[node.id] = float(array[source.index]) if graph.kind.scalar else np.array(array, dtype=float)
     return values
 
 
@@ -124,7 +124,7 @@ def params_from_leaves(graph: Graph, leaves: Mapping[str, Value], template: Para
     """Gather parameter node values back into named arrays shaped like ``template``."""
     params = {k: np.array(v, dtype=float) for k, v in template.items()}
     for node in graph.params:
-        if graph.kind == "scalar":
+        if graph.kind.scalar:
             params[node.source.name][node.source.index] = leaves[node.id]
         else:
             params[node.source.name] = np.array(leaves[node.id], dtype=float)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from core.graph import Graph
-from core.ops import Add, Multiply, Value
+from core.graph import Graph, GraphKind
+from core.ops import Add, Multiply, SendRule, Value
 from core.stepper import BackwardEvent, StepPass, UpdateEvent
 
 MAX_PATHS = 64
@@ -21,6 +21,7 @@ class Factor:
     formula: str
     value: Value
     send: str  # how the gradient is passed on through this factor (upstream × local, Xᵀ·upstream…)
+    rule: SendRule
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def chain_rule(step_pass: StepPass, node_id: str) -> Chain:
     paths: list[tuple[Factor, ...]] = []
     truncated = _walk(graph, visits, node_id, (), paths)
     products: tuple[Value, ...] = ()
-    if graph.kind == "scalar":
+    if graph.kind.scalar:
         products = tuple(math.prod(f.value for f in path) for path in paths)
     total = _total(step_pass, node_id)
     update = next((e for e in step_pass.events if isinstance(e, UpdateEvent) and e.node == node_id), None)
@@ -64,9 +65,9 @@ def _walk(graph: Graph, visits, node_id: str, prefix: tuple[Factor, ...], paths:
         consumer = graph[consumer_id]
         factor = _factor(graph, visits, node_id, consumer_id)
         nxt = consumer_id
-        if isinstance(consumer.op, Multiply) and _folds_into_sum(graph, consumer_id):
+        if graph.kind is GraphKind.SCALAR and isinstance(consumer.op, Multiply) and _folds_into_sum(graph, consumer_id):
             nxt = graph.consumers[consumer_id][0]
-            factor = Factor(graph[nxt].label, factor.wrt, factor.formula, factor.value, factor.send)
+            factor = Factor(graph[nxt].label, factor.wrt, factor.formula, factor.value, factor.send, factor.rule)
         truncated |= _walk(graph, visits, nxt, (*prefix, factor), paths)
     return truncated
 
@@ -82,10 +83,11 @@ def _factor(graph: Graph, visits, input_id: str, consumer_id: str) -> Factor:
     labels = [graph[i].label for i in consumer.inputs]
     formula = consumer.op.local_formulas(labels, consumer.label)[k] or ""
     send = consumer.op.send_formulas(labels)[k]
+    rule = consumer.op.send_rules(len(labels))[k]
     visit = visits[consumer_id]
     # A node that takes the same input twice contributes the sum of its locals.
     value = sum(v for i, v in zip(consumer.inputs, visit.local, strict=True) if i == input_id)
-    return Factor(consumer.label, graph[input_id].label, formula, value, send)
+    return Factor(consumer.label, graph[input_id].label, formula, value, send, rule)
 
 
 def _total(step_pass: StepPass, node_id: str) -> Value:

@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.ops import Op, Value
+from core.ops import Add, Op, SendRule, Value
 from core.stepper import BackwardEvent, ForwardEvent, StepPass
-
-ELEMENTWISE = "upstream × local"
 
 
 @dataclass(frozen=True)
@@ -40,11 +38,12 @@ class Sending:
     local: Value
     send_formula: str
     sent: Value
+    rule: SendRule
 
     @property
     def elementwise(self) -> bool:
         """Whether sent = upstream × local, number by number (so the local's number is worth showing)."""
-        return self.send_formula == ELEMENTWISE
+        return self.rule is SendRule.ELEMENTWISE
 
 
 @dataclass(frozen=True)
@@ -54,11 +53,12 @@ class BackwardStep:
     root: str
     upstream: Value
     sendings: tuple[Sending, ...]  # inputs that receive a gradient (targets do not)
+    is_sum: bool  # a sum: local 1 to every input
 
     @property
     def sends_upstream_to_each(self) -> bool:
-        """A sum: local 1 to every input, so every input receives the upstream gradient."""
-        return len(self.sendings) > 1 and all(s.local_formula == "1" and s.elementwise for s in self.sendings)
+        """A sum of several inputs: every input receives the upstream gradient."""
+        return self.is_sum and len(self.sendings) > 1
 
 
 def forward_step(step_pass: StepPass, node_id: str) -> ForwardStep:
@@ -78,11 +78,13 @@ def backward_step(step_pass: StepPass, event: BackwardEvent) -> BackwardStep:
     labels = [graph[i].label for i in node.inputs]
     local_formulas = node.op.local_formulas(labels, node.label)
     send_formulas = node.op.send_formulas(labels)
+    rules = node.op.send_rules(len(labels))
     sendings = tuple(
-        Sending(label, local_formula or "", local, send_formula, sent)
-        for label, local_formula, send_formula, local, sent in zip(
-            labels, local_formulas, send_formulas, event.local, event.sent, strict=True
+        Sending(label, local_formula or "", local, send_formula, sent, rule)
+        for label, local_formula, send_formula, local, sent, rule in zip(
+            labels, local_formulas, send_formulas, event.local, event.sent, rules, strict=True
         )
         if sent is not None
     )
-    return BackwardStep(node.label, node.op.symbol, graph.root.label, event.upstream, sendings)
+    is_sum = isinstance(node.op, Add)
+    return BackwardStep(node.label, node.op.symbol, graph.root.label, event.upstream, sendings, is_sum)

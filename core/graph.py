@@ -10,6 +10,18 @@ from functools import cached_property
 from core.ops import Op, Value
 
 
+class GraphKind(enum.Enum):
+    """What a graph's nodes hold: one example's scalars, or a batch's matrices."""
+
+    SCALAR = "scalar"  # a network's graph for one example, one node per scalar operation
+    LAYER = "layer"  # a network's graph for a batch, one node per matrix operation
+
+    @property
+    def scalar(self) -> bool:
+        """Whether every node holds one number."""
+        return self is not GraphKind.LAYER
+
+
 class NodeKind(enum.Enum):
     INPUT = "input"
     TARGET = "target"
@@ -46,7 +58,7 @@ class Graph:
     """Nodes in topological order; the last node is the root (loss or cost)."""
 
     nodes: tuple[Node, ...]
-    kind: str  # "scalar" or "layer"
+    kind: GraphKind
     _by_id: dict[str, Node] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -13,6 +13,7 @@ examples as rows.
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,17 @@ LOG_EPS = 1e-12
 # product is 0. Training follows the same chain, so stepping and training agree
 # even there (a fused ŷ − y would not).
 DENOMINATOR_FLOOR = 1e-300
+
+
+class SendRule(enum.Enum):
+    """How a node makes what it sends to one input from the upstream gradient and the local one."""
+
+    ELEMENTWISE = "upstream × local"  # number by number
+    UPSTREAM = "upstream"  # passed on as it is (a bias added to every row)
+    SUM_OVER_ROWS = "Σ over rows of upstream"  # a bias's gradient over the batch
+    TIMES_TRANSPOSE = "upstream·Wᵀ"  # to the left factor of X·W
+    TRANSPOSE_TIMES = "Xᵀ·upstream"  # to the right factor of X·W
+    ROW_JACOBIAN = "each row's upstream · its Jacobian"
 
 
 class Op:
@@ -59,9 +71,13 @@ class Op:
         """The forward computation written out with the given input labels or numbers."""
         raise NotImplementedError
 
+    def send_rules(self, n_inputs: int) -> tuple[SendRule, ...]:
+        """How what is sent to each input is made, as data."""
+        return (SendRule.ELEMENTWISE,) * n_inputs
+
     def send_formulas(self, input_labels: Sequence[str]) -> tuple[str, ...]:
         """How what is sent to each input is made from the upstream gradient and the local one."""
-        return tuple("upstream × local" for _ in input_labels)
+        return tuple(rule.value for rule in self.send_rules(len(input_labels)))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -124,6 +140,9 @@ class MatMul(Op):
         w, x = local
         return (upstream @ w.T, x.T @ upstream)
 
+    def send_rules(self, n_inputs):
+        return (SendRule.TIMES_TRANSPOSE, SendRule.TRANSPOSE_TIMES)
+
     def send_formulas(self, input_labels):
         x, w = input_labels
         return (f"upstream·{w}ᵀ", f"{x}ᵀ·upstream")
@@ -149,8 +168,8 @@ class AddBias(Op):
     def send(self, upstream, inputs, out, local):
         return (upstream, upstream.sum(axis=0))
 
-    def send_formulas(self, input_labels):
-        return ("upstream", "Σ over rows of upstream")
+    def send_rules(self, n_inputs):
+        return (SendRule.UPSTREAM, SendRule.SUM_OVER_ROWS)
 
 
 @dataclass(frozen=True)
@@ -275,8 +294,8 @@ class SoftmaxRows(Op):
     def send(self, upstream, inputs, out, local):
         return (np.einsum("mk,mkj->mj", upstream, local[0]),)
 
-    def send_formulas(self, input_labels):
-        return ("each row's upstream · its Jacobian",)
+    def send_rules(self, n_inputs):
+        return (SendRule.ROW_JACOBIAN,)
 
 
 @dataclass(frozen=True)

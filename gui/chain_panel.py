@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QTextBrowser
 from core.chain import chain_rule
 from core.explain import backward_step, forward_step
 from core.graph import NodeKind
+from core.ops import SendRule
 from core.stepper import BackwardEvent, StepPass, StepState
 from gui import fmt, theme
 from gui.narration import update_line
@@ -88,7 +89,7 @@ class ChainPanel(QTextBrowser):
             line = math_html(step.label)
             if step.symbolic:
                 line += f" = {math_html(step.symbolic)}"
-            if graph.kind == "scalar":
+            if graph.kind.scalar:
                 line += " = " + html.escape(step.numeric(lambda v: fmt.arg(v, d)))
             parts.append(f"<p><b>Forward</b><br>{line} = {_green(fmt.value(step.value, d))}</p>")
         else:
@@ -128,7 +129,7 @@ class ChainPanel(QTextBrowser):
         lines = []
         for f in reversed(path):
             above = grad(f.of) if f.of != root else "1"
-            how = f"{above} × ({f.formula})" if f.send == "upstream × local" else f.send.replace("upstream", above)
+            how = f"{above} × ({f.formula})" if f.rule is SendRule.ELEMENTWISE else f.send.replace("upstream", above)
             lines.append(f"{math_html(grad(f.wrt))} = {math_html(how)}")
         return "<p>" + "<br>".join(lines) + "</p>"
 
@@ -136,10 +137,10 @@ class ChainPanel(QTextBrowser):
         chain = chain_rule(step_pass, node_id)
         root, label = chain.root, chain.label
         out = [f"<p><b>Chain rule</b> for {_d(root, label)}</p>"]
-        if step_pass.graph.kind == "layer":
+        if not step_pass.graph.kind.scalar:
             out += [self._matrix_chain_html(root, path) for path in chain.paths]
             out.append(f"<p>{_d(root, label)} = {_red(fmt.value(chain.total, d))}</p>")
-        for k, path in enumerate(chain.paths if step_pass.graph.kind == "scalar" else ()):
+        for k, path in enumerate(chain.paths if step_pass.graph.kind.scalar else ()):
             symbolic = " · ".join(_d(f.of, f.wrt) for f in path)
             formulas = " · ".join(f"({math_html(f.formula)})" for f in path)
             line = f"{symbolic}<br>= {formulas}"

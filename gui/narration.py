@@ -30,7 +30,7 @@ def update_line(label: str, root: str, event: UpdateEvent, decimals: int) -> str
 
 
 def header(step_pass: StepPass, network, decimals: int) -> str:
-    if step_pass.graph.kind == "layer":
+    if not step_pass.graph.kind.scalar:
         rows = step_pass.examples
         span = f"examples {rows[0] + 1}–{rows[-1] + 1}" if len(rows) > 1 else f"example {rows[0] + 1}"
         return f"Batch of {len(rows)} ({span} of {network.examples}), α = {network.learning_rate:g}"
@@ -43,7 +43,7 @@ def header(step_pass: StepPass, network, decimals: int) -> str:
 def _forward(step_pass: StepPass, event: ForwardEvent, decimals: int) -> str:
     step = forward_step(step_pass, event.node)
     parts = [step.label] + ([step.symbolic] if step.symbolic else [])
-    if step_pass.graph.kind == "scalar":
+    if step_pass.graph.kind.scalar:
         parts.append(step.numeric(lambda v: fmt.arg(v, decimals)))
         return " = ".join([*parts, fmt.value(step.value, decimals)])
     return " = ".join([*parts, fmt.value(step.value, decimals)]) + f"  ({fmt.shape(step.value)})"

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from core.explain import BackwardStep, backward_step
-from core.graph import NodeKind
+from core.graph import GraphKind, NodeKind
 from core.layout import layered_layout
 from core.stepper import BackwardEvent, StepPass, StepState
 from gui import fmt, theme
@@ -23,7 +23,7 @@ _LOOKS = {
 _LABEL_POSITIONS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85, 0.1, 0.9)
 LINE_CHARS = 26  # longer node lines break after their label
 EDGE_ENTRIES = 2  # on a layer-graph edge, values with more entries are shown by their shape
-_SAMPLE = {"scalar": "−0.000", "layer": "[−0.000, −0.000]"}  # the widest usual edge label
+_SAMPLE = {True: "−0.000", False: "[−0.000, −0.000]"}  # the widest usual edge label, by graph.kind.scalar
 
 
 class GraphScene(QGraphicsScene):
@@ -47,7 +47,7 @@ class GraphScene(QGraphicsScene):
         self.clear()
         self.nodes, self.edges, self._pass = {}, {}, None
         graph = step_pass.graph
-        layer = graph.kind == "layer"
+        layer = not graph.kind.scalar
         width = theme.LAYER_NODE_WIDTH if layer else theme.NODE_WIDTH
         for node in graph.nodes:
             title = node.label if node.op is None else f"{node.op.symbol}   {node.label}"
@@ -56,7 +56,7 @@ class GraphScene(QGraphicsScene):
             self.nodes[node.id] = item
         self.show_state(step_pass, step_pass.state_at(len(step_pass)), decimals)
         height = max(theme.NODE_HEIGHT, *(item.needed_height() for item in self.nodes.values()))
-        label_width = theme.metrics(theme.edge_font()).horizontalAdvance(_SAMPLE[graph.kind])
+        label_width = theme.metrics(theme.edge_font()).horizontalAdvance(_SAMPLE[graph.kind.scalar])
         gap = max(theme.COLUMN_GAP, label_width + 40)
         layout = layered_layout(graph)
         widths: dict[int, float] = {}  # each column as wide as its widest node
@@ -79,7 +79,7 @@ class GraphScene(QGraphicsScene):
 
     def _place_labels(self, layer: bool) -> None:
         """Slide each edge's labels along it to the first spot free of nodes and other labels."""
-        sample = _SAMPLE["layer" if layer else "scalar"]
+        sample = _SAMPLE[not layer]
         taken = _RectIndex()
         for item in self.nodes.values():
             taken.add(item.sceneBoundingRect().adjusted(4, 4, -4, -4))
@@ -200,13 +200,13 @@ def _labelled(prefix: str, value, decimals: int) -> str:
     return f"{prefix}\n{text}" if long else f"{prefix} {text}"
 
 
-def _with_shape(value, kind: str, decimals: int) -> str:
-    if kind == "scalar" or np.ndim(value) == 0:
+def _with_shape(value, kind: GraphKind, decimals: int) -> str:
+    if kind.scalar or np.ndim(value) == 0:
         return fmt.value(value, decimals)
     return f"{fmt.shape(value)}\n{fmt.block(value, decimals)}"
 
 
-def _local_text(step: BackwardStep, kind: str, decimals: int) -> str:
+def _local_text(step: BackwardStep, kind: GraphKind, decimals: int) -> str:
     """The local gradients, one line per input; where sending is not upstream × local, how it is sent."""
     if not step.sendings:
         return ""

@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from core.graph import GraphKind
 from core.network import Layer, Network
 from core.presets import load_preset
 from core.session import Mode, Session
@@ -276,7 +277,7 @@ def test_set_mode_keeps_the_parameters():
 
     session.set_mode(Mode.EXAMPLE)
     assert session.mode is Mode.EXAMPLE
-    assert session.graph.kind == "scalar"
+    assert session.graph.kind is GraphKind.SCALAR
     assert session.cursor == 0
     assert same(session.params, shown)
     leaves = session.current.leaves
@@ -289,7 +290,7 @@ def test_set_mode_keeps_the_parameters():
     assert session.cursor == 1
 
     session.set_mode(Mode.BATCH)
-    assert session.graph.kind == "layer"
+    assert session.graph.kind is GraphKind.LAYER
     assert same(session.params, shown)
     assert np.array_equal(session.current.leaves["W1"], shown["W1"])
 
