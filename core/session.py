@@ -268,6 +268,20 @@ class Session:
         self.__dict__.pop("layer_graph", None)
         self.network = network
 
+    def set_param(self, name: str, value: np.ndarray) -> None:
+        """Give parameter ``name`` (W1, b1, ...) a new value for the current pass: the pass is
+        computed again from it and the cursor stays where it was."""
+        value = np.array(value, dtype=float)
+        if value.shape != self.params[name].shape:
+            raise ValueError(f"{name} must have shape {self.params[name].shape}, not {value.shape}")
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"{name} must be finite")
+        cursor = self.cursor if self._passes else 0
+        self.params = {**self.params, name: value}
+        if self._passes:
+            self._passes[-1] = self._record(self.params, self.updates)
+        self.cursor = min(cursor, len(self.current))
+
     def begin_training(self) -> tuple[Params, float]:
         """Commit what stepping showed; return the parameters and the epoch training starts from."""
         self._restart()
