@@ -12,6 +12,7 @@ from core.chain import chain_rule
 from core.explain import backward_step, forward_step
 from core.graph import NodeKind
 from core.ops import SendRule
+from core.softmax_chain import BatchSoftmaxShortcut, SoftmaxShortcut, softmax_shortcut
 from core.stepper import BackwardEvent, StepPass, StepState
 from gui import fmt, theme
 from gui.narration import update_line
@@ -99,6 +100,8 @@ class ChainPanel(QTextBrowser):
         )
         if visit is not None:
             parts.append(self._backward_html(step_pass, node, visit, d))
+        if node_id in state.grads:
+            parts.append(self._softmax_html(step_pass, node_id, d))
         if node.kind in (NodeKind.PARAM, NodeKind.INPUT) and node_id in state.grads:
             parts.append(self._chain_html(step_pass, state, node_id, d))
         elif node.kind is NodeKind.PARAM:
@@ -117,6 +120,37 @@ class ChainPanel(QTextBrowser):
             )
         rows.append("</ul>")
         return "".join(rows)
+
+    @staticmethod
+    def _softmax_html(step_pass: StepPass, node_id: str, d: int) -> str:
+        """Softmax with cross-entropy: ∂L/∂z_k = ŷ_k − y_k, summed over the outputs a node feeds."""
+        shortcut = softmax_shortcut(step_pass, node_id)
+        if isinstance(shortcut, BatchSoftmaxShortcut):
+            grad = _d(shortcut.root, shortcut.label)
+            formula = math_html(f"({shortcut.prediction_label} − {shortcut.target_label})/m")
+            return (
+                f"<p><b>Softmax with cross-entropy</b><br>{grad} = {formula}, m = {shortcut.examples}"
+                f"<br>= {_red(fmt.value(shortcut.value, d))}</p>"
+            )
+        if not isinstance(shortcut, SoftmaxShortcut):
+            return ""
+        root, label = shortcut.root, shortcut.label
+        lines = [f"<p><b>Softmax with cross-entropy</b>: ∂{math_html(root)}/∂z<sub>k</sub> = ŷ<sub>k</sub> − y<sub>k</sub>"]
+        symbolic, numbers = [], []
+        for t in shortcut.terms:
+            delta = f"({math_html(t.prediction_label)} − {math_html(t.target_label)})"
+            value = f"({fmt.arg(t.prediction, d)} − {fmt.arg(t.target, d)})"
+            if t.factor_label is not None:
+                delta += f"·{math_html(t.factor_label)}"
+                value += f" × {fmt.arg(t.factor, d)}"
+            symbolic.append(delta)
+            numbers.append(html.escape(value))
+        many = len(shortcut.terms) > 1
+        if many:
+            lines.append(f"<br>summed over the outputs {math_html(label)} feeds:")
+        lines.append(f"<br>{_d(root, label)} = {' + '.join(symbolic)}")
+        lines.append(f"<br>= {' + '.join(numbers)} = {_red(fmt.value(shortcut.total, d))}</p>")
+        return "".join(lines)
 
     @staticmethod
     def _matrix_chain_html(root: str, path) -> str:
