@@ -135,7 +135,8 @@ class ChainPanel(QTextBrowser):
         if not isinstance(shortcut, SoftmaxShortcut):
             return ""
         root, label = shortcut.root, shortcut.label
-        lines = [f"<p><b>Softmax with cross-entropy</b>: ∂{math_html(root)}/∂z<sub>k</sub> = ŷ<sub>k</sub> − y<sub>k</sub>"]
+        rule = f"∂{math_html(root)}/∂z<sub>k</sub> = ŷ<sub>k</sub> − y<sub>k</sub>"
+        lines = [f"<p><b>Softmax with cross-entropy</b>: {rule}"]
         symbolic, numbers = [], []
         for t in shortcut.terms:
             delta = f"({math_html(t.prediction_label)} − {math_html(t.target_label)})"
