@@ -1,13 +1,18 @@
-"""What one step did, in the lesson's terms: the pieces that the narration and the
-chain-rule panel write out, each in its own format."""
+"""What one step did, in the lesson's terms, and a node's whole explanation as structured
+text (core.text) that the chain-rule panel, the command line or an export renders."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core import fmt
+from core.chain import Factor, chain_rule
+from core.graph import NodeKind
 from core.ops import Add, Op, SendRule, Value
-from core.stepper import BackwardEvent, ForwardEvent, StepPass
+from core.softmax_chain import BatchSoftmaxShortcut, SoftmaxShortcut, softmax_shortcut
+from core.stepper import BackwardEvent, ForwardEvent, StepPass, StepState, UpdateEvent
+from core.text import Document, Line, Role, Run, heading, items, join, line, paragraph
 
 
 @dataclass(frozen=True)
@@ -88,3 +93,164 @@ def backward_step(step_pass: StepPass, event: BackwardEvent) -> BackwardStep:
     )
     is_sum = isinstance(node.op, Add)
     return BackwardStep(node.label, node.op.symbol, graph.root.label, event.upstream, sendings, is_sum)
+
+
+def update_line(label: str, root: str, event: UpdateEvent, decimals: int) -> Line:
+    """θ ← θ − α·∂L/∂θ = old − α × grad = new."""
+    return line(
+        Run(
+            f"{label} ← {label} − α·∂{root}/∂{label} = {fmt.value(event.old, decimals)} − "
+            f"{event.learning_rate:g} × {fmt.arg(event.grad, decimals)} = {fmt.value(event.new, decimals)}",
+            Role.UPDATE,
+        )
+    )
+
+
+# -- the explanation of one node -----------------------------------------------------------
+
+INTRO = heading("Chain rule") + paragraph(
+    line(
+        "Press ",
+        Run("→", Role.STRONG),
+        " (or Space) to take the first step of the forward pass, or click a node to see its formulas.",
+    )
+)
+
+
+def _d(of: str, wrt: str) -> Run:
+    return Run(f"∂{of}/∂{wrt}", Role.LABEL)
+
+
+def explain_node(step_pass: StepPass, state: StepState, node_id: str, decimals: int) -> Document:
+    """A node's forward computation with numbers, its backward step, and for a parameter or an
+    input the whole chain rule from the root to it and its update."""
+    graph, d = step_pass.graph, decimals
+    node = graph[node_id]
+    root = graph.root.label
+    kind = " — " + (node.op.name.replace("_", " ") if node.op else node.kind.value)
+    parts = [heading(Run(node.label, Role.LABEL), kind)]
+    if node.op is None:
+        value = step_pass.leaves.get(node_id)
+        parts.append(paragraph(line(Run(node.label, Role.LABEL), " = ", Run(fmt.value(value, d), Role.FORWARD))))
+    elif node_id in state.values:
+        step = forward_step(step_pass, node_id)
+        runs = [Run(step.label, Role.LABEL)]
+        if step.symbolic:
+            runs += [Run(" = "), Run(step.symbolic, Role.FORMULA)]
+        if graph.kind.scalar:
+            runs += [Run(" = "), Run(step.numeric(lambda v: fmt.arg(v, d)))]
+        runs += [Run(" = "), Run(fmt.value(step.value, d), Role.FORWARD)]
+        parts.append(paragraph(line(Run("Forward", Role.STRONG)), tuple(runs)))
+    else:
+        parts.append(paragraph(line(Run("Forward value not computed yet.", Role.NOTE))))
+    visit = next(
+        (e for e in step_pass.events[: state.cursor] if isinstance(e, BackwardEvent) and e.node == node_id), None
+    )
+    if visit is not None:
+        parts.append(_backward_document(backward_step(step_pass, visit), d))
+    if node_id in state.grads:
+        parts.append(_softmax_document(step_pass, node_id, d))
+    if node.kind.has_chain and node_id in state.grads:
+        parts.append(_chain_document(step_pass, state, node_id, d))
+    elif node.kind is NodeKind.PARAM:
+        note = f"∂{root}/∂{node.label} is known once the backward pass reaches it."
+        parts.append(paragraph(line(Run(note, Role.NOTE))))
+    return join(parts)
+
+
+def _backward_document(step: BackwardStep, d: int) -> Document:
+    upstream = line("upstream ", _d(step.root, step.label), " = ", Run(fmt.value(step.upstream, d), Role.BACKWARD))
+    entries = []
+    for s in step.sendings:
+        local = ("", " = ", Run(fmt.value(s.local, d), Role.BACKWARD)) if s.elementwise else ()
+        entries.append(
+            (
+                line("local ", _d(step.label, s.to), " = ", Run(s.local_formula, Role.FORMULA), *local),
+                line(
+                    "sent ",
+                    _d(step.root, s.to),
+                    " = ",
+                    Run(s.send_formula, Role.FORMULA),
+                    " = ",
+                    Run(fmt.value(s.sent, d), Role.BACKWARD),
+                ),
+            )
+        )
+    return paragraph(line(Run("Backward", Role.STRONG)), upstream) + items(entries)
+
+
+def _softmax_document(step_pass: StepPass, node_id: str, d: int) -> Document:
+    """Softmax with cross-entropy: ∂L/∂z_k = ŷ_k − y_k, summed over the outputs a node feeds."""
+    shortcut = softmax_shortcut(step_pass, node_id)
+    title = Run("Softmax with cross-entropy", Role.STRONG)
+    if isinstance(shortcut, BatchSoftmaxShortcut):
+        formula = Run(f"({shortcut.prediction_label} − {shortcut.target_label})/m", Role.FORMULA)
+        return paragraph(
+            line(title),
+            line(_d(shortcut.root, shortcut.label), " = ", formula, f", m = {shortcut.examples}"),
+            line("= ", Run(fmt.value(shortcut.value, d), Role.BACKWARD)),
+        )
+    if not isinstance(shortcut, SoftmaxShortcut):
+        return Document()
+    root, label = shortcut.root, shortcut.label
+    lines = [line(title, ": ", Run(f"∂{root}/∂z_k = ŷ_k − y_k", Role.FORMULA))]
+    symbolic, numbers = [], []
+    for t in shortcut.terms:
+        delta = f"({t.prediction_label} − {t.target_label})"
+        value = f"({fmt.arg(t.prediction, d)} − {fmt.arg(t.target, d)})"
+        if t.factor_label is not None:
+            delta += f"·{t.factor_label}"
+            value += f" × {fmt.arg(t.factor, d)}"
+        symbolic.append(delta)
+        numbers.append(value)
+    if len(shortcut.terms) > 1:
+        lines.append(line("summed over the outputs ", Run(label, Role.LABEL), " feeds:"))
+    lines.append(line(_d(root, label), " = ", Run(" + ".join(symbolic), Role.FORMULA)))
+    lines.append(line(f"= {' + '.join(numbers)} = ", Run(fmt.value(shortcut.total, d), Role.BACKWARD)))
+    return paragraph(*lines)
+
+
+def _matrix_chain(root: str, path: tuple[Factor, ...]) -> Document:
+    """Matrices do not multiply in the order the chain is read: the gradient of each
+    quantity from the one above it, from the cost down, with transposes and sums written out."""
+
+    def grad(label: str) -> str:  # a product's label in parentheses: ∂C/∂(X·W)
+        return f"∂{root}/∂({label})" if "·" in label else f"∂{root}/∂{label}"
+
+    lines = []
+    for f in reversed(path):
+        above = grad(f.of) if f.of != root else "1"
+        how = f"{above} × ({f.formula})" if f.rule is SendRule.ELEMENTWISE else f.send.replace("upstream", above)
+        lines.append(line(Run(grad(f.wrt), Role.LABEL), " = ", Run(how, Role.FORMULA)))
+    return paragraph(*lines)
+
+
+def _chain_document(step_pass: StepPass, state: StepState, node_id: str, d: int) -> Document:
+    chain = chain_rule(step_pass, node_id)
+    root, label = chain.root, chain.label
+    out = [paragraph(line(Run("Chain rule", Role.STRONG), " for ", _d(root, label)))]
+    if not step_pass.graph.kind.scalar:
+        out += [_matrix_chain(root, path) for path in chain.paths]
+        out.append(paragraph(line(_d(root, label), " = ", Run(fmt.value(chain.total, d), Role.BACKWARD))))
+    for k, path in enumerate(chain.paths if step_pass.graph.kind.scalar else ()):
+        symbolic: list[Run] = []
+        formulas: list[Run] = [Run("= ")]
+        for i, f in enumerate(path):
+            symbolic += [Run(" · ")] * bool(i) + [_d(f.of, f.wrt)]
+            formulas += [Run(" · ")] * bool(i) + [Run("("), Run(f.formula, Role.FORMULA), Run(")")]
+        prefix = line(f"path {k + 1}: ") if len(chain.paths) > 1 else line(_d(root, label), " = ")
+        lines = [(*prefix, *symbolic), tuple(formulas)]
+        if chain.products:
+            numbers = " × ".join(fmt.arg(f.value, d) for f in path)
+            lines.append(line(f"= {numbers} = ", Run(fmt.value(chain.products[k], d), Role.BACKWARD)))
+        out.append(paragraph(*lines))
+    if chain.truncated:
+        out.append(paragraph(line(Run("More paths exist than are listed here.", Role.NOTE))))
+    if len(chain.paths) > 1:
+        out.append(
+            paragraph(line("sum over paths: ", _d(root, label), " = ", Run(fmt.value(chain.total, d), Role.BACKWARD)))
+        )
+    update = chain.update
+    if update is not None and node_id in state.updated:
+        out.append(paragraph(line(Run("Update", Role.STRONG)), update_line(label, root, update, d)))
+    return join(out)

@@ -28,6 +28,11 @@ class NodeKind(enum.Enum):
     PARAM = "param"
     OP = "op"
 
+    @property
+    def has_chain(self) -> bool:
+        """Whether the chain rule from the root down to such a leaf is worth writing out."""
+        return self in (NodeKind.PARAM, NodeKind.INPUT)
+
 
 @dataclass(frozen=True)
 class Source:

@@ -79,9 +79,7 @@ def softmax_shortcut(step_pass: StepPass, node_id: str) -> SoftmaxShortcut | Bat
 
 def _forward_values(step_pass: StepPass) -> dict[str, Value]:
     values = dict(step_pass.leaves)
-    values.update(
-        (e.node, e.value) for e in step_pass.events[: step_pass.n_forward] if isinstance(e, ForwardEvent)
-    )
+    values.update((e.node, e.value) for e in step_pass.events[: step_pass.n_forward] if isinstance(e, ForwardEvent))
     return values
 
 

@@ -9,8 +9,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QGraphicsItem
 
+from core import fmt
 from core.predict import classes, data_bounds, decision_grid, predict
-from gui import fmt, theme
+from gui import theme
 
 # Antialiasing and pens wider than 1 px make long curves paint several times slower.
 pg.setConfigOptions(antialias=False, background="w", foreground="#37474f")

@@ -7,6 +7,8 @@ from functools import cache
 
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
+from core.text import Role
+
 
 @dataclass(frozen=True)
 class Palette:
@@ -26,6 +28,12 @@ class Palette:
 
 
 PALETTE = Palette()
+
+
+def role_colours() -> dict[Role, str]:
+    """The colour of each coloured role of core's structured text, from the palette."""
+    return {Role.FORWARD: PALETTE.forward, Role.BACKWARD: PALETTE.backward, Role.UPDATE: PALETTE.update}
+
 
 # Class colours for decision regions and data points (colour-blind safe, Okabe-Ito).
 CLASS_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")

@@ -6,11 +6,12 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
+from core import fmt
 from core.explain import BackwardStep, backward_step
 from core.graph import GraphKind, NodeKind
 from core.layout import layered_layout
 from core.stepper import BackwardEvent, StepPass, StepState
-from gui import fmt, theme
+from gui import theme
 from gui.graph.edge_item import EdgeItem
 from gui.graph.node_item import NodeItem, NodeLook
 

@@ -1,4 +1,4 @@
-"""Number formatting for the screen: fixed decimals, compact vectors and matrices."""
+"""Number formatting for every front end: fixed decimals, compact vectors and matrices."""
 
 from __future__ import annotations
 
