@@ -8,9 +8,11 @@ from functools import cached_property
 
 import numpy as np
 
+from core.limits import check_learning_rate
 from core.ops import ACTIVATION_NAMES, LOSSES
 
 Params = dict[str, np.ndarray]  # "W1", "b1", "W2", ... in layer order
+TARGET_SUM_TOLERANCE = 1e-6  # how far a row of cross-entropy targets may sum from 1 (rounded decimals)
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,6 +151,11 @@ def check_network(net: Network) -> None:
             )
         if layer.activation == "softmax" and i != len(net.layers):
             raise ValueError(f"layer {i}: softmax is only supported on the output layer")
+        if layer.activation == "softmax" and layer.units == 1:
+            raise ValueError(
+                f"layer {i}: softmax over one unit always outputs 1, so nothing can be learnt; "
+                "use sigmoid for one output, or softmax over two or more classes"
+            )
     if net.loss not in LOSSES:
         raise ValueError(f"unknown loss {net.loss!r} (use one of {', '.join(LOSSES)})")
     if net.loss == "cross_entropy" and net.layers[-1].activation != "softmax":
@@ -167,8 +174,7 @@ def check_network(net: Network) -> None:
             raise ValueError(f"layer {name[1:]} {what} have shape {_shape(given.shape)}, expected {_shape(shape)}")
         if not np.all(np.isfinite(given)):
             raise ValueError(f"layer {name[1:]} {what} contain a non-finite number")
-    if not np.isfinite(net.learning_rate) or net.learning_rate <= 0:
-        raise ValueError(f"learning_rate must be a positive finite number, not {net.learning_rate}")
+    check_learning_rate(net.learning_rate)
     if net.batch_size is not None and net.batch_size < 1:
         raise ValueError("batch_size must be null (full batch) or at least 1")
     if net.seed < 0:
@@ -184,6 +190,34 @@ def check_network(net: Network) -> None:
         )
     if not (np.all(np.isfinite(net.X)) and np.all(np.isfinite(net.Y))):
         raise ValueError("data contain a non-finite number")
+    _check_targets(net.loss, net.Y)
+
+
+def _check_targets(loss: str, Y: np.ndarray) -> None:
+    """Targets the loss is defined for: probabilities for log loss, distributions for cross-entropy."""
+    if loss == "log_loss":
+        outside = np.flatnonzero(np.any((Y < 0) | (Y > 1), axis=1))
+        if outside.size:
+            r = int(outside[0])
+            raise ValueError(f"log_loss needs targets between 0 and 1; data y row {r} is {_row(Y[r])}")
+    if loss == "cross_entropy":
+        negative = np.flatnonzero(np.any(Y < 0, axis=1))
+        if negative.size:
+            r = int(negative[0])
+            raise ValueError(f"cross_entropy needs targets of at least 0; data y row {r} is {_row(Y[r])}")
+        sums = Y.sum(axis=1)
+        off = np.flatnonzero(np.abs(sums - 1.0) > TARGET_SUM_TOLERANCE)
+        if off.size:
+            r = int(off[0])
+            raise ValueError(
+                f"cross_entropy needs each row of targets to sum to 1 (one-hot or class probabilities); "
+                f"data y row {r} sums to {sums[r]:g}"
+            )
+
+
+def _row(row: np.ndarray) -> str:
+    shown = ", ".join(f"{v:g}" for v in row[:6])
+    return f"[{shown}{', …' if row.size > 6 else ''}]"
 
 
 def _shape(shape: tuple[int, ...]) -> str:

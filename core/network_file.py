@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from core.limits import (
+    MAX_FILE_BYTES,
+    MAX_LAYERS,
+    MAX_SEED,
+    MAX_WHOLE_NUMBER,
+    LimitError,
+    check_file_size,
+    check_network_size,
+)
 from core.network import Layer, Network, Params, check_network
 
 FORMAT = "backprop-stepper.network/1"
@@ -21,67 +32,73 @@ _DATA_KEYS = ("X", "y", "feature_names", "target_names")
 
 
 class NetworkFileError(ValueError):
-    """A network file that cannot be used; the message names the problem."""
+    """A network file that cannot be used; the message names the problem in one line."""
 
 
 def load(path: str | os.PathLike[str]) -> Network:
-    """Read and check a network file."""
+    """Read and check a network file; any problem is a NetworkFileError naming it."""
+    data = _read_bytes(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as e:
-        raise NetworkFileError(f"cannot read {path}: {e.strerror or e}") from e
-    except UnicodeDecodeError as e:
-        raise NetworkFileError(f"{path} is not a UTF-8 text file") from e
-    return loads(text, default_name=Path(path).stem)
+        return loads(_decode(data), default_name=Path(path).stem)
+    except MemoryError:
+        raise NetworkFileError("there is not enough memory to read it") from None
 
 
 def loads(text: str, default_name: str = "network") -> Network:
     """Parse and check the JSON text of a network file."""
     try:
-        doc = json.loads(text, parse_constant=_reject_constant)
+        doc = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:
-        raise NetworkFileError(f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from e
-    except ValueError as e:
-        raise NetworkFileError(str(e)) from e
+        raise NetworkFileError(f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+    except RecursionError:
+        raise NetworkFileError("not usable JSON: arrays or objects are nested too deeply") from None
+    except ValueError as e:  # from the hooks below, or an integer with thousands of digits
+        raise NetworkFileError(one_line(str(e))) from None
     return from_dict(doc, default_name)
 
 
 def from_dict(doc: Any, default_name: str = "network") -> Network:
     """Build a checked Network from a parsed network document."""
     if not isinstance(doc, dict):
-        raise NetworkFileError("the file must hold one JSON object")
+        raise NetworkFileError(f"the file must hold one JSON object, not {describe(doc)}")
     if doc.get("format") != FORMAT:
-        raise NetworkFileError(f"unknown format tag {doc.get('format')!r}, expected {FORMAT!r}")
+        raise NetworkFileError(f"unknown format tag {describe(doc.get('format'))}, expected {FORMAT!r}")
     _check_keys(doc, _REQUIRED, _OPTIONAL, "the network")
     layers_doc = doc["layers"]
     if not isinstance(layers_doc, list) or not layers_doc:
-        raise NetworkFileError("layers must be a non-empty list")
+        raise NetworkFileError(f"layers must be a non-empty list of layers, not {describe(layers_doc)}")
+    if len(layers_doc) > MAX_LAYERS:
+        raise NetworkFileError(f"the network has {len(layers_doc)} layers, over the limit of {MAX_LAYERS}")
     data = doc["data"]
     if not isinstance(data, dict):
-        raise NetworkFileError("data must be an object with X and y")
+        raise NetworkFileError(f"data must be an object with X and y, not {describe(data)}")
     _check_keys(data, ("X", "y"), _DATA_KEYS[2:], "data")
     try:
+        inputs = _int(doc["inputs"], "inputs", 1)
         layers = tuple(_layer(i, layer) for i, layer in enumerate(layers_doc, start=1))
+        X = _matrix(data["X"], "data X")
+        # Every array the network will need is sized from these numbers: check before allocating.
+        check_network_size(inputs, [layer.units for layer in layers], X.shape[0])
         net = Network(
-            name=str(doc.get("name", default_name)),
-            inputs=_int(doc["inputs"], "inputs"),
+            name=_text(doc.get("name", default_name), "name"),
+            inputs=inputs,
             layers=layers,
-            loss=str(doc["loss"]),
+            loss=_text(doc["loss"], "loss"),
             learning_rate=_number(doc.get("learning_rate", 0.1), "learning_rate"),
-            batch_size=None if doc.get("batch_size") is None else _int(doc["batch_size"], "batch_size"),
-            seed=_int(doc.get("seed", 0), "seed"),
-            description=str(doc.get("description", "")),
-            X=_matrix(data["X"], "data X"),
+            batch_size=None if doc.get("batch_size") is None else _int(doc["batch_size"], "batch_size", 1),
+            seed=_int(doc.get("seed", 0), "seed", 0, MAX_SEED),
+            description=_text(doc.get("description", ""), "description", multiline=True),
+            X=X,
             Y=_matrix(data["y"], "data y", column=True),
-            feature_names=tuple(str(n) for n in data.get("feature_names", ())),
-            target_names=tuple(str(n) for n in data.get("target_names", ())),
+            feature_names=_names(data.get("feature_names", []), "feature_names", inputs, "inputs"),
+            target_names=_names(data.get("target_names", []), "target_names", layers[-1].units, "output units"),
         )
         check_network(net)
         net.initial_params()  # builds (and caches) the starting parameters, so their errors surface here
     except NetworkFileError:
         raise
     except ValueError as e:
-        raise NetworkFileError(str(e)) from e
+        raise NetworkFileError(one_line(str(e))) from None
     return net
 
 
@@ -136,8 +153,86 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def quote(text: str, limit: int = 80) -> str:
+    """A name or path as a Python literal: quoted, one line whatever it holds, shortened if long."""
+    shown = repr(text if len(text) <= limit else text[:limit])
+    return shown if len(text) <= limit else f"{shown}… ({len(text):,} characters)"
+
+
+def one_line(text: str) -> str:
+    """The text with line breaks and other unprintable characters escaped, as repr escapes them."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def describe(value: Any) -> str:
+    """A value found in a file, in a few words for a message: the value itself if short, else its kind."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the text {quote(value, 40)}"
+    if isinstance(value, int):
+        digits = str(value)
+        return digits if len(digits) <= 20 else f"a {len(digits)}-digit number"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list):
+        return "an empty list" if not value else "a list"
+    return "an object" if isinstance(value, dict) else type(value).__name__
+
+
+def _read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The file's bytes, refusing what is not a regular file or is too large before reading."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        raise NetworkFileError(f"cannot read the file: {e.strerror or e}") from None
+    except ValueError as e:  # an embedded NUL
+        raise NetworkFileError(f"cannot read the file: {e}") from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise NetworkFileError("is a folder, not a network file")
+        if not stat.S_ISREG(info.st_mode):
+            raise NetworkFileError("is not a regular file (a device, a pipe or a socket), so it is not read")
+        try:
+            check_file_size(info.st_size)
+            data = f.read(MAX_FILE_BYTES + 1)
+            check_file_size(len(data))  # it grew while being read
+        except LimitError as e:
+            raise NetworkFileError(str(e)) from None
+        except OSError as e:
+            raise NetworkFileError(f"cannot read the file: {e.strerror or e}") from None
+    return data
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 text (a leading byte-order mark is allowed); other encodings are named."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise NetworkFileError("is UTF-32 text; network files are UTF-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise NetworkFileError("is UTF-16 text; network files are UTF-8 (save it as UTF-8)")
+    if b"\0" in data:
+        raise NetworkFileError("contains NUL bytes: it is binary, or text in UTF-16 or UTF-32; network files are UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise NetworkFileError(f"is not UTF-8 text (byte {e.start} is 0x{data[e.start]:02x})") from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f"the key {quote(key)} appears twice in one object")
+        obj[key] = value
+    return obj
+
+
 def _reject_constant(name: str) -> float:
-    raise ValueError(f"non-finite number {name} in the file")
+    raise ValueError(f"non-finite number {name} in the file (JSON has no {name})")
 
 
 def _check_keys(doc: dict, required: tuple[str, ...], optional: tuple[str, ...], what: str) -> None:
@@ -146,55 +241,104 @@ def _check_keys(doc: dict, required: tuple[str, ...], optional: tuple[str, ...],
         raise NetworkFileError(f"{what} is missing {', '.join(missing)}")
     unknown = sorted(set(doc) - set(required) - set(optional))
     if unknown:
-        raise NetworkFileError(f"{what} has unknown field {', '.join(unknown)}")
+        names = ", ".join(quote(k, 40) for k in unknown[:5]) + (", …" if len(unknown) > 5 else "")
+        raise NetworkFileError(f"{what} has unknown field{'s' if len(unknown) > 1 else ''} {names}")
 
 
 def _layer(i: int, doc: Any) -> Layer:
     if not isinstance(doc, dict):
-        raise NetworkFileError(f"layer {i} must be an object")
+        raise NetworkFileError(f"layer {i} must be an object, not {describe(doc)}")
     _check_keys(doc, _LAYER_KEYS[:2], _LAYER_KEYS[2:], f"layer {i}")
     weights = None if doc.get("weights") is None else _matrix(doc["weights"], f"layer {i} weights")
     bias = None if doc.get("bias") is None else _vector(doc["bias"], f"layer {i} bias")
-    return Layer(_int(doc["units"], f"layer {i} units"), str(doc["activation"]), weights, bias)
+    units = _int(doc["units"], f"layer {i} units", 1)
+    return Layer(units, _text(doc["activation"], f"layer {i} activation"), weights, bias)
 
 
-def _int(value: Any, what: str) -> int:
+def _int(value: Any, what: str, minimum: int, maximum: int = MAX_WHOLE_NUMBER) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise NetworkFileError(f"{what} must be a whole number, not {value!r}")
+        raise NetworkFileError(f"{what} must be a whole number, not {describe(value)}")
+    if value < minimum:
+        raise NetworkFileError(f"{what} must be a whole number of at least {minimum}, not {describe(value)}")
+    if value > maximum:
+        raise NetworkFileError(f"{what} is {describe(value)}, over the limit of {maximum:,}")
     return value
 
 
 def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise NetworkFileError(f"{what} must be a finite number, not {value!r}")
-    return float(value)
+    if not _is_number(value):
+        raise NetworkFileError(f"{what} must be a number, not {describe(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise NetworkFileError(f"{what} is {describe(value)}: not finite as a 64-bit float")
+    return number
+
+
+def _text(value: Any, what: str, multiline: bool = False) -> str:
+    """A text field: a string, without unprintable characters (line breaks too, unless ``multiline``)."""
+    if not isinstance(value, str):
+        raise NetworkFileError(f"{what} must be text, not {describe(value)}")
+    allowed = "\n\t" if multiline else ""
+    for position, c in enumerate(value):
+        if not c.isprintable() and c not in allowed and c != " ":
+            raise NetworkFileError(
+                f"{what} contains the unprintable character {repr(c)[1:-1]} at position {position}"
+            )
+    return value
+
+
+def _names(value: Any, what: str, count: int, of: str) -> tuple[str, ...]:
+    """Optional labels, one per input or output unit."""
+    if not isinstance(value, list):
+        raise NetworkFileError(f"data {what} must be a list of texts, not {describe(value)}")
+    if value and len(value) != count:
+        raise NetworkFileError(f"data {what} has {len(value)} names for {count} {of}")
+    return tuple(_text(v, f"data {what} item {i}") for i, v in enumerate(value))
 
 
 def _matrix(value: Any, what: str, column: bool = False) -> np.ndarray:
     """A list of equal-length rows of finite numbers; with ``column``, bare numbers are rows of one."""
     if not isinstance(value, list) or not value:
-        raise NetworkFileError(f"{what} must be a non-empty list of rows")
+        raise NetworkFileError(f"{what} must be a non-empty list of rows, not {describe(value)}")
     if column and all(_is_number(v) for v in value):
         value = [[v] for v in value]
-    if not all(isinstance(row, list) for row in value):
-        raise NetworkFileError(f"{what} must be a list of rows (lists of numbers)")
-    widths = {len(row) for row in value}
-    if len(widths) != 1 or 0 in widths:
-        raise NetworkFileError(f"{what} has rows of different lengths")
     for r, row in enumerate(value):
-        for c, v in enumerate(row):
-            if not _is_number(v):
-                raise NetworkFileError(f"{what} row {r} column {c} is not a number: {v!r}")
-    array = np.array(value, dtype=float)
-    if not np.all(np.isfinite(array)):
-        raise NetworkFileError(f"{what} contains a non-finite number")
-    return array
+        if not isinstance(row, list):
+            raise NetworkFileError(f"{what} must be a list of rows (lists of numbers); row {r} is {describe(row)}")
+    width = len(value[0])
+    if width == 0:
+        raise NetworkFileError(f"{what} row 0 is empty")
+    for r, row in enumerate(value):
+        if len(row) != width:
+            raise NetworkFileError(f"{what} has rows of different lengths: row 0 has {width}, row {r} has {len(row)}")
+    if not {type(v) for row in value for v in row} <= {int, float}:  # type(): bool is not a number here
+        for r, row in enumerate(value):
+            for c, v in enumerate(row):
+                if not _is_number(v):
+                    raise NetworkFileError(f"{what} row {r} column {c} is not a number: {describe(v)}")
+    return _floats(value, what)
 
 
 def _vector(value: Any, what: str) -> np.ndarray:
-    if not isinstance(value, list) or not all(_is_number(v) for v in value):
-        raise NetworkFileError(f"{what} must be a list of numbers")
-    return np.array(value, dtype=float)
+    if not isinstance(value, list):
+        raise NetworkFileError(f"{what} must be a list of numbers, not {describe(value)}")
+    for i, v in enumerate(value):
+        if not _is_number(v):
+            raise NetworkFileError(f"{what} item {i} is not a number: {describe(v)}")
+    return _floats(value, what)
+
+
+def _floats(value: list, what: str) -> np.ndarray:
+    try:
+        array = np.array(value, dtype=float)
+    except OverflowError:
+        raise NetworkFileError(f"{what} contains a non-finite number (too large for a 64-bit float)") from None
+    if not np.all(np.isfinite(array)):
+        raise NetworkFileError(f"{what} contains a non-finite number (too large for a 64-bit float)")
+    return array
 
 
 def _is_number(v: Any) -> bool:

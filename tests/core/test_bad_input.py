@@ -47,10 +47,13 @@ def test_a_zero_seed_is_fine():
 
 
 def test_a_value_error_while_building_the_parameters_is_a_network_file_error(monkeypatch):
-    # Whatever check_network misses, building the starting parameters inside from_dict reports it.
-    monkeypatch.setattr("core.network_file.check_network", lambda net: None)
+    # Whatever the checks miss, building the starting parameters inside from_dict reports it.
+    def refuse(net):
+        raise ValueError("expected non-negative integer")
+
+    monkeypatch.setattr("core.network._initial_params", refuse)
     with pytest.raises(NetworkFileError, match="non-negative"):
-        from_dict(network_doc(seed=-1))
+        from_dict(network_doc())
 
 
 def test_cli_names_a_negative_seed_in_one_line(tmp_path, capsys):
@@ -87,13 +90,13 @@ def test_trace_writes_overflowing_values_as_null(tmp_path, capsys):
 
 
 def test_train_writes_parameters_that_overflowed_as_null(tmp_path, capsys):
-    # The first epoch's cost is 0.5, but its update, 1e10 × 1e300, overflows the weight.
+    # The first epoch's cost is 0.5, but its update, 1e3 × 1e306, overflows the weight.
     path = tmp_path / "overflow.json"
     doc = network_doc(
         inputs=1,
-        learning_rate=1e10,
-        layers=[{"units": 1, "activation": "identity", "weights": [[1e-300]], "bias": [0]}],
-        data={"X": [[1e300]], "y": [0]},
+        learning_rate=1e3,
+        layers=[{"units": 1, "activation": "identity", "weights": [[1e-306]], "bias": [0]}],
+        data={"X": [[1e306]], "y": [0]},
     )
     path.write_text(json.dumps(doc), encoding="utf-8")
     assert cli.main(["train", str(path), "--epochs", "1"]) == 1

@@ -76,7 +76,7 @@ BAD_FILES = {
         replaced('"weights": [[0.1]', '"weights": [[1e999]'),
         "weights contains a non-finite",
     ),
-    "overflow_in_bias": (replaced('"bias": [0.0]', '"bias": [1e999]'), "bias contain a non-finite number"),
+    "overflow_in_bias": (replaced('"bias": [0.0]', '"bias": [1e999]'), "bias contains a non-finite number"),
     "overflow_learning_rate": (replaced('"learning_rate": 1.0', '"learning_rate": 1e999'), "learning_rate"),
     "empty_data": (changed(data_X=[], data_y=[]), "data X must be a non-empty list"),
     "inputs_do_not_match_data": (
@@ -90,7 +90,7 @@ BAD_FILES = {
 }
 # Problems that only a file on disk can have.
 BAD_ON_DISK = {
-    "not_utf8": (b"\xff\xfe{\x00", "not a UTF-8 text file"),
+    "not_utf8": (b"\xff\xfe{\x00", "is UTF-16 text"),
     "missing_file": (None, "cannot read"),
 }
 
