@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -24,9 +24,12 @@ from core.presets import load_preset, preset_keys
 from core.session import Mode
 from gui import theme
 from gui.chain_panel import ChainPanel
+from gui.edits import EditParam, ReplaceNetwork
 from gui.graph.scene import GraphScene
 from gui.graph.view import GraphView
 from gui.narration import NarrationPane
+from gui.network_editor import NetworkEditor
+from gui.param_dialog import ParamDialog
 from gui.position_bar import PositionBar
 from gui.session_model import SessionModel
 from gui.settings import DisplaySettings
@@ -45,6 +48,9 @@ class MainWindow(QMainWindow):
         self.settings = DisplaySettings(parent=self)
         self.model = SessionModel(network, mode, parent=self)
         self.trainer = TrainingController(self.model, parent=self)
+        self.undo_stack = QUndoStack(self)  # new networks and parameters typed in the graph
+        self.network_editor: NetworkEditor | None = None  # made when first opened
+        self.param_dialog: ParamDialog | None = None
         self.scene = GraphScene(self)
         self.view = GraphView(self.scene)
         self.message_bar = QLabel(wordWrap=True)
@@ -81,6 +87,7 @@ class MainWindow(QMainWindow):
         self.trainer.running_changed.connect(self._on_running_changed)
         # requests to the model
         self.scene.node_clicked.connect(self.chain_panel.select)
+        self.scene.param_double_clicked.connect(self._on_param_double_clicked)
         self.position_bar.seek_requested.connect(self.model.seek)
         self._on_network_changed()
         self.resize(1600, 1000)
@@ -174,6 +181,7 @@ class MainWindow(QMainWindow):
             name = load_preset(key).name
             self.preset_actions[key] = self._action(name, lambda _=False, k=key: self.open_preset(k))
             presets.addAction(self.preset_actions[key])
+        self._build_edit_menu()
         view = self.menuBar().addMenu("&View")
         view.addAction(self._action("Zoom &in", self.view.zoom_in, ["Ctrl++", "Ctrl+="]))
         view.addAction(self._action("Zoom &out", self.view.zoom_out, ["Ctrl+-"]))
@@ -192,6 +200,10 @@ class MainWindow(QMainWindow):
         self.act_follow.setChecked(True)  # it only zooms in where the fitted graph is too small to read
         view.addAction(self.act_follow)
         network = self.menuBar().addMenu("&Network")
+        self.act_edit_network = self._action(
+            "&Edit network…", self.open_network_editor, ["Ctrl+E"], "Layers, loss, settings, initial weights"
+        )
+        network.addAction(self.act_edit_network)
         network.addAction(
             self._action("&Standardise inputs", self._on_standardise, tip="Shift inputs to mean 0, scale to std 1")
         )
@@ -208,6 +220,17 @@ class MainWindow(QMainWindow):
         ):
             stepping.addAction(a)
 
+    def _build_edit_menu(self) -> None:
+        edit = self.menuBar().addMenu("&Edit")
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action in (self.act_undo, self.act_redo):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+            edit.addAction(action)
+
     # -- requests --------------------------------------------------------------------------
 
     def open_file(self, path: str) -> bool:
@@ -217,15 +240,49 @@ class MainWindow(QMainWindow):
         except NetworkFileError as e:
             self.show_message(f"Could not open {Path(path).name}: {e}. The current network is unchanged.")
             return False
-        self._replace_network(network)
+        self._replace_network(network, f"Open {Path(path).name}")
         return True
 
     def open_preset(self, key: str) -> None:
-        self._replace_network(load_preset(key))
+        network = load_preset(key)
+        self._replace_network(network, f"Open {network.name}")
 
-    def _replace_network(self, network: Network) -> None:
+    def _replace_network(self, network: Network, text: str) -> None:
+        """Open ``network`` in place of the current one; Undo (Ctrl+Z) returns to the current one."""
+        self.undo_stack.push(ReplaceNetwork(self._install_network, self.model.network, network, text))
+
+    def _install_network(self, network: Network) -> None:
         self.trainer.stop_and_wait()
         self.model.set_network(network)
+        if self.network_editor is not None and self.network_editor.isVisible():
+            self.network_editor.load(network, network.initial_params())
+
+    def open_network_editor(self) -> None:
+        """The editor, showing the current network with the weights stepping starts from."""
+        if self.network_editor is None:
+            self.network_editor = NetworkEditor(self)
+            self.network_editor.apply_requested.connect(lambda net: self._replace_network(net, "Edit network"))
+        self.network_editor.load(self.model.network, self.model.network.initial_params())
+        if self.network_editor.isVisible():
+            self.network_editor.activateWindow()
+        else:
+            self.network_editor.show()
+
+    def _on_param_double_clicked(self, node_id: str) -> None:
+        """Type a parameter's value: the current pass is computed again from it, the cursor stays."""
+        if self.trainer.running:
+            self.show_message("Pause training before editing a weight.")
+            return
+        node = self.model.current.graph[node_id]
+        source = node.source
+        array = self.model.session.params[source.name]
+        self.param_dialog = dialog = ParamDialog(node.label, source.name, array, source.index, self)
+        dialog.accepted_value.connect(
+            lambda name, value: self.undo_stack.push(
+                EditParam(self.model.set_param, name, array, value, f"Edit {node.label}")
+            )
+        )
+        dialog.open()
 
     def _on_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open network", "", "Network files (*.json);;All files (*)")
@@ -249,7 +306,7 @@ class MainWindow(QMainWindow):
             self.show_message(f"Could not write the screenshot to {path}.")
 
     def _on_standardise(self) -> None:
-        self._replace_network(standardized(self.model.network))
+        self._replace_network(standardized(self.model.network), "Standardise inputs")
 
     def _on_graph_only(self, on: bool) -> None:
         self.panels.setVisible(not on)

@@ -95,6 +95,13 @@ class SessionModel(QObject):
         self.settings_changed.emit()
         self.state_changed.emit()
 
+    def set_param(self, name: str, value) -> None:
+        """A parameter's new value for the current pass; the pass is computed again, the cursor stays."""
+        if self._refuse_while_training():
+            return
+        self.session.set_param(name, value)
+        self.state_changed.emit()
+
     # -- training hand-over ----------------------------------------------------------
 
     def begin_training(self):

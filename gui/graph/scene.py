@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from core import fmt
 from core.explain import BackwardStep, backward_step
@@ -29,6 +29,7 @@ _SAMPLE = {True: "−0.000", False: "[−0.000, −0.000]"}  # the widest usual 
 
 class GraphScene(QGraphicsScene):
     node_clicked = Signal(str)
+    param_double_clicked = Signal(str)  # a parameter node's id: the user wants to type its value
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -152,6 +153,14 @@ class GraphScene(QGraphicsScene):
         self._complete_at = {
             node_id: max((self._backward_at[c] + 1 for c in users), default=0) for node_id, users in consumers.items()
         }
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        item = next((i for i in self.items(event.scenePos()) if isinstance(i, NodeItem)), None)
+        if item is not None and item.look is NodeLook.PARAM:
+            self.param_double_clicked.emit(item.node_id)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
 
     def _on_selection_changed(self) -> None:
         selected = [i for i in self.selectedItems() if isinstance(i, NodeItem)]

@@ -1,0 +1,164 @@
+"""What the network editor needs from the engine: a network built from the editor's choices,
+why a choice cannot be applied (from check_network, the one place the rules live), the
+scalar graph's readability limit, and data of the right shape when the old data no longer fits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from core.build import scalar_node_count
+from core.network import Layer, Network, Params, check_network, param_shapes
+from core.ops import ACTIVATION_NAMES, LOSSES
+from core.session import MAX_SCALAR_NODES, MAX_SCALAR_PARAMS
+
+
+@dataclass(frozen=True)
+class LayerChoice:
+    units: int
+    activation: str
+
+
+def activation_names() -> tuple[str, ...]:
+    """Every activation the engine has."""
+    return tuple(ACTIVATION_NAMES)
+
+
+def loss_names() -> tuple[str, ...]:
+    return tuple(LOSSES)
+
+
+def with_structure(
+    net: Network,
+    inputs: int,
+    layers: tuple[LayerChoice, ...],
+    loss: str,
+    learning_rate: float,
+    batch_size: int | None,
+) -> Network:
+    """``net`` with another structure and settings; its weights and data are kept as they are
+    (so they may no longer fit: ``problem`` says so)."""
+    return replace(
+        net,
+        inputs=inputs,
+        layers=tuple(Layer(c.units, c.activation) for c in layers),
+        loss=loss,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+    )
+
+
+def problem(net: Network) -> str | None:
+    """Why the network cannot be used, in one sentence, or None."""
+    try:
+        check_network(net)
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+def structure_problem(net: Network) -> str | None:
+    """Why the layers, loss and settings cannot work together, whatever the data."""
+    X, Y = fitting_data(net, examples=1, seed=0)
+    return problem(replace(net, X=X, Y=Y))
+
+
+def loss_problems(net: Network) -> dict[str, str | None]:
+    """For each loss, why it cannot go with this network's layers, or None where it can."""
+    return {loss: _pairing_problem(replace(net, loss=loss)) for loss in LOSSES}
+
+
+def activation_problems(net: Network, layer: int) -> dict[str, str | None]:
+    """For each activation, why layer ``layer`` (from 0) cannot have it with this loss, or None."""
+    out = {}
+    for name in ACTIVATION_NAMES:
+        layers = list(net.layers)
+        layers[layer] = Layer(layers[layer].units, name)
+        out[name] = _pairing_problem(replace(net, layers=tuple(layers)))
+    return out
+
+
+def _pairing_problem(net: Network) -> str | None:
+    # Only the activation and loss rules: units and settings are shown apart.
+    layers = tuple(Layer(1, layer.activation) for layer in net.layers)
+    return structure_problem(replace(net, inputs=1, layers=layers, learning_rate=1.0, batch_size=None, seed=0))
+
+
+def data_problem(net: Network) -> str | None:
+    """Why the network's data does not fit its inputs and outputs, or None."""
+    X, Y = net.X, net.Y
+    if X.ndim != 2 or X.shape[1] != net.inputs or Y.ndim != 2 or Y.shape[1] != net.outputs:
+        return (
+            f"the data has {X.shape[1]} input column{'s' * (X.shape[1] != 1)} and {Y.shape[1]} target "
+            f"column{'s' * (Y.shape[1] != 1)}; this network needs {net.inputs} and {net.outputs}"
+        )
+    return None
+
+
+def fitting_data(net: Network, examples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A generated data set of the network's shape: inputs drawn from a standard normal, targets
+    from a fixed random teacher (one class per example for softmax, 0/1 for sigmoid, else a
+    smooth function), so there is something to learn."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(examples, net.inputs))
+    scores = np.tanh(X @ rng.normal(size=(net.inputs, net.outputs))) + 0.5 * np.sin(2 * X[:, :1])
+    activation = net.layers[-1].activation
+    if activation == "softmax":
+        Y = np.eye(net.outputs)[scores.argmax(axis=1)]
+    elif activation == "sigmoid" or net.loss == "log_loss":
+        Y = (scores > 0).astype(float)
+    else:
+        Y = scores
+    return np.round(X, 3), np.round(Y, 3)
+
+
+def with_fitting_data(net: Network, examples: int, seed: int) -> Network:
+    X, Y = fitting_data(net, examples, seed)
+    return replace(net, X=X, Y=Y, feature_names=(), target_names=())
+
+
+def fitted_params(shapes: dict[str, tuple[int, ...]], kept: Params, fresh: Params) -> Params:
+    """Each parameter from ``kept`` where its shape still fits, else from ``fresh``."""
+    return {
+        name: np.array(kept[name] if name in kept and kept[name].shape == shape else fresh[name], dtype=float)
+        for name, shape in shapes.items()
+    }
+
+
+def shapes_of(net: Network) -> dict[str, tuple[int, ...]]:
+    return param_shapes(net.inputs, net.layers)
+
+
+@dataclass(frozen=True)
+class GraphSize:
+    params: int
+    scalar_nodes: int
+
+    @property
+    def opens_in_layer_graph(self) -> bool:
+        return self.params > MAX_SCALAR_PARAMS
+
+    @property
+    def scalar_graph_offered(self) -> bool:
+        return self.scalar_nodes <= MAX_SCALAR_NODES
+
+    def explanation(self) -> str:
+        """What the size means for the graphs, in one or two sentences."""
+        counts = f"{self.params:,} parameters; the scalar graph would have {self.scalar_nodes:,} nodes."
+        if not self.scalar_graph_offered:
+            return (
+                f"{counts} Above {MAX_SCALAR_NODES:,} nodes it cannot be drawn readably, so this network "
+                "steps in the layer graph only."
+            )
+        if self.opens_in_layer_graph:
+            return (
+                f"{counts} Above {MAX_SCALAR_PARAMS} parameters it opens in the layer graph (one node per weight "
+                "is hard to read); the toolbar still switches to the scalar graph."
+            )
+        return f"{counts} It opens in the scalar graph (up to {MAX_SCALAR_PARAMS} parameters)."
+
+
+def graph_size(net: Network) -> GraphSize:
+    shapes = shapes_of(net)
+    return GraphSize(sum(int(np.prod(s)) for s in shapes.values()), scalar_node_count(net))

@@ -1,0 +1,394 @@
+"""The network editor: inputs, layers, loss and settings, initial weights and data of the right shape.
+
+What may be applied is decided by core (core/network_edit.py, which asks check_network): this
+dialog shows the reasons inline and keeps Apply disabled while there is one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTableWidget,
+    QTabWidget,
+    QVBoxLayout,
+)
+
+from core import network_edit as edit
+from core.initialisers import SCHEMES, initial_params
+from core.network import Network, Params
+from gui.matrix_table import LayerTableModel, parse_number
+from gui.training_panel import RateSpinBox
+
+MAX_COUNT = 2**31 - 1  # the spin boxes' own ceiling; the engine's limits are checked by core
+BAD = "color:#b71c1c; font-weight:600"
+NOTE = "color:#455a64"
+
+
+class NetworkEditor(QDialog):
+    """Emits ``apply_requested(network)`` with a checked network; the window decides what applying does."""
+
+    apply_requested = Signal(object)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit network")
+        self._base: Network | None = None
+        self._params: Params = {}
+        self._loading = False
+
+        self.inputs = QSpinBox(minimum=1, maximum=MAX_COUNT)
+        self.layers = QTableWidget(0, 2)
+        self.layers.setHorizontalHeaderLabels(["units", "activation"])
+        self.layers.horizontalHeader().setStretchLastSection(True)
+        self.add_layer = QPushButton("Add layer")
+        self.remove_layer = QPushButton("Remove")
+        self.move_up = QPushButton("Up")
+        self.move_down = QPushButton("Down")
+        self.loss = QComboBox()
+        self.pairing = QLabel(wordWrap=True)
+        self.learning_rate = RateSpinBox()
+        self.batch_size = QSpinBox(minimum=0, maximum=MAX_COUNT)
+        self.batch_size.setSpecialValueText("full batch")
+        self.data_note = QLabel(wordWrap=True)
+        self.generate = QCheckBox("Replace the data with a generated set of this shape")
+        self.examples = QSpinBox(minimum=1, maximum=MAX_COUNT, value=40)
+        self.data_seed = QSpinBox(minimum=0, maximum=MAX_COUNT)
+        self.scheme = QComboBox()
+        for s in SCHEMES.values():
+            self.scheme.addItem(s.title, s.name)
+        self.scheme.setCurrentIndex(self.scheme.findData("xavier"))
+        self.scheme_scale = QLineEdit("0.5")
+        self.scheme_seed = QSpinBox(minimum=0, maximum=MAX_COUNT)
+        self.scheme_note = QLabel(wordWrap=True)
+        self.scheme_note.setStyleSheet(NOTE)
+        self.fill = QPushButton("Fill the weights from the scheme")
+        self.weights = QTabWidget()
+        self.weights_note = QLabel(wordWrap=True)
+        self.weights_note.setStyleSheet(NOTE)
+        self.size_note = QLabel(wordWrap=True)
+        self.size_note.setStyleSheet(NOTE)
+        self.problem = QLabel(wordWrap=True)
+        self.problem.setStyleSheet(BAD)
+        self.apply_button = QPushButton("Apply")
+        self.apply_button.setDefault(True)
+        self.close_button = QPushButton("Close")
+        self._build_layout()
+
+        self.inputs.valueChanged.connect(self._on_structure_changed)
+        self.add_layer.clicked.connect(self._on_add_layer)
+        self.remove_layer.clicked.connect(self._on_remove_layer)
+        self.move_up.clicked.connect(lambda: self._on_move(-1))
+        self.move_down.clicked.connect(lambda: self._on_move(1))
+        self.layers.currentCellChanged.connect(lambda *_: self._update_layer_buttons())
+        self.loss.currentIndexChanged.connect(self._on_changed)
+        self.learning_rate.valueChanged.connect(self._on_changed)
+        self.batch_size.valueChanged.connect(self._on_changed)
+        for w in (self.generate, self.examples, self.data_seed):
+            (w.toggled if w is self.generate else w.valueChanged).connect(self._on_changed)
+        self.scheme.currentIndexChanged.connect(self._on_scheme_changed)
+        self.fill.clicked.connect(self._on_fill)
+        self.apply_button.clicked.connect(self._on_apply)
+        self.close_button.clicked.connect(self.close)
+
+    def _build_layout(self) -> None:
+        structure = QGroupBox("Structure")
+        form = QFormLayout(structure)
+        form.addRow("Inputs", self.inputs)
+        layer_buttons = QHBoxLayout()
+        for b in (self.add_layer, self.remove_layer, self.move_up, self.move_down):
+            layer_buttons.addWidget(b)
+        form.addRow(QLabel("Layers, the output layer last (softmax only there):"))
+        form.addRow(self.layers)
+        form.addRow(layer_buttons)
+        form.addRow("Loss", self.loss)
+        form.addRow(self.pairing)
+        form.addRow("Learning rate α", self.learning_rate)
+        form.addRow("Batch size", self.batch_size)
+        form.addRow(self.size_note)
+        data = QGroupBox("Data")
+        data_form = QFormLayout(data)
+        data_form.addRow(self.data_note)
+        data_form.addRow(self.generate)
+        data_form.addRow("Examples", self.examples)
+        data_form.addRow("Seed", self.data_seed)
+        weights = QGroupBox("Initial weights")
+        weights_form = QFormLayout(weights)
+        scheme_row = QHBoxLayout()
+        scheme_row.addWidget(self.scheme, 1)
+        scheme_row.addWidget(QLabel("value / range / σ"))
+        scheme_row.addWidget(self.scheme_scale)
+        scheme_row.addWidget(QLabel("seed"))
+        scheme_row.addWidget(self.scheme_seed)
+        weights_form.addRow("Scheme", scheme_row)
+        weights_form.addRow(self.scheme_note)
+        weights_form.addRow(self.fill)
+        weights_form.addRow(self.weights)
+        weights_form.addRow(self.weights_note)
+        left = QVBoxLayout()
+        left.addWidget(structure)
+        left.addWidget(data)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addWidget(weights, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.problem, 1)
+        bottom.addWidget(self.apply_button)
+        bottom.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns, 1)
+        layout.addLayout(bottom)
+
+    # -- requests from the window ------------------------------------------------------
+
+    def load(self, network: Network, params: Params) -> None:
+        """Show ``network`` with ``params`` as its initial weights (the ones Apply would keep)."""
+        self._loading = True
+        self._base = network
+        self._params = {k: np.array(v, dtype=float) for k, v in params.items()}
+        self.inputs.setValue(network.inputs)
+        self.layers.setRowCount(0)
+        for layer in network.layers:
+            self._append_layer_row(layer.units, layer.activation)
+        self.loss.clear()
+        for name in edit.loss_names():
+            self.loss.addItem(name, name)
+        self.loss.setCurrentIndex(self.loss.findData(network.loss))
+        self.learning_rate.setValue(network.learning_rate)
+        self.batch_size.setValue(network.batch_size or 0)
+        self.generate.setChecked(False)
+        self.examples.setValue(network.examples)
+        self.scheme_seed.setValue(network.seed)
+        self._loading = False
+        self._on_scheme_changed()
+        self._rebuild_weight_tables()
+        self._on_changed()
+
+    def draft(self) -> Network:
+        """The network the current choices describe (it may have a problem: see ``problem_text``)."""
+        assert self._base is not None
+        rate = self.learning_rate.value()
+        net = edit.with_structure(
+            self._base,
+            self.inputs.value(),
+            self._layer_choices(),
+            self.loss.currentData(),
+            rate,
+            self.batch_size.value() or None,
+        )
+        if self.generate.isChecked():
+            net = edit.with_fitting_data(net, self.examples.value(), self.data_seed.value())
+        if edit.structure_problem(net) is None:
+            net = net.with_params(edit.fitted_params(edit.shapes_of(net), self._params, self._fresh_params(net)))
+        return net
+
+    def problem_text(self) -> str:
+        return self.problem.text()
+
+    # -- layers ------------------------------------------------------------------------
+
+    def _append_layer_row(self, units: int, activation: str, row: int | None = None) -> None:
+        row = self.layers.rowCount() if row is None else row
+        self.layers.insertRow(row)
+        spin = QSpinBox(minimum=1, maximum=MAX_COUNT, value=units)
+        spin.valueChanged.connect(self._on_structure_changed)
+        combo = QComboBox()
+        for name in edit.activation_names():
+            combo.addItem(name, name)
+        combo.setCurrentIndex(combo.findData(activation))
+        combo.currentIndexChanged.connect(self._on_changed)
+        self.layers.setCellWidget(row, 0, spin)
+        self.layers.setCellWidget(row, 1, combo)
+
+    def layer_widgets(self, row: int) -> tuple[QSpinBox, QComboBox]:
+        return self.layers.cellWidget(row, 0), self.layers.cellWidget(row, 1)
+
+    def _layer_choices(self) -> tuple[edit.LayerChoice, ...]:
+        choices = []
+        for row in range(self.layers.rowCount()):
+            spin, combo = self.layer_widgets(row)
+            choices.append(edit.LayerChoice(spin.value(), combo.currentData()))
+        return tuple(choices)
+
+    def _on_add_layer(self) -> None:
+        """A hidden layer before the output layer (or after the selected one), like the one before it."""
+        row = self.layers.currentRow()
+        at = self.layers.rowCount() - 1 if row < 0 or row == self.layers.rowCount() - 1 else row + 1
+        at = max(at, 0)
+        choices = self._layer_choices()
+        units = choices[at - 1].units if at > 0 else 3
+        activation = choices[at - 1].activation if at > 0 and choices[at - 1].activation != "softmax" else "sigmoid"
+        self._append_layer_row(units, activation, at)
+        self.layers.setCurrentCell(at, 0)
+        self._on_structure_changed()
+
+    def _on_remove_layer(self) -> None:
+        row = self.layers.currentRow()
+        if self.layers.rowCount() > 1:
+            self.layers.removeRow(row if row >= 0 else self.layers.rowCount() - 1)
+            self._on_structure_changed()
+
+    def _on_move(self, by: int) -> None:
+        row = self.layers.currentRow()
+        other = row + by
+        if row < 0 or not 0 <= other < self.layers.rowCount():
+            return
+        choices = list(self._layer_choices())
+        choices[row], choices[other] = choices[other], choices[row]
+        self._loading = True
+        self.layers.setRowCount(0)
+        for c in choices:
+            self._append_layer_row(c.units, c.activation)
+        self._loading = False
+        self.layers.setCurrentCell(other, 0)
+        self._on_structure_changed()
+
+    def _update_layer_buttons(self) -> None:
+        row, n = self.layers.currentRow(), self.layers.rowCount()
+        self.remove_layer.setEnabled(n > 1)
+        self.move_up.setEnabled(row > 0)
+        self.move_down.setEnabled(0 <= row < n - 1)
+
+    # -- weights -----------------------------------------------------------------------
+
+    def _scale(self) -> float | None:
+        return parse_number(self.scheme_scale.text())
+
+    def _fresh_params(self, net: Network) -> Params:
+        """Weights from the scheme for layers whose shape changed; an unusable scale falls back to 0.5."""
+        scale = self._scale()
+        try:
+            return initial_params(
+                net, self.scheme.currentData(), self.scheme_seed.value(), 0.5 if scale is None else scale
+            )
+        except ValueError:
+            return initial_params(net, self.scheme.currentData(), self.scheme_seed.value(), 0.5)
+
+    def _on_scheme_changed(self) -> None:
+        scheme = SCHEMES[self.scheme.currentData()]
+        self.scheme_scale.setEnabled(scheme.uses_scale)
+        self.scheme_note.setText(f"{scheme.title}: {scheme.description}. Biases start at 0.")
+
+    def _on_fill(self) -> None:
+        net = self.draft()
+        if edit.structure_problem(net) is not None:
+            return
+        try:
+            scale = self._scale()
+            if scale is None:
+                raise ValueError(f"“{self.scheme_scale.text()}” is not a number")
+            self._params = initial_params(net, self.scheme.currentData(), self.scheme_seed.value(), scale)
+        except ValueError as e:
+            self.weights_note.setText(f"Not filled: {e}.")
+            return
+        self._rebuild_weight_tables()
+        self.weights_note.setText(
+            f"Filled from {SCHEMES[self.scheme.currentData()].title}, seed {self.scheme_seed.value()}."
+        )
+        self._on_changed()
+
+    def _rebuild_weight_tables(self) -> None:
+        """One table per layer with the weights Apply would use; a layer whose shape changed is refilled."""
+        if self._base is None:
+            return
+        net = edit.with_structure(self._base, self.inputs.value(), self._layer_choices(), self._base.loss, 1.0, None)
+        shapes = edit.shapes_of(net)
+        refilled = [
+            name[1:]
+            for name, shape in shapes.items()
+            if name[0] == "W" and self._params.get(name, np.empty(0)).shape != shape
+        ]
+        self._params = edit.fitted_params(shapes, self._params, self._fresh_params(net))
+        self.weights.clear()
+        for i in range(1, len(net.layers) + 1):
+            model = LayerTableModel(self._params[f"W{i}"], self._params[f"b{i}"], self)
+            # The tables write into the draft's arrays, so typed numbers are what Apply uses.
+            self._params[f"W{i}"], self._params[f"b{i}"] = model.weights, model.bias
+            model.rejected.connect(self.weights_note.setText)
+            model.dataChanged.connect(lambda *_: self._on_changed())
+            view = QTableView()
+            view.setModel(model)
+            self.weights.addTab(view, f"layer {i}")
+        if refilled:
+            self.weights_note.setText(
+                f"Layer {', '.join(refilled)} changed shape: its weights come from the scheme. "
+                "Type into a table to set any."
+            )
+        else:
+            self.weights_note.setText("Type into a table to set any weight (w_ij joins input i to unit j).")
+
+    # -- checking ----------------------------------------------------------------------
+
+    def _on_structure_changed(self) -> None:
+        if self._loading:
+            return
+        self._rebuild_weight_tables()
+        self._on_changed()
+
+    def _on_changed(self) -> None:
+        if self._loading or self._base is None:
+            return
+        self._update_layer_buttons()
+        net = self.draft()
+        self._annotate_choices(net)
+        structure = edit.structure_problem(net)
+        self.size_note.setText(edit.graph_size(net).explanation() if structure is None else "")
+        data = edit.data_problem(net)
+        base = self._base
+        self.data_note.setText(
+            f"Now: {base.examples} examples, {base.X.shape[1]} input column{'s' * (base.X.shape[1] != 1)} and "
+            f"{base.Y.shape[1]} target column{'s' * (base.Y.shape[1] != 1)}."
+            + (
+                ""
+                if data is None
+                else f" It no longer fits: {data}. Tick the box below for a generated set, or change them back."
+            )
+        )
+        self.data_note.setStyleSheet(NOTE if data is None else BAD)
+        text = structure or data or edit.problem(net)
+        self.problem.setText("" if text is None else f"Cannot apply: {text}.")
+        self.apply_button.setEnabled(text is None)
+
+    def _annotate_choices(self, net: Network) -> None:
+        """Mark each loss and activation that cannot go with the rest, with core's reason."""
+        losses = edit.loss_problems(net)
+        _annotate(self.loss, losses)
+        why = losses[net.loss]
+        self.pairing.setText("" if why is None else f"{why}.")
+        self.pairing.setStyleSheet(BAD)
+        for row in range(self.layers.rowCount()):
+            _annotate(self.layer_widgets(row)[1], edit.activation_problems(net, row))
+
+    def _on_apply(self) -> None:
+        net = self.draft()
+        if edit.problem(net) is None:
+            self.apply_requested.emit(net)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.resize(max(self.width(), 900), max(self.height(), 560))
+
+
+def _annotate(combo: QComboBox, problems: dict[str, str | None]) -> None:
+    """Each item's name, with core's reason where that choice is what makes the network unusable.
+
+    Where no choice here would do, the reason most choices share lies elsewhere (shown once, below
+    the loss): only a choice with a reason of its own is marked.
+    """
+    reasons = [why for why in problems.values() if why is not None]
+    common = None if len(reasons) < len(problems) else max(set(reasons), key=reasons.count)
+    for k in range(combo.count()):
+        name = combo.itemData(k)
+        why = problems[name]
+        combo.setItemText(k, name if why is None or why == common else f"{name}  ✗ {why}")
