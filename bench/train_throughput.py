@@ -248,7 +248,9 @@ def build_seconds() -> float:
         session = Session(net, mode=Mode.EXAMPLE)
         events = len(session.current)
         times.append(time.perf_counter() - start)
-    print(f"\nscalar graph of {net.name.split(',')[0]}: {len(session.scalar_graph.nodes)} nodes, {events} events")
+    print(
+        f"\nscalar graph of {net.name.split(',')[0]}: {len(session.source.scalar_graph.nodes)} nodes, {events} events"
+    )
     return min(times)
 
 

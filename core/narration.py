@@ -68,15 +68,3 @@ def _backward(step_pass: StepPass, event: BackwardEvent, decimals: int) -> Line:
                 Run(s.to, Role.LABEL),
             ]
     return tuple(runs)
-
-
-def header(step_pass: StepPass, network, decimals: int) -> Line:
-    """What the pass covers: the example or the batch, and the learning rate."""
-    if not step_pass.graph.kind.scalar:
-        rows = step_pass.examples
-        span = f"examples {rows[0] + 1}–{rows[-1] + 1}" if len(rows) > 1 else f"example {rows[0] + 1}"
-        return line(f"Batch of {len(rows)} ({span} of {network.examples}), α = {network.learning_rate:g}")
-    i = step_pass.examples[0]
-    x = ", ".join(f"{v:g}".replace("-", "−") for v in network.X[i])
-    y = ", ".join(f"{v:g}".replace("-", "−") for v in network.Y[i])
-    return line(f"Example {i + 1} of {network.examples}: x = ({x}), y = {y}, α = {network.learning_rate:g}")

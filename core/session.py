@@ -1,4 +1,5 @@
-"""A stepping session: passes over examples or batches, committed updates, the cost history.
+"""A stepping session: passes over a graph source's examples or batches, committed updates,
+the cost history.
 
 Single-threaded by design: training runs elsewhere on copies of the
 parameters and hands its progress records to ``absorb``.
@@ -6,27 +7,17 @@ parameters and hands its progress records to ``absorb``.
 
 from __future__ import annotations
 
-import enum
 import math
-from functools import cached_property
 
 import numpy as np
 
-from core.build import layer_graph, leaf_values, params_from_leaves, scalar_graph, scalar_node_count
 from core.graph import Graph
 from core.network import Network, Params
+from core.source import GraphSource, Mode, NetworkSource, as_source
 from core.stepper import Phase, StepPass, StepState, record_pass
 from core.training import TrainProgress
 
-# Above this many parameters the scalar graph is too big to draw readably: a network opens
-# in the layer graph. Above this many nodes it is not offered at all.
-MAX_SCALAR_PARAMS = 40
-MAX_SCALAR_NODES = 1500
-
-
-class Mode(enum.Enum):
-    EXAMPLE = "example"  # the scalar graph, one example per update (stochastic descent)
-    BATCH = "batch"  # the layer graph, one batch (full or mini) per update
+__all__ = ["CostHistory", "Mode", "Session"]
 
 
 class CostHistory:
@@ -63,42 +54,34 @@ class CostHistory:
 
 
 class Session:
-    """Steps through one network's passes, forward and back, and keeps its history."""
+    """Steps through one graph source's passes, forward and back, and keeps its history."""
 
-    def __init__(self, network: Network, mode: Mode | None = None) -> None:
-        self.network = network
-        if mode is None:
-            mode = Mode.EXAMPLE if network.param_count <= MAX_SCALAR_PARAMS else Mode.BATCH
-        self.mode = mode
+    def __init__(self, source: GraphSource | Network, mode: Mode | None = None) -> None:
+        self.source = as_source(source)
+        self.mode = self.source.modes[0] if mode is None else mode
         self.reset()
 
     # -- structure -----------------------------------------------------------------
 
-    @cached_property
-    def scalar_graph(self) -> Graph:
-        return scalar_graph(self.network)
-
-    @cached_property
-    def layer_graph(self) -> Graph:
-        return layer_graph(self.network)
+    @property
+    def network(self) -> Network | None:
+        """The network being stepped, or None when the source is not a network (an expression)."""
+        return self.source.network if isinstance(self.source, NetworkSource) else None
 
     @property
     def graph(self) -> Graph:
-        return self.scalar_graph if self.mode is Mode.EXAMPLE else self.layer_graph
+        return self.source.graph(self.mode)
 
     @property
-    def scalar_graph_is_large(self) -> bool:
-        return self.network.param_count > MAX_SCALAR_PARAMS
-
-    @property
-    def scalar_graph_is_drawable(self) -> bool:
-        return scalar_node_count(self.network) <= MAX_SCALAR_NODES
+    def can_update(self) -> bool:
+        """Whether passes end in an update (a graph without parameters is one pass, nothing more)."""
+        return bool(self.graph.params)
 
     # -- state -----------------------------------------------------------------------
 
     def reset(self) -> None:
         """Back to the initial parameters, with no history."""
-        self.params: Params = self.network.initial_params()
+        self.params: Params = self.source.initial_params()
         self.history = CostHistory()  # cost per epoch, as training defines it
         self.update_history = CostHistory()  # the cost of each stepped update
         self.epoch_offset = 0.0  # epochs completed before the current way of updating began
@@ -134,14 +117,13 @@ class Session:
     def _epochs_after(self, updates: int) -> float:
         """The fraction of epochs that ``updates`` updates of this segment cover, by examples seen
         (a last, smaller mini-batch counts for less)."""
-        net = self.network
-        sizes = [1] * net.examples if self.mode is Mode.EXAMPLE else net.batch_sizes
+        sizes = self.source.update_sizes(self.mode)
         whole, part = divmod(updates, len(sizes))
-        return whole + sum(sizes[:part]) / net.examples
+        return whole + sum(sizes[:part]) / sum(sizes)
 
     @property
     def updates_per_epoch(self) -> int:
-        return self.network.examples if self.mode is Mode.EXAMPLE else self.network.batch_count
+        return len(self.source.update_sizes(self.mode))
 
     @property
     def diverged(self) -> bool:
@@ -185,8 +167,11 @@ class Session:
     def displayed_params(self) -> Params:
         """The parameters as the cursor shows them (updated once the update is applied)."""
         if self.update_applied:
-            return self.current.params_after(self.params)
+            return self._params_after(self.current)
         return self.params
+
+    def _params_after(self, step_pass: StepPass) -> Params:
+        return self.source.params_from_leaves(step_pass.graph, step_pass.leaves_after(), self.params)
 
     # -- stepping --------------------------------------------------------------------
 
@@ -194,7 +179,7 @@ class Session:
         """One event on; past the end of a pass, on to the next example or batch."""
         if self.cursor < len(self.current):
             self.cursor += 1
-        else:
+        elif self.can_update:
             self._commit()
 
     def step_back(self) -> None:
@@ -204,7 +189,7 @@ class Session:
         elif len(self._passes) > 1:
             self._passes.pop()
             self.updates -= 1
-            self.params = params_from_leaves(self.current.graph, self.current.leaves, self.params)
+            self.params = self.source.params_from_leaves(self.current.graph, self.current.leaves, self.params)
             self.cursor = len(self.current)
 
     def seek(self, cursor: int) -> None:
@@ -222,25 +207,17 @@ class Session:
     def next_example(self) -> None:
         """Apply this pass's update and move on to the next example or batch."""
         self.apply_update()
-        self._commit()
+        if self.can_update:
+            self._commit()
 
     def _commit(self) -> None:
-        done = self.current
-        self.params = done.params_after(self.params)
+        self.params = self._params_after(self.current)
         self.updates += 1
         self._passes.append(self._record(self.params, self.updates))
         self.cursor = 0
 
     def _record(self, params: Params, update: int) -> StepPass:
-        net = self.network
-        if self.mode is Mode.EXAMPLE:
-            i = update % net.examples
-            leaves = leaf_values(self.scalar_graph, params, net.X[i], net.Y[i])
-            return record_pass(self.scalar_graph, leaves, net.learning_rate, (i,))
-        batches = net.batches()
-        rows = batches[update % len(batches)]
-        leaves = leaf_values(self.layer_graph, params, net.X[rows], net.Y[rows])
-        return record_pass(self.layer_graph, leaves, net.learning_rate, tuple(int(r) for r in rows))
+        return self.source.record(self.mode, params, update)
 
     # -- changes -----------------------------------------------------------------------
 
@@ -259,14 +236,12 @@ class Session:
         """
         same_passes = network.batch_size == self.network.batch_size or self.mode is Mode.EXAMPLE
         if self._passes and same_passes:
-            self.network = network
+            self.source = self.source.with_settings_of(network)
             current = self._passes[-1]
             self._passes[-1] = record_pass(current.graph, current.leaves, network.learning_rate, current.examples)
             return
         self._restart()
-        self.__dict__.pop("scalar_graph", None)
-        self.__dict__.pop("layer_graph", None)
-        self.network = network
+        self.source = NetworkSource(network)
 
     def set_param(self, name: str, value: np.ndarray) -> None:
         """Give parameter ``name`` (W1, b1, ...) a new value for the current pass: the pass is

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.build import params_from_leaves
 from core.graph import Graph, backward, forward
-from core.network import Params
 from core.ops import Value
 
 
@@ -128,11 +126,11 @@ class StepPass:
         last = self.events[cursor - 1] if cursor else None
         return StepState(cursor, self.phase_at(cursor), values, grads, edge_grads, frozenset(updated), last)
 
-    def params_after(self, template: Params) -> Params:
-        """The parameters once every update event has been applied."""
+    def leaves_after(self) -> dict[str, Value]:
+        """The leaves' values once every update event has been applied."""
         new = dict(self.leaves)
         new.update({e.node: e.new for e in self.events if isinstance(e, UpdateEvent)})
-        return params_from_leaves(self.graph, new, template)
+        return new
 
 
 def record_pass(graph: Graph, leaves: Mapping[str, Value], learning_rate: float, examples: tuple[int, ...]) -> StepPass:

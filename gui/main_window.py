@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
 
     def _on_mode_chosen(self, index: int) -> None:
         mode = Mode.EXAMPLE if index == 0 else Mode.BATCH
-        if mode is Mode.EXAMPLE and not self.model.session.scalar_graph_is_drawable:
+        if mode not in self.model.session.source.modes:
             self.show_message("This network is too big to draw as a scalar graph; it stays in the layer graph.")
             self.mode_box.setCurrentIndex(1)
             return
@@ -340,7 +340,7 @@ class MainWindow(QMainWindow):
         self.scene.build(model.current, self.settings.decimals)
         if self._data_plot is not None:
             self._data_plot.set_network(model.network)
-        if model.mode is Mode.BATCH and model.session.scalar_graph_is_large:
+        if model.mode is Mode.BATCH and model.session.source.scalar_graph_is_large:
             self.show_message(
                 f"This network has {model.network.param_count} parameters, too many to draw one node per "
                 "weight, so it opens in the layer graph. The graph selector on the toolbar switches back."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
-from core.narration import header, narrate
+from core.narration import narrate
 from core.text import line_plain
 from gui import theme
 
@@ -47,7 +47,7 @@ class NarrationPane(QWidget):
                 line_plain(narrate(step_pass.events[cursor - 1], cursor - 1, step_pass, decimals))
             )
         else:
-            lines = [header(step_pass, self._model.network, decimals)]
+            lines = [self._model.session.source.header(step_pass)]
             lines += [narrate(e, k, step_pass, decimals) for k, e in enumerate(step_pass.events[:cursor])]
             self.text.setPlainText("\n".join(line_plain(ln) for ln in lines))
         self.text.verticalScrollBar().setValue(self.text.verticalScrollBar().maximum())

@@ -145,7 +145,7 @@ def test_state_at_each_phase_boundary():
     assert session.phase is Phase.UPDATE
     assert state.updated == frozenset(param_ids)
     assert isinstance(state.last, UpdateEvent)
-    after = step_pass.params_after(before)
+    after = session.source.params_from_leaves(step_pass.graph, step_pass.leaves_after(), before)
     for name in before:
         assert np.array_equal(session.displayed_params()[name], after[name])
         assert np.array_equal(session.params[name], before[name])  # shown, not yet committed
@@ -311,8 +311,8 @@ def test_scalar_graph_of_a_2_16_16_1_network_has_the_expected_size():
 
     session = Session(net)
     assert session.mode is Mode.BATCH
-    assert session.scalar_graph_is_large
-    assert len(session.layer_graph) == 2 + 5 * 3 + 2  # X, Y; W, X·W, b, Z, A per layer; L, C
+    assert session.source.scalar_graph_is_large
+    assert len(session.source.layer_graph) == 2 + 5 * 3 + 2  # X, Y; W, X·W, b, Z, A per layer; L, C
 
     session.set_mode(Mode.EXAMPLE)
     graph, step_pass = session.graph, session.current

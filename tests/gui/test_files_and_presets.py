@@ -76,7 +76,7 @@ def test_large_network_opens_in_the_layer_graph_with_a_switch_back(window, qtbot
     window.mode_box.setFocus()
     qtbot.keyClick(window.mode_box, Qt.Key.Key_Up)
     assert window.model.mode is Mode.EXAMPLE
-    assert len(window.scene.nodes) == len(window.model.session.scalar_graph)
+    assert len(window.scene.nodes) == len(window.model.session.source.scalar_graph)
 
 
 def test_every_preset_opens_from_the_menu(window, qtbot):

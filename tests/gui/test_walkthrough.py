@@ -69,7 +69,8 @@ def test_after_update_the_same_example_gives_the_reference_numbers(window, qtbot
 
     params = session.displayed_params()
     net = session.network
-    again = record_pass(session.scalar_graph, leaf_values(session.scalar_graph, params, net.X[0], net.Y[0]), 1.0, (0,))
+    graph = session.source.scalar_graph
+    again = record_pass(graph, leaf_values(graph, params, net.X[0], net.Y[0]), 1.0, (0,))
     values = {e.node: e.value for e in again.events[: again.n_forward]}
     assert abs(values["z:1,0"] - after["z"]) < 1e-12
     assert abs(values["a:1,0"] - after["yhat"]) < 1e-12
