@@ -9,9 +9,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core.build import scalar_node_count
+from core.limits import MAX_LAYERS, LimitError, check_network_size
 from core.network import Layer, Network, Params, check_network, param_shapes
 from core.ops import ACTIVATION_NAMES, LOSSES
-from core.session import MAX_SCALAR_NODES, MAX_SCALAR_PARAMS
+from core.source import MAX_SCALAR_NODES, MAX_SCALAR_PARAMS
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,23 @@ def problem(net: Network) -> str | None:
     return None
 
 
+def limit_problem(net: Network, examples: int) -> str | None:
+    """Which of the engine's documented size limits (core/limits.py) the network on ``examples``
+    examples would break, or None; asked before any array of that size is made."""
+    if len(net.layers) > MAX_LAYERS:
+        return f"the network has {len(net.layers)} layers, over the limit of {MAX_LAYERS}"
+    try:
+        check_network_size(net.inputs, [layer.units for layer in net.layers], examples)
+    except LimitError as e:
+        return str(e)
+    return None
+
+
 def structure_problem(net: Network) -> str | None:
     """Why the layers, loss and settings cannot work together, whatever the data."""
+    too_big = limit_problem(net, examples=1)
+    if too_big is not None:
+        return too_big
     X, Y = fitting_data(net, examples=1, seed=0)
     return problem(replace(net, X=X, Y=Y))
 
@@ -80,8 +96,9 @@ def activation_problems(net: Network, layer: int) -> dict[str, str | None]:
 
 
 def _pairing_problem(net: Network) -> str | None:
-    # Only the activation and loss rules: units and settings are shown apart.
-    layers = tuple(Layer(1, layer.activation) for layer in net.layers)
+    # Only the rules between activations, their places and the loss, on a stand-in of two units a
+    # layer: sizes (a softmax needs two units or more) are explained apart, in the problem line.
+    layers = tuple(Layer(2, layer.activation) for layer in net.layers)
     return structure_problem(replace(net, inputs=1, layers=layers, learning_rate=1.0, batch_size=None, seed=0))
 
 

@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 
 from core import network_edit as edit
 from core.initialisers import SCHEMES, initial_params
+from core.limits import MAX_WHOLE_NUMBER
 from core.network import Network, Params
 from gui.matrix_table import LayerTableModel, parse_number
 from gui.training_panel import RateSpinBox
 
-MAX_COUNT = 2**31 - 1  # the spin boxes' own ceiling; the engine's limits are checked by core
 BAD = "color:#b71c1c; font-weight:600"
 NOTE = "color:#455a64"
 
@@ -48,7 +48,7 @@ class NetworkEditor(QDialog):
         self._params: Params = {}
         self._loading = False
 
-        self.inputs = QSpinBox(minimum=1, maximum=MAX_COUNT)
+        self.inputs = QSpinBox(minimum=1, maximum=MAX_WHOLE_NUMBER)
         self.layers = QTableWidget(0, 2)
         self.layers.setHorizontalHeaderLabels(["units", "activation"])
         self.layers.horizontalHeader().setStretchLastSection(True)
@@ -59,18 +59,18 @@ class NetworkEditor(QDialog):
         self.loss = QComboBox()
         self.pairing = QLabel(wordWrap=True)
         self.learning_rate = RateSpinBox()
-        self.batch_size = QSpinBox(minimum=0, maximum=MAX_COUNT)
+        self.batch_size = QSpinBox(minimum=0, maximum=MAX_WHOLE_NUMBER)
         self.batch_size.setSpecialValueText("full batch")
         self.data_note = QLabel(wordWrap=True)
         self.generate = QCheckBox("Replace the data with a generated set of this shape")
-        self.examples = QSpinBox(minimum=1, maximum=MAX_COUNT, value=40)
-        self.data_seed = QSpinBox(minimum=0, maximum=MAX_COUNT)
+        self.examples = QSpinBox(minimum=1, maximum=MAX_WHOLE_NUMBER, value=40)
+        self.data_seed = QSpinBox(minimum=0, maximum=MAX_WHOLE_NUMBER)
         self.scheme = QComboBox()
         for s in SCHEMES.values():
             self.scheme.addItem(s.title, s.name)
         self.scheme.setCurrentIndex(self.scheme.findData("xavier"))
         self.scheme_scale = QLineEdit("0.5")
-        self.scheme_seed = QSpinBox(minimum=0, maximum=MAX_COUNT)
+        self.scheme_seed = QSpinBox(minimum=0, maximum=MAX_WHOLE_NUMBER)
         self.scheme_note = QLabel(wordWrap=True)
         self.scheme_note.setStyleSheet(NOTE)
         self.fill = QPushButton("Fill the weights from the scheme")
@@ -177,21 +177,33 @@ class NetworkEditor(QDialog):
 
     def draft(self) -> Network:
         """The network the current choices describe (it may have a problem: see ``problem_text``)."""
+        return self._draft()[0]
+
+    def _draft(self) -> tuple[Network, str | None]:
+        """The network the choices describe and the first reason core gives for not applying it.
+
+        The size limits are asked first, so no array beyond them is ever made.
+        """
         assert self._base is not None
-        rate = self.learning_rate.value()
         net = edit.with_structure(
             self._base,
             self.inputs.value(),
             self._layer_choices(),
             self.loss.currentData(),
-            rate,
+            self.learning_rate.value(),
             self.batch_size.value() or None,
         )
-        if self.generate.isChecked():
+        generate = self.generate.isChecked()
+        too_big = edit.limit_problem(net, self.examples.value() if generate else self._base.examples)
+        if too_big is not None:
+            return net, too_big
+        if generate:
             net = edit.with_fitting_data(net, self.examples.value(), self.data_seed.value())
-        if edit.structure_problem(net) is None:
-            net = net.with_params(edit.fitted_params(edit.shapes_of(net), self._params, self._fresh_params(net)))
-        return net
+        structure = edit.structure_problem(net)
+        if structure is not None:
+            return net, structure
+        net = net.with_params(edit.fitted_params(edit.shapes_of(net), self._params, self._fresh_params(net)))
+        return net, edit.data_problem(net) or edit.problem(net)
 
     def problem_text(self) -> str:
         return self.problem.text()
@@ -201,7 +213,7 @@ class NetworkEditor(QDialog):
     def _append_layer_row(self, units: int, activation: str, row: int | None = None) -> None:
         row = self.layers.rowCount() if row is None else row
         self.layers.insertRow(row)
-        spin = QSpinBox(minimum=1, maximum=MAX_COUNT, value=units)
+        spin = QSpinBox(minimum=1, maximum=MAX_WHOLE_NUMBER, value=units)
         spin.valueChanged.connect(self._on_structure_changed)
         combo = QComboBox()
         for name in edit.activation_names():
@@ -303,6 +315,11 @@ class NetworkEditor(QDialog):
         if self._base is None:
             return
         net = edit.with_structure(self._base, self.inputs.value(), self._layer_choices(), self._base.loss, 1.0, None)
+        too_big = edit.limit_problem(net, examples=1)
+        if too_big is not None:
+            self.weights.clear()
+            self.weights_note.setText(f"No weights: {too_big}.")
+            return
         shapes = edit.shapes_of(net)
         refilled = [
             name[1:]
@@ -340,10 +357,9 @@ class NetworkEditor(QDialog):
         if self._loading or self._base is None:
             return
         self._update_layer_buttons()
-        net = self.draft()
+        net, text = self._draft()
         self._annotate_choices(net)
-        structure = edit.structure_problem(net)
-        self.size_note.setText(edit.graph_size(net).explanation() if structure is None else "")
+        self.size_note.setText(edit.graph_size(net).explanation())
         data = edit.data_problem(net)
         base = self._base
         self.data_note.setText(
@@ -356,7 +372,6 @@ class NetworkEditor(QDialog):
             )
         )
         self.data_note.setStyleSheet(NOTE if data is None else BAD)
-        text = structure or data or edit.problem(net)
         self.problem.setText("" if text is None else f"Cannot apply: {text}.")
         self.apply_button.setEnabled(text is None)
 
@@ -371,8 +386,8 @@ class NetworkEditor(QDialog):
             _annotate(self.layer_widgets(row)[1], edit.activation_problems(net, row))
 
     def _on_apply(self) -> None:
-        net = self.draft()
-        if edit.problem(net) is None:
+        net, text = self._draft()
+        if text is None:
             self.apply_requested.emit(net)
 
     def showEvent(self, event) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QTableView, QVBoxLayout
 
-from gui import fmt
+from core import fmt
 from gui.matrix_table import LayerTableModel, parse_number
 
 

@@ -7,7 +7,7 @@ import numpy as np
 from core import network_edit as edit
 from core.network import check_network
 from core.presets import load_preset
-from core.session import MAX_SCALAR_NODES, MAX_SCALAR_PARAMS
+from core.source import MAX_SCALAR_NODES, MAX_SCALAR_PARAMS
 
 
 def _or_gate_as(layers, loss="half_squared_error", inputs=2):
@@ -68,3 +68,19 @@ def test_graph_size_explains_the_scalar_graph_limits():
     big = edit.graph_size(_or_gate_as([(100, "relu"), (100, "relu"), (1, "sigmoid")]))
     assert not big.scalar_graph_offered
     assert f"{MAX_SCALAR_NODES:,} nodes" in big.explanation()
+
+
+def test_limits_are_asked_before_any_array_is_made():
+    huge = _or_gate_as([(2_000_000_000, "relu"), (1, "sigmoid")])
+    assert "limit" in edit.limit_problem(huge, examples=4)
+    assert edit.structure_problem(huge) == edit.limit_problem(huge, examples=1)
+    assert edit.loss_problems(huge)["half_squared_error"] is None  # pairing rules on a small stand-in
+
+
+def test_a_one_unit_softmax_is_refused_by_core_and_two_units_pair_with_cross_entropy():
+    one = _or_gate_as([(1, "softmax")], "cross_entropy")
+    assert "softmax over one unit" in edit.structure_problem(one)
+    assert edit.loss_problems(one)["cross_entropy"] is None  # the pairing is right, the size is not
+    two = _or_gate_as([(3, "relu"), (2, "softmax")], "cross_entropy")
+    assert edit.loss_problems(two)["cross_entropy"] is None
+    assert edit.activation_problems(two, 1)["softmax"] is None

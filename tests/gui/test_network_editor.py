@@ -44,6 +44,8 @@ def _build_2_3_2_softmax(qtbot, window):
     assert not editor.apply_button.isEnabled()
     assert "2 input columns and 1 target column; this network needs 2 and 2" in editor.problem_text()
     assert "no longer fits" in editor.data_note.text()
+    assert editor.pairing.text() == ""  # softmax with cross-entropy pair well
+    assert "✗" not in out_activation.currentText()
     _click(qtbot, editor.generate)
     editor.examples.setValue(12)
     assert editor.apply_button.isEnabled(), editor.problem_text()
@@ -233,3 +235,18 @@ def test_weights_typed_into_the_editor_table_are_the_starting_weights(window, qt
     np.testing.assert_array_equal(params["W1"], [[0.1], [-0.25]])
     np.testing.assert_array_equal(params["b1"], [0.5])
     assert node(window, "w2").value_text == "−0.250"
+
+
+def test_sizes_beyond_the_engines_limits_are_refused_before_anything_is_made(window, qtbot):
+    editor = _open_editor(qtbot, window)
+    _click(qtbot, editor.add_layer)
+    editor.layer_widgets(0)[0].setValue(2_000_000_000)  # two thousand million hidden units
+    assert not editor.apply_button.isEnabled()
+    assert "over the" in editor.problem_text()
+    assert "limit" in editor.problem_text()
+    assert editor.weights.count() == 0
+    editor.layer_widgets(0)[0].setValue(30)
+    assert editor.apply_button.isEnabled()
+    assert "opens in the layer graph" in editor.size_note.text()
+    _click(qtbot, editor.apply_button)
+    assert window.mode_box.currentIndex() == 1  # 121 parameters: the layer graph
