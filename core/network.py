@@ -16,6 +16,26 @@ TARGET_SUM_TOLERANCE = 1e-6  # how far a row of cross-entropy targets may sum fr
 
 
 @dataclass(frozen=True, eq=False)
+class Standardisation:
+    """How the inputs were standardised: each column x becomes (x − mean) / std."""
+
+    mean: np.ndarray
+    std: np.ndarray
+
+    def apply(self, X: np.ndarray) -> np.ndarray:
+        """Original units to the network's inputs."""
+        return (np.asarray(X, dtype=float) - self.mean) / self.std
+
+    def original(self, X: np.ndarray) -> np.ndarray:
+        """The network's inputs back in original units."""
+        return np.asarray(X, dtype=float) * self.std + self.mean
+
+    def then(self, inner: Standardisation) -> Standardisation:
+        """This standardisation followed by ``inner`` (applied to its output), as one."""
+        return Standardisation(self.mean + inner.mean * self.std, self.std * inner.std)
+
+
+@dataclass(frozen=True, eq=False)
 class Layer:
     units: int
     activation: str
@@ -43,10 +63,16 @@ class Network:
     description: str = ""
     feature_names: tuple[str, ...] = ()
     target_names: tuple[str, ...] = ()
+    standardisation: Standardisation | None = None  # set when X holds standardised inputs
 
     @cached_property
     def _initial(self) -> Params:
         return _initial_params(self)
+
+    @property
+    def original_X(self) -> np.ndarray:
+        """The inputs in the units they came in (X itself unless standardised)."""
+        return self.X if self.standardisation is None else self.standardisation.original(self.X)
 
     @property
     def outputs(self) -> int:
@@ -129,11 +155,13 @@ def _initial_params(net: Network) -> Params:
 
 
 def standardized(net: Network) -> Network:
-    """The same network on inputs shifted to mean 0 and scaled to standard deviation 1."""
+    """The same network on inputs shifted to mean 0 and scaled to standard deviation 1;
+    the statistics are kept, so plots and tables can show the original units."""
     std = net.X.std(axis=0)
     std[std == 0] = 1.0
-    X = (net.X - net.X.mean(axis=0)) / std
-    return replace(net, X=X, name=f"{net.name} (standardised)")
+    step = Standardisation(net.X.mean(axis=0), std)
+    done = step if net.standardisation is None else net.standardisation.then(step)
+    return replace(net, X=step.apply(net.X), standardisation=done, name=f"{net.name} (standardised)")
 
 
 def check_network(net: Network) -> None:
