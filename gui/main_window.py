@@ -24,6 +24,7 @@ from core.presets import load_preset, preset_keys
 from core.session import Mode
 from gui import theme
 from gui.chain_panel import ChainPanel
+from gui.data_dock import DataDock
 from gui.edits import EditParam, ReplaceNetwork
 from gui.graph.scene import GraphScene
 from gui.graph.view import GraphView
@@ -67,7 +68,10 @@ class MainWindow(QMainWindow):
         self._plot_places = (QWidget(), QWidget())
         self.narration = NarrationPane(self.model, self.settings)
         self.training_panel = TrainingPanel(self.model, self.trainer, self.settings)
+        self.data_panel = DataDock()
+        self._shown_params = None  # the parameters the data table's predictions come from
         self._build_layout()
+        self._build_data_dock()
         self._build_actions()
         self._plots_dirty = True
         self._regions_clock = QElapsedTimer()
@@ -83,7 +87,7 @@ class MainWindow(QMainWindow):
         self.model.state_changed.connect(self._on_state_changed)
         self.model.history_changed.connect(self._on_history_changed)
         self.model.message.connect(self.show_message)
-        self.settings.changed.connect(self._on_state_changed)
+        self.settings.changed.connect(self._on_display_settings_changed)
         self.trainer.running_changed.connect(self._on_running_changed)
         # requests to the model
         self.scene.node_clicked.connect(self.chain_panel.select)
@@ -118,6 +122,15 @@ class MainWindow(QMainWindow):
         training_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, training_dock)
         self.resizeDocks([training_dock], [230], Qt.Orientation.Horizontal)
+
+    def _build_data_dock(self) -> None:
+        self.data_dock = dock = QDockWidget("Data", self)
+        dock.setObjectName("data")
+        dock.setWidget(self.data_panel)
+        feature = QDockWidget.DockWidgetFeature
+        dock.setFeatures(feature.DockWidgetMovable | feature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.resizeDocks([dock], [300], Qt.Orientation.Horizontal)
 
     def _action(self, text: str, slot, keys=(), tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -199,6 +212,9 @@ class MainWindow(QMainWindow):
         self.act_follow.setCheckable(True)
         self.act_follow.setChecked(True)  # it only zooms in where the fitted graph is too small to read
         view.addAction(self.act_follow)
+        self.act_data_table = self.data_dock.toggleViewAction()
+        self.act_data_table.setText("&Data table")
+        view.addAction(self.act_data_table)
         network = self.menuBar().addMenu("&Network")
         self.act_edit_network = self._action(
             "&Edit network…", self.open_network_editor, ["Ctrl+E"], "Layers, loss, settings, initial weights"
@@ -311,6 +327,7 @@ class MainWindow(QMainWindow):
     def _on_graph_only(self, on: bool) -> None:
         self.panels.setVisible(not on)
         self.training_dock.setVisible(not on)
+        self.data_dock.setVisible(not on)
         QTimer.singleShot(0, self.view.fit)
 
     def _on_play(self) -> None:
@@ -340,6 +357,8 @@ class MainWindow(QMainWindow):
         self.scene.build(model.current, self.settings.decimals)
         if self._data_plot is not None:
             self._data_plot.set_network(model.network)
+        self._shown_params = model.session.displayed_params()
+        self.data_panel.set_network(model.network, self._shown_params, self.settings.decimals)
         if model.mode is Mode.BATCH and model.session.source.scalar_graph_is_large:
             self.show_message(
                 f"This network has {model.network.param_count} parameters, too many to draw one node per "
@@ -357,9 +376,15 @@ class MainWindow(QMainWindow):
             (step_pass.n_forward, step_pass.n_backward, len(step_pass) - step_pass.end_of_backward),
             model.session.cursor,
         )
+        if model.session.displayed_params() is not self._shown_params:
+            self._plots_dirty = True  # an update applied or undone, or a parameter edited
         last = model.state.last
         if last is not None and self.act_follow.isChecked():
             self.view.follow(self.scene.nodes[last.node].sceneBoundingRect())
+
+    def _on_display_settings_changed(self) -> None:
+        self._on_state_changed()
+        self._plots_dirty = True  # the data table's decimals
 
     def _on_history_changed(self) -> None:
         self._plots_dirty = True
@@ -377,7 +402,7 @@ class MainWindow(QMainWindow):
         self._plots_dirty = False
         self._regions_clock.restart()
         self._draw_cost()
-        self.data_plot.show_params(self.model.session.displayed_params())
+        self._show_params()
 
     def _on_running_changed(self, running: bool) -> None:
         self.act_play.setText("⏸ Pause" if running else "▶ Train")
@@ -426,7 +451,13 @@ class MainWindow(QMainWindow):
         self._regions_clock.restart()
         self._plots_dirty = False
         self._draw_cost()
-        self.data_plot.show_params(self.model.session.displayed_params())
+        self._show_params()
+
+    def _show_params(self) -> None:
+        """The current parameters' decision regions or predictions, and the data table's predictions."""
+        self._shown_params = params = self.model.session.displayed_params()
+        self.data_plot.show_params(params)
+        self.data_panel.show_params(params, self.settings.decimals)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.trainer.stop_and_wait()

@@ -211,12 +211,13 @@ class DataPlot(pg.PlotWidget):
     def _show_classes(self, network) -> None:
         """The examples coloured by class; the regions come with the parameters, in show_params."""
         names = network.feature_names or ("x1", "x2")
-        xy = network.X[:, :2]
+        xy = network.original_X[:, :2]  # axes in the data's own units; the grid is in the network's inputs
         with np.errstate(over="ignore", invalid="ignore"):  # a span beyond the largest float is checked next
-            bounds = data_bounds(network.X)
+            grid_bounds = data_bounds(network.X)
+            bounds = data_bounds(xy)
         scale = 1.0
-        if _drawable(bounds):
-            self.bounds = bounds
+        if _drawable(bounds) and _drawable(grid_bounds):
+            self.bounds = grid_bounds
             self.setTitle("Decision regions", size=TITLE_SIZE)
         else:
             # The grid of regions cannot span this; the points are drawn in units of a power of ten,
@@ -231,6 +232,7 @@ class DataPlot(pg.PlotWidget):
         brushes = [pg.mkBrush(theme.CLASS_COLOURS[c % len(theme.CLASS_COLOURS)]) for c in classes(network)]
         self.points.setData(xy[:, 0], xy[:, 1], brush=brushes)
         x0, x1, y0, y1 = bounds
+        self._image_rect = pg.QtCore.QRectF(x0, y0, x1 - x0, y1 - y0)
         self.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
 
     def show_params(self, params) -> None:
@@ -242,8 +244,7 @@ class DataPlot(pg.PlotWidget):
                 return
             grid = decision_grid(net, params, self.bounds, GRID)
             self.image.setImage(self._colours(grid, net.outputs), autoLevels=False)
-            x0, x1, y0, y1 = self.bounds
-            self.image.setRect(pg.QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
+            self.image.setRect(self._image_rect)
         else:
             out = predict(net, params, net.X)[:, 0]
             # Diverged predictions are left out: NaN, infinities, and values pyqtgraph cannot place.

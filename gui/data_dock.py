@@ -1,0 +1,224 @@
+"""The data dock: every example with the network's current prediction, and for classes a
+confusion table. The numbers come from core.evaluation; this module only formats them."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import fmt
+from core.evaluation import Predictions, confusion_matrix, evaluate
+from core.network import Network, Params
+from gui import theme
+
+WRONG = QColor("#fdecea")  # rows whose predicted class is not the target's
+RIGHT = QColor("#e8f5e9")  # the confusion table's diagonal
+
+
+class PredictionTableModel(QAbstractTableModel):
+    """Rows are examples; columns the inputs (original units), the targets and the predictions."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._X = np.empty((0, 0))
+        self._Y = np.empty((0, 0))
+        self._feature_names: tuple[str, ...] = ()
+        self._target_names: tuple[str, ...] = ()
+        self._predictions: Predictions | None = None
+        self._decimals = 3
+
+    # -- filling -----------------------------------------------------------------------
+
+    def set_network(self, network: Network, predictions: Predictions, decimals: int) -> None:
+        self.beginResetModel()
+        self._X, self._Y = network.original_X, network.Y
+        n = network.inputs
+        names = network.feature_names
+        self._feature_names = names if len(names) == n else tuple(f"x{i + 1}" for i in range(n))
+        k = network.outputs
+        targets = network.target_names
+        if len(targets) != k:
+            targets = ("y",) if k == 1 else tuple(f"y{j + 1}" for j in range(k))
+        self._target_names = targets
+        self._predictions, self._decimals = predictions, decimals
+        self.endResetModel()
+
+    def set_predictions(self, predictions: Predictions, decimals: int) -> None:
+        """New predictions for the same rows (the views repaint only the rows they show)."""
+        self._predictions, self._decimals = predictions, decimals
+        rows = self.rowCount()
+        if rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(rows - 1, self.columnCount() - 1))
+
+    # -- columns ----------------------------------------------------------------------------
+
+    @property
+    def _classes(self) -> bool:
+        return self._predictions is not None and self._predictions.predicted is not None
+
+    def headers(self) -> list[str]:
+        columns = list(self._feature_names)
+        if self._classes:
+            columns += ["target", "predicted"]
+        else:
+            columns += list(self._target_names)
+        outputs = self._Y.shape[1]
+        columns += ["ŷ"] if outputs == 1 else [f"ŷ{j + 1}" for j in range(outputs)]
+        return columns
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else self._X.shape[0]
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers())
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.headers()[section]
+        return str(section + 1)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if role == Qt.ItemDataRole.BackgroundRole:
+            correct = self._predictions.correct if self._predictions is not None else None
+            return QBrush(WRONG) if correct is not None and not correct[row] else None
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._class_colour(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        value = self._value(row, column)
+        if isinstance(value, str):
+            return value
+        return fmt.full(value) if role == Qt.ItemDataRole.ToolTipRole else fmt.number(value, self._decimals)
+
+    def _class_colour(self, row: int, column: int) -> QColor | None:
+        """The class's colour in the decision regions, beside a target or predicted class."""
+        column -= self._X.shape[1]
+        if not self._classes or column not in (0, 1):
+            return None
+        p = self._predictions
+        k = p.actual[row] if column == 0 else p.predicted[row]
+        return QColor(theme.CLASS_COLOURS[k % len(theme.CLASS_COLOURS)])
+
+    def _value(self, row: int, column: int) -> float | str:
+        n = self._X.shape[1]
+        if column < n:
+            return self._X[row, column]
+        column -= n
+        p = self._predictions
+        if self._classes:
+            if column < 2:
+                names = p.class_names
+                return names[p.actual[row]] if column == 0 else names[p.predicted[row]]
+            column -= 2
+        elif column < self._Y.shape[1]:
+            return self._Y[row, column]
+        else:
+            column -= self._Y.shape[1]
+        return p.outputs[row, column]
+
+
+class ConfusionTable(QTableWidget):
+    """Counts by actual class (rows) and predicted class (columns); the diagonal is right."""
+
+    def show_counts(self, counts: np.ndarray, names: tuple[str, ...]) -> None:
+        k = len(names)
+        if self.rowCount() != k or self._names != names:
+            self._names = names
+            self.setRowCount(k)
+            self.setColumnCount(k)
+            self.setHorizontalHeaderLabels([f"→ {n}" for n in names])
+            self.setVerticalHeaderLabels(list(names))
+        for i in range(k):
+            for j in range(k):
+                item = self.item(i, j)
+                if item is None:
+                    item = QTableWidgetItem()
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                    if i == j:
+                        item.setBackground(QBrush(RIGHT))
+                    self.setItem(i, j, item)
+                item.setText(str(int(counts[i, j])))
+
+    _names: tuple[str, ...] = ()
+
+
+class DataDock(QWidget):
+    """The data table, and under it the confusion table for classifiers."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.summary = QLabel(wordWrap=True)
+        self.table_model = PredictionTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.table_model)
+        self.table.setFont(theme.font(9))
+        self.table.verticalHeader().setDefaultSectionSize(20)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.confusion_title = QLabel("<b>Confusion table</b> (rows: target class, columns: predicted)")
+        self.confusion_title.setWordWrap(True)
+        self.confusion = ConfusionTable()
+        self.confusion.setFont(theme.font(9))
+        self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.confusion.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.confusion_title)
+        lower_layout.addWidget(self.confusion)
+        self._lower = lower
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(lower)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+        self.network: Network | None = None
+        self.predictions: Predictions | None = None
+
+    def set_network(self, network: Network, params: Params, decimals: int) -> None:
+        self.network = network
+        self.predictions = evaluate(network, params)
+        self.table_model.set_network(network, self.predictions, decimals)
+        self._show_summary_and_confusion()
+
+    def show_params(self, params: Params, decimals: int) -> None:
+        if self.network is None:
+            return
+        self.predictions = evaluate(self.network, params)
+        self.table_model.set_predictions(self.predictions, decimals)
+        self._show_summary_and_confusion()
+
+    def _show_summary_and_confusion(self) -> None:
+        net, p = self.network, self.predictions
+        what = f"{net.examples} examples, {net.inputs} inputs"
+        if net.standardisation is not None:
+            what += " (shown in original units; the network sees them standardised)"
+        self._lower.setVisible(p.predicted is not None)
+        if p.predicted is None:
+            self.summary.setText(what)
+            return
+        self.summary.setText(f"{what} · {p.correct_count} of {net.examples} classified right")
+        self.confusion.show_counts(confusion_matrix(p), p.class_names)
