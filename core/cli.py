@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from core.build import layer_graph, leaf_values
+from core.expression_cli import ExpressionArgumentError, expression_from_arguments, trace_expression
 from core.graph import backward, forward
 from core.network import Network
 from core.network_file import NetworkFileError, load
@@ -27,12 +28,18 @@ def main(argv: Sequence[str]) -> int:
     parser = _Parser(prog="backprop-stepper", description="Backprop Stepper, headless.")
     sub = parser.add_subparsers(dest="command", required=True)
     trace = sub.add_parser("trace", help="one forward and backward pass, as JSON")
-    trace.add_argument("file", help="a network file, or preset:NAME")
+    trace.add_argument("file", nargs="?", help="a network file, or preset:NAME")
     trace.add_argument("--example", type=int, metavar="I", help="only example I (from 0)")
+    trace.add_argument("--expr", metavar="EXPR", help='an expression instead of a network, as in "(x**2 + 1)**3"')
+    trace.add_argument("--at", metavar="x=2,y=3", help="with --expr: the values of its variables")
     train = sub.add_parser("train", help="train and print the costs and parameters, as JSON")
     train.add_argument("file", help="a network file, or preset:NAME")
     train.add_argument("--epochs", type=int, required=True, metavar="N")
     args = parser.parse_args(list(argv))
+    if args.command == "trace" and (args.expr is not None or args.at is not None):
+        return _trace_expression_command(parser, args)
+    if args.command == "trace" and args.file is None:
+        parser.error("trace needs a network FILE, or --expr EXPR --at x=…")
     try:
         net = open_network(args.file)
         result = _trace(net, args.example) if args.command == "trace" else _train(net, args.epochs)
@@ -40,6 +47,24 @@ def main(argv: Sequence[str]) -> int:
         message = e.args[0] if isinstance(e, KeyError) else str(e)
         print(f"backprop-stepper: {args.file}: {message}", file=sys.stderr)
         return 2
+    return _print_json(result)
+
+
+def _trace_expression_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.expr is None:
+        parser.error("--at needs --expr EXPR")
+    if args.file is not None or args.example is not None:
+        parser.error("trace takes either a network FILE or --expr, not both")
+    try:
+        result = trace_expression(expression_from_arguments(args.expr, args.at))
+    except ExpressionArgumentError as e:
+        print(f"backprop-stepper: {e}", file=sys.stderr)
+        return 2
+    return _print_json(result)
+
+
+def _print_json(result: dict) -> int:
+    """Strict JSON on stdout; non-finite values as null, said on stderr, and status 1."""
     result, not_finite = _finite_or_null(result)
     if not_finite:
         print(

@@ -15,6 +15,7 @@ class GraphKind(enum.Enum):
 
     SCALAR = "scalar"  # a network's graph for one example, one node per scalar operation
     LAYER = "layer"  # a network's graph for a batch, one node per matrix operation
+    EXPRESSION = "expression"  # a typed expression, one node per variable, constant and operation
 
     @property
     def scalar(self) -> bool:
@@ -27,11 +28,17 @@ class NodeKind(enum.Enum):
     TARGET = "target"
     PARAM = "param"
     OP = "op"
+    CONSTANT = "constant"  # a number written in an expression
 
     @property
     def has_chain(self) -> bool:
         """Whether the chain rule from the root down to such a leaf is worth writing out."""
         return self in (NodeKind.PARAM, NodeKind.INPUT)
+
+    @property
+    def receives_gradient(self) -> bool:
+        """Targets and constants are given, not computed: nothing is sent back to them."""
+        return self not in (NodeKind.TARGET, NodeKind.CONSTANT)
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class Node:
     inputs: tuple[str, ...] = ()
     source: Source | None = None
     layer: int = 0  # the network layer the node belongs to (0: inputs and targets)
+    constant: float | None = None  # a constant's value
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,7 @@ def backward(graph: Graph, values: Mapping[str, Value]) -> tuple[dict[str, Backw
         inputs = [values[i] for i in node.inputs]
         local = node.op.local(inputs, values[node.id])
         sent = node.op.send(upstream, inputs, values[node.id], local)
+        sent = tuple(s if graph[i].kind.receives_gradient else None for i, s in zip(node.inputs, sent, strict=True))
         visits[node.id] = Backward(upstream, tuple(local), tuple(sent))
         for input_id, s in zip(node.inputs, sent, strict=True):
             if s is not None:

@@ -99,7 +99,7 @@ class Session:
     @property
     def update_applied(self) -> bool:
         """Whether the cursor is past the current pass's update (False before any pass is recorded)."""
-        return bool(self._passes) and self.cursor == len(self._passes[-1])
+        return bool(self._passes) and self.can_update and self.cursor == len(self._passes[-1])
 
     @property
     def state(self) -> StepState:

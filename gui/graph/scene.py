@@ -20,6 +20,7 @@ _LOOKS = {
     NodeKind.TARGET: NodeLook.TARGET,
     NodeKind.PARAM: NodeLook.PARAM,
     NodeKind.OP: NodeLook.OP,
+    NodeKind.CONSTANT: NodeLook.TARGET,  # given, like a target: nothing is sent back
 }
 _LABEL_POSITIONS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85, 0.1, 0.9)
 LINE_CHARS = 26  # longer node lines break after their label
