@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -64,6 +65,8 @@ class Network:
     feature_names: tuple[str, ...] = ()
     target_names: tuple[str, ...] = ()
     standardisation: Standardisation | None = None  # set when X holds standardised inputs
+    # {"generate": KEY, ...} when the data came from a built-in data set (core.datasets)
+    data_spec: Mapping[str, Any] | None = None
 
     @cached_property
     def _initial(self) -> Params:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from core import datasets
 from core.limits import (
     MAX_FILE_BYTES,
     MAX_LAYERS,
@@ -72,6 +73,9 @@ def from_dict(doc: Any, default_name: str = "network") -> Network:
     data = doc["data"]
     if not isinstance(data, dict):
         raise NetworkFileError(f"data must be an object with X and y, not {describe(data)}")
+    spec = None
+    if "generate" in data:
+        data, spec = _generated_data(data, doc["inputs"], layers_doc[-1])
     _check_keys(data, ("X", "y"), _DATA_KEYS[2:], "data")
     try:
         inputs = _int(doc["inputs"], "inputs", 1)
@@ -92,6 +96,7 @@ def from_dict(doc: Any, default_name: str = "network") -> Network:
             Y=_matrix(data["y"], "data y", column=True),
             feature_names=_names(data.get("feature_names", []), "feature_names", inputs, "inputs"),
             target_names=_names(data.get("target_names", []), "target_names", layers[-1].units, "output units"),
+            data_spec=spec,
         )
         check_network(net)
         net.initial_params()  # builds (and caches) the starting parameters, so their errors surface here
@@ -122,14 +127,52 @@ def to_dict(net: Network, params: Params | None = None) -> dict[str, Any]:
         "learning_rate": net.learning_rate,
         "batch_size": net.batch_size,
         "seed": net.seed,
-        "data": {"X": net.X.tolist(), "y": net.Y.tolist()},
+        "data": _data_doc(net),
     }
     if net.description:
         doc["description"] = net.description
+    return doc
+
+
+def _generated_data(spec: dict, inputs: Any, output_layer: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """X and y (as lists) from a ``{"generate": KEY, ...}`` data object, and the checked spec."""
+    units = output_layer.get("units") if isinstance(output_layer, dict) else None
+    outputs = units if isinstance(units, int) and not isinstance(units, bool) and units >= 1 else None
+    try:
+        dataset, y, target_names = datasets.from_spec(spec, outputs)
+    except datasets.DatasetError as e:
+        raise NetworkFileError(str(e)) from None
+    columns = dataset.X.shape[1]
+    if isinstance(inputs, int) and inputs != columns:
+        raise NetworkFileError(
+            f"data {spec['generate']} has {columns} input column{'s' * (columns != 1)} "
+            f"({', '.join(dataset.feature_names)}) but the network has {inputs} inputs"
+        )
+    checked = datasets.spec_for(spec["generate"], **datasets.params_of(spec))
+    data = {
+        "X": dataset.X.tolist(),
+        "y": y.tolist(),
+        "feature_names": spec.get("feature_names", list(dataset.feature_names)),
+        "target_names": spec.get("target_names", list(target_names)),
+    }
+    return data, checked | {k: spec[k] for k in ("feature_names", "target_names") if k in spec}
+
+
+def _data_doc(net: Network) -> dict[str, Any]:
+    """The data as its generator spec while it is still exactly the generated data, else as arrays."""
+    if net.data_spec is not None:
+        try:
+            _, y, _ = datasets.from_spec(net.data_spec, net.outputs)
+            generated = datasets.make(net.data_spec["generate"], **datasets.params_of(net.data_spec))
+        except datasets.DatasetError:
+            generated = None
+        if generated is not None and np.array_equal(generated.X, net.X) and np.array_equal(y, net.Y):
+            return dict(net.data_spec)
+    doc: dict[str, Any] = {"X": net.X.tolist(), "y": net.Y.tolist()}
     if net.feature_names:
-        doc["data"]["feature_names"] = list(net.feature_names)
+        doc["feature_names"] = list(net.feature_names)
     if net.target_names:
-        doc["data"]["target_names"] = list(net.target_names)
+        doc["target_names"] = list(net.target_names)
     return doc
 
 
