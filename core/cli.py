@@ -1,4 +1,4 @@
-"""The headless command line: ``trace`` and ``train`` print JSON and import no Qt."""
+"""The headless command line: ``trace``, ``train`` and ``data`` print JSON and import no Qt."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from core.build import layer_graph, leaf_values
+from core.cli_data import add_data_command, add_data_option, data_result, with_csv_data
 from core.expression_cli import ExpressionArgumentError, expression_from_arguments, trace_expression
 from core.graph import backward, forward
 from core.network import Network
@@ -20,7 +21,7 @@ from core.network_file import NetworkFileError, load
 from core.presets import load_preset
 from core.training import train_all
 
-COMMANDS = ("trace", "train")
+COMMANDS = ("trace", "train", "data")
 
 
 def main(argv: Sequence[str]) -> int:
@@ -35,17 +36,23 @@ def main(argv: Sequence[str]) -> int:
     train = sub.add_parser("train", help="train and print the costs and parameters, as JSON")
     train.add_argument("file", help="a network file, or preset:NAME")
     train.add_argument("--epochs", type=int, required=True, metavar="N")
+    add_data_option(trace)
+    add_data_option(train)
+    add_data_command(sub)
     args = parser.parse_args(list(argv))
     if args.command == "trace" and (args.expr is not None or args.at is not None):
         return _trace_expression_command(parser, args)
     if args.command == "trace" and args.file is None:
         parser.error("trace needs a network FILE, or --expr EXPR --at x=…")
     try:
-        net = open_network(args.file)
-        result = _trace(net, args.example) if args.command == "trace" else _train(net, args.epochs)
+        if args.command == "data":
+            result = data_result(args)
+        else:
+            net = with_csv_data(open_network(args.file), args)
+            result = _trace(net, args.example) if args.command == "trace" else _train(net, args.epochs)
     except (NetworkFileError, KeyError, ValueError) as e:
         message = e.args[0] if isinstance(e, KeyError) else str(e)
-        print(f"backprop-stepper: {args.file}: {message}", file=sys.stderr)
+        print(f"backprop-stepper: {getattr(e, 'source', args.file)}: {message}", file=sys.stderr)
         return 2
     return _print_json(result)
 
@@ -55,6 +62,8 @@ def _trace_expression_command(parser: argparse.ArgumentParser, args: argparse.Na
         parser.error("--at needs --expr EXPR")
     if args.file is not None or args.example is not None:
         parser.error("trace takes either a network FILE or --expr, not both")
+    if args.data is not None:
+        parser.error("--data replaces a network FILE's data; it does not go with --expr")
     try:
         result = trace_expression(expression_from_arguments(args.expr, args.at))
     except ExpressionArgumentError as e:

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import re
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,8 +166,12 @@ def sniff(path: str | Path, options: CsvOptions | None = None, rows: int = 20) -
     """The layout of a CSV file from its first lines (delimiter, header, columns), for a preview."""
     options = options or CsvOptions()
     _check_options(options)
-    with open(path, "rb") as f:
-        head = f.read(256 * 1024)
+    _regular_file_size(path)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(256 * 1024)
+    except OSError as e:
+        raise CsvError(f"cannot read the file: {e.strerror or e}") from None
     text = _decode(head, str(path), partial=True)
     lines = _data_lines(text.splitlines()[:-1] if len(head) == 256 * 1024 else text.splitlines())
     if not lines:
@@ -181,11 +187,7 @@ def read_csv(
     cancel: Cancel | None = None,
 ) -> CsvData:
     """Read a CSV file into features and targets; ``CsvError`` names what is wrong."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise CsvError(f"cannot read {path}: {e.strerror or e}") from e
+    size = _regular_file_size(path)
     if size > MAX_CSV_BYTES:
         raise CsvError(f"the file is {size / 2**20:.1f} MiB; the limit is {MAX_CSV_BYTES // 2**20} MiB")
     chunks = []
@@ -194,8 +196,10 @@ def read_csv(
             while chunk := f.read(1 << 20):
                 chunks.append(chunk)
                 _tick(progress, cancel, 0.2 * sum(map(len, chunks)) / max(size, 1))
+                if sum(map(len, chunks)) > MAX_CSV_BYTES:  # it grew while being read
+                    raise CsvError(f"the file is over the limit of {MAX_CSV_BYTES // 2**20} MiB")
     except OSError as e:
-        raise CsvError(f"cannot read {path}: {e.strerror or e}") from e
+        raise CsvError(f"cannot read the file: {e.strerror or e}") from None
     return parse_csv(_decode(b"".join(chunks), str(path)), options, progress, cancel)
 
 
@@ -225,6 +229,21 @@ def parse_csv(
 
 
 # --- reading lines -----------------------------------------------------------------------------
+
+
+def _regular_file_size(path: str | Path) -> int:
+    """The file's size; folders, pipes and devices are refused (a pipe would block the reader)."""
+    try:
+        info = os.stat(path)
+    except OSError as e:
+        raise CsvError(f"cannot read the file: {e.strerror or e}") from None
+    except ValueError as e:  # an embedded NUL
+        raise CsvError(f"cannot read the file: {e}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise CsvError("is a folder, not a CSV file")
+    if not stat.S_ISREG(info.st_mode):
+        raise CsvError("is not a regular file (a device, a pipe or a socket), so it is not read")
+    return info.st_size
 
 
 def _decode(raw: bytes, name: str, partial: bool = False) -> str:
