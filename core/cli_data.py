@@ -126,7 +126,12 @@ def with_csv_data(net: Network, args: argparse.Namespace) -> Network:
         )
     check_network_size(net.inputs, [layer.units for layer in net.layers], data.rows)
     replaced = net.with_settings(
-        X=data.X, Y=data.y, feature_names=data.feature_names, target_names=data.target_names, data_spec=None
+        X=data.X,
+        Y=data.y,
+        feature_names=data.feature_names,
+        target_names=data.target_names,
+        standardisation=data.standardisation,
+        data_spec=None,
     )
     try:
         check_network(replaced)

@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from core.network import Standardisation
+
 MAX_CSV_BYTES = 64 * 1024 * 1024  # 64 MiB: a few million cells, far beyond what the window can show
 MAX_CSV_ROWS = 1_000_000
 MISSING = frozenset({"", "na", "n/a", "nan", "?", "null"})  # compared lower-case, stripped
@@ -126,6 +128,11 @@ class CsvData:
     @property
     def standardised(self) -> bool:
         return self.mean is not None
+
+    @property
+    def standardisation(self) -> Standardisation | None:
+        """The scaling X went through, as a network keeps it (None when not standardised)."""
+        return None if self.mean is None or self.std is None else Standardisation(self.mean, self.std)
 
     def to_standard(self, X: np.ndarray) -> np.ndarray:
         """Inputs in original units as the network sees them."""

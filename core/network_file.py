@@ -23,13 +23,13 @@ from core.limits import (
     check_file_size,
     check_network_size,
 )
-from core.network import Layer, Network, Params, check_network
+from core.network import Layer, Network, Params, Standardisation, check_network
 
 FORMAT = "backprop-stepper.network/1"
 _REQUIRED = ("format", "inputs", "layers", "loss", "data")
 _OPTIONAL = ("name", "learning_rate", "batch_size", "seed", "description")
 _LAYER_KEYS = ("units", "activation", "weights", "bias")
-_DATA_KEYS = ("X", "y", "feature_names", "target_names")
+_DATA_KEYS = ("X", "y", "feature_names", "target_names", "standardisation")
 
 
 class NetworkFileError(ValueError):
@@ -97,6 +97,7 @@ def from_dict(doc: Any, default_name: str = "network") -> Network:
             feature_names=_names(data.get("feature_names", []), "feature_names", inputs, "inputs"),
             target_names=_names(data.get("target_names", []), "target_names", layers[-1].units, "output units"),
             data_spec=spec,
+            standardisation=_standardisation(data.get("standardisation"), inputs),
         )
         check_network(net)
         net.initial_params()  # builds (and caches) the starting parameters, so their errors surface here
@@ -173,7 +174,25 @@ def _data_doc(net: Network) -> dict[str, Any]:
         doc["feature_names"] = list(net.feature_names)
     if net.target_names:
         doc["target_names"] = list(net.target_names)
+    if net.standardisation is not None:
+        doc["standardisation"] = {"mean": net.standardisation.mean.tolist(), "std": net.standardisation.std.tolist()}
     return doc
+
+
+def _standardisation(value: Any, inputs: int) -> Standardisation | None:
+    """The optional ``{"mean": […], "std": […]}`` X was standardised with: one number per input, std > 0."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise NetworkFileError(f"data standardisation must be an object with mean and std, not {describe(value)}")
+    _check_keys(value, ("mean", "std"), (), "data standardisation")
+    mean, std = (_vector(value[k], f"data standardisation {k}") for k in ("mean", "std"))
+    for name, v in (("mean", mean), ("std", std)):
+        if v.shape != (inputs,):
+            raise NetworkFileError(f"data standardisation {name} has {v.size} numbers for {inputs} inputs")
+    if not np.all(std > 0):
+        raise NetworkFileError(f"data standardisation std must be above 0, not {std[~(std > 0)][0]:g}")
+    return Standardisation(mean, std)
 
 
 def save(net: Network, path: str | os.PathLike[str], params: Params | None = None) -> None:

@@ -1,0 +1,43 @@
+"""Save in the window, open the file again: the same weights, and the same numbers as ``trace`` prints."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from core import cli
+from tests.gui.helpers import f3, node, press
+
+
+def _trace(argv: list[str]) -> dict:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(argv) == 0
+    return json.loads(out.getvalue())
+
+
+def test_save_open_and_trace_agree(window, qtbot, monkeypatch, tmp_path):
+    path = tmp_path / "or-after-six-updates.json"
+    press(qtbot, window, Qt.Key.Key_N, times=6)  # six per-example updates: into the second epoch
+    shown = window.model.session.displayed_params()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    trace = _trace(["trace", str(path), "--example", "0"])
+    for name, value in shown.items():
+        assert trace["params"][name]["value"] == value.tolist(), name
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    opened = window.model.session.displayed_params()
+    for name, value in shown.items():
+        assert np.array_equal(opened[name], value), name
+    press(qtbot, window, Qt.Key.Key_F)  # the first example's forward pass on the saved weights
+    graph = window.model.current.graph
+    assert window.model.state.values[graph.root.id] == trace["cost"]
+    assert node(window, "L").value_text == f3(trace["cost"])
