@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from core.convention import Convention
+
 Value = Any  # a float in the scalar graph, an ndarray in the layer graph
 
 # Log losses clip predictions away from 0 and 1 so a saturated unit gives a
@@ -79,6 +81,10 @@ class Op:
         """How what is sent to each input is made from the upstream gradient and the local one."""
         return tuple(rule.value for rule in self.send_rules(len(input_labels)))
 
+    def in_convention(self, convention: Convention) -> Op:
+        """This op with its formulas written for a batch convention; only matrix ops differ."""
+        return self
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
@@ -117,10 +123,27 @@ class Add(Op):
         return " + ".join(args)
 
 
+@dataclass(frozen=True)
 class MatMul(Op):
-    """X·W for a batch: ∂C/∂X = upstream·Wᵀ, ∂C/∂W = Xᵀ·upstream."""
+    """X·W for a batch: ∂C/∂X = upstream·Wᵀ, ∂C/∂W = Xᵀ·upstream.
 
-    name, symbol, formula = "matmul", "·", "X·W"
+    Its formulas can be written with examples as columns (W·X; Wᵀ·upstream, upstream·Xᵀ);
+    it always computes with rows.
+    """
+
+    convention: Convention = Convention.ROWS
+    name, symbol = "matmul", "·"
+
+    @property
+    def _columns(self) -> bool:
+        return self.convention is Convention.COLUMNS
+
+    @property
+    def formula(self) -> str:  # type: ignore[override]
+        return "W·X" if self._columns else "X·W"
+
+    def in_convention(self, convention: Convention) -> MatMul:
+        return MatMul(convention)
 
     def forward(self, x: Value, w: Value) -> Value:
         return x @ w
@@ -134,7 +157,8 @@ class MatMul(Op):
         return (w, x)
 
     def expression(self, args):
-        return f"{args[0]}·{args[1]}"
+        x, w = args
+        return f"{w}·{x}" if self._columns else f"{x}·{w}"
 
     def send(self, upstream, inputs, out, local):
         w, x = local
@@ -145,13 +169,27 @@ class MatMul(Op):
 
     def send_formulas(self, input_labels):
         x, w = input_labels
+        if self._columns:
+            return (f"{w}ᵀ·upstream", f"upstream·{x}ᵀ")
         return (f"upstream·{w}ᵀ", f"{x}ᵀ·upstream")
 
 
+@dataclass(frozen=True)
 class AddBias(Op):
     """Z + b with b broadcast over the rows; b's gradient sums over the batch."""
 
-    name, symbol, formula = "add_bias", "+", "Z = X·W + b"
+    convention: Convention = Convention.ROWS
+    name, symbol = "add_bias", "+"
+
+    @property
+    def formula(self) -> str:  # type: ignore[override]
+        return "Z = W·X + b" if self.convention is Convention.COLUMNS else "Z = X·W + b"
+
+    def in_convention(self, convention: Convention) -> AddBias:
+        return AddBias(convention)
+
+    def send_formulas(self, input_labels):
+        return ("upstream", f"Σ over {self.convention.batch_axis}s of upstream")
 
     def forward(self, z: Value, b: Value) -> Value:
         return z + b
@@ -273,10 +311,24 @@ class SoftmaxComponent(Op):
         return f"softmax({', '.join(args)})[{self.k + 1}]"
 
 
+@dataclass(frozen=True)
 class SoftmaxRows(Op):
     """Row-wise softmax in the layer graph; the local gradient is each row's Jacobian."""
 
-    name, symbol, formula = "softmax", "softmax", "A = softmax(Z) per row"
+    convention: Convention = Convention.ROWS
+    name, symbol = "softmax", "softmax"
+
+    @property
+    def formula(self) -> str:  # type: ignore[override]
+        return f"A = softmax(Z) per {self.convention.batch_axis}"
+
+    def in_convention(self, convention: Convention) -> SoftmaxRows:
+        return SoftmaxRows(convention)
+
+    def send_formulas(self, input_labels):
+        if self.convention is Convention.COLUMNS:
+            return ("each column's Jacobian · its upstream",)
+        return (SendRule.ROW_JACOBIAN.value,)
 
     def forward(self, z: Value) -> Value:
         return softmax_rows(z)

@@ -32,7 +32,8 @@ class ChainPanel(QTextBrowser):
         self.refresh()
 
     def refresh(self) -> None:
-        step_pass, state = self._model.current, self._model.state
+        step_pass = self._settings.shown(self._model.current)
+        state = step_pass.state_at(self._model.session.cursor)
         node_id = self.selected if self.selected in step_pass.graph else None
         if node_id is None and state.last is not None:
             node_id = state.last.node

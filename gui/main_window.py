@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.convention import Convention, oriented
 from core.network import Network, standardized
 from core.network_file import NetworkFileError, load, save
 from core.presets import load_preset, preset_keys
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.model.history_changed.connect(self._on_history_changed)
         self.model.message.connect(self.show_message)
         self.settings.changed.connect(self._on_display_settings_changed)
+        self.settings.convention_changed.connect(self._on_convention_changed)
         self.trainer.running_changed.connect(self._on_running_changed)
         # requests to the model
         self.scene.node_clicked.connect(self.chain_panel.select)
@@ -215,6 +217,8 @@ class MainWindow(QMainWindow):
         self.act_data_table = self.data_dock.toggleViewAction()
         self.act_data_table.setText("&Data table")
         view.addAction(self.act_data_table)
+        view.addSeparator()
+        self._add_convention_actions(view)
         network = self.menuBar().addMenu("&Network")
         self.act_edit_network = self._action(
             "&Edit network…", self.open_network_editor, ["Ctrl+E"], "Layers, loss, settings, initial weights"
@@ -246,6 +250,22 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
             edit.addAction(action)
+
+    def _add_convention_actions(self, menu) -> None:
+        """Examples as rows or as columns: the layer graph's shapes, labels and formulas follow."""
+        group = QActionGroup(self)
+        self.convention_actions = {}
+        for convention in Convention:
+            action = self._action(
+                convention.title,
+                lambda _=False, c=convention: self.settings.set_convention(c),
+                tip="The same numbers; the layer graph's matrices, shapes and formulas follow",
+            )
+            action.setCheckable(True)
+            action.setChecked(convention is self.settings.convention)
+            group.addAction(action)
+            menu.addAction(action)
+            self.convention_actions[convention] = action
 
     # -- requests --------------------------------------------------------------------------
 
@@ -292,10 +312,14 @@ class MainWindow(QMainWindow):
         node = self.model.current.graph[node_id]
         source = node.source
         array = self.model.session.params[source.name]
-        self.param_dialog = dialog = ParamDialog(node.label, source.name, array, source.index, self)
+        # A whole matrix (the layer graph) is typed as the batch convention shows it.
+        convention = self.settings.convention if not source.index else Convention.ROWS
+        self.param_dialog = dialog = ParamDialog(
+            node.label, source.name, oriented(array, convention), source.index, self
+        )
         dialog.accepted_value.connect(
             lambda name, value: self.undo_stack.push(
-                EditParam(self.model.set_param, name, array, value, f"Edit {node.label}")
+                EditParam(self.model.set_param, name, array, oriented(value, convention), f"Edit {node.label}")
             )
         )
         dialog.open()
@@ -354,7 +378,7 @@ class MainWindow(QMainWindow):
         model = self.model
         self.setWindowTitle(f"Backprop Stepper — {model.network.name}")
         self.mode_box.setCurrentIndex(0 if model.mode is Mode.EXAMPLE else 1)
-        self.scene.build(model.current, self.settings.decimals)
+        self.scene.build(self.settings.shown(model.current), self.settings.decimals)
         if self._data_plot is not None:
             self._data_plot.set_network(model.network)
         self._shown_params = model.session.displayed_params()
@@ -368,17 +392,23 @@ class MainWindow(QMainWindow):
         self._on_history_changed()
         QTimer.singleShot(0, self.view.fit)
 
+    def _on_convention_changed(self) -> None:
+        self.scene.build(self.settings.shown(self.model.current), self.settings.decimals)
+        self._on_state_changed()
+        QTimer.singleShot(0, self.view.fit)
+
     def _on_state_changed(self) -> None:
         model = self.model
-        step_pass = model.current
-        self.scene.show_state(step_pass, model.state, self.settings.decimals)
+        step_pass = self.settings.shown(model.current)
+        state = step_pass.state_at(model.session.cursor)
+        self.scene.show_state(step_pass, state, self.settings.decimals)
         self.position_bar.set_position(
             (step_pass.n_forward, step_pass.n_backward, len(step_pass) - step_pass.end_of_backward),
             model.session.cursor,
         )
         if model.session.displayed_params() is not self._shown_params:
             self._plots_dirty = True  # an update applied or undone, or a parameter edited
-        last = model.state.last
+        last = state.last
         if last is not None and self.act_follow.isChecked():
             self.view.follow(self.scene.nodes[last.node].sceneBoundingRect())
 

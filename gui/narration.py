@@ -40,7 +40,8 @@ class NarrationPane(QWidget):
         return self.text.toPlainText().splitlines()
 
     def _on_state_changed(self) -> None:
-        step_pass, cursor, decimals = self._model.current, self._model.session.cursor, self._settings.decimals
+        cursor, decimals = self._model.session.cursor, self._settings.decimals
+        step_pass = self._settings.shown(self._model.current)
         shown = self._shown
         if shown and shown[0] is step_pass and shown[2] == decimals and cursor == shown[1] + 1:
             self.text.appendPlainText(
