@@ -3,58 +3,76 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
+import re
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from core.build import layer_graph, leaf_values
 from core.cli_data import add_data_command, add_data_option, data_result, with_csv_data
 from core.expression_cli import ExpressionArgumentError, expression_from_arguments, trace_expression
 from core.graph import backward, forward
+from core.limits import MAX_EPOCHS, LimitError, check_epochs
 from core.network import Network
-from core.network_file import NetworkFileError, load
+from core.network_file import NetworkFileError, load, one_line, quote
 from core.presets import load_preset
-from core.training import train_all
+from core.training import train
 
 COMMANDS = ("trace", "train", "data")
+MAX_ARGUMENT_DIGITS = 30  # a count with more digits is refused as it is read
+TRAIN_CHUNK_SECONDS = 0.1  # how often `train` takes stock, so Ctrl+C loses at most this much work
 
 
 def main(argv: Sequence[str]) -> int:
-    """Run a headless command; bad input exits 2 with one line on stderr."""
+    """Run a headless command; bad input exits 2 with one line on stderr, Ctrl+C exits 130."""
     parser = _Parser(prog="backprop-stepper", description="Backprop Stepper, headless.")
     sub = parser.add_subparsers(dest="command", required=True)
     trace = sub.add_parser("trace", help="one forward and backward pass, as JSON")
     trace.add_argument("file", nargs="?", help="a network file, or preset:NAME")
-    trace.add_argument("--example", type=int, metavar="I", help="only example I (from 0)")
+    trace.add_argument("--example", type=_whole_number, metavar="I", help="only example I (from 0)")
     trace.add_argument("--expr", metavar="EXPR", help='an expression instead of a network, as in "(x**2 + 1)**3"')
     trace.add_argument("--at", metavar="x=2,y=3", help="with --expr: the values of its variables")
     train = sub.add_parser("train", help="train and print the costs and parameters, as JSON")
     train.add_argument("file", help="a network file, or preset:NAME")
-    train.add_argument("--epochs", type=int, required=True, metavar="N")
+    train.add_argument("--epochs", type=_whole_number, required=True, metavar="N", help=f"at most {MAX_EPOCHS:,}")
+    train.add_argument("--every", type=_whole_number, default=1, metavar="K", help="print every K-th epoch's cost")
     add_data_option(trace)
     add_data_option(train)
     add_data_command(sub)
-    args = parser.parse_args(list(argv))
-    if args.command == "trace" and (args.expr is not None or args.at is not None):
-        return _trace_expression_command(parser, args)
-    if args.command == "trace" and args.file is None:
-        parser.error("trace needs a network FILE, or --expr EXPR --at x=…")
     try:
-        if args.command == "data":
-            result = data_result(args)
-        else:
-            net = with_csv_data(open_network(args.file), args)
-            result = _trace(net, args.example) if args.command == "trace" else _train(net, args.epochs)
-    except (NetworkFileError, KeyError, ValueError) as e:
-        message = e.args[0] if isinstance(e, KeyError) else str(e)
-        print(f"backprop-stepper: {getattr(e, 'source', args.file)}: {message}", file=sys.stderr)
-        return 2
-    return _print_json(result)
+        args = parser.parse_args(list(argv))
+        if args.command == "trace" and (args.expr is not None or args.at is not None):
+            return _trace_expression_command(parser, args)
+        if args.command == "trace" and args.file is None:
+            parser.error("trace needs a network FILE, or --expr EXPR --at x=…")
+        if args.command == "train":
+            try:
+                _check_train_arguments(args.epochs, args.every)
+            except LimitError as e:
+                return _fail(str(e), 2)
+        if sys.stdout is None:
+            return _fail("standard output is closed, so there is nowhere to print", 1)
+        try:
+            if args.command == "data":
+                result = data_result(args)
+            else:
+                net = with_csv_data(open_network(args.file), args)
+                result = _trace(net, args.example) if args.command == "trace" else _train(net, args.epochs, args.every)
+        except (NetworkFileError, KeyError, ValueError) as e:
+            message = e.args[0] if isinstance(e, KeyError) else str(e)
+            return _fail(f"{quote(getattr(e, 'source', args.file))}: {message}", 2)
+        return _print_json(result)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
 
 
 def _trace_expression_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -64,32 +82,13 @@ def _trace_expression_command(parser: argparse.ArgumentParser, args: argparse.Na
         parser.error("trace takes either a network FILE or --expr, not both")
     if args.data is not None:
         parser.error("--data replaces a network FILE's data; it does not go with --expr")
+    if sys.stdout is None:
+        return _fail("standard output is closed, so there is nowhere to print", 1)
     try:
         result = trace_expression(expression_from_arguments(args.expr, args.at))
     except ExpressionArgumentError as e:
-        print(f"backprop-stepper: {e}", file=sys.stderr)
-        return 2
+        return _fail(str(e), 2)
     return _print_json(result)
-
-
-def _print_json(result: dict) -> int:
-    """Strict JSON on stdout; non-finite values as null, said on stderr, and status 1."""
-    result, not_finite = _finite_or_null(result)
-    if not_finite:
-        print(
-            f"backprop-stepper: {not_finite} {'value was' if not_finite == 1 else 'values were'} "
-            "not finite (infinite or NaN); they are written as null",
-            file=sys.stderr,
-        )
-    try:
-        json.dump(result, sys.stdout, allow_nan=False)
-        sys.stdout.write("\n")
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader went away (| head): nothing more to say, and no traceback at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-    return 1 if result.get("stopped") or not_finite else 0
 
 
 def open_network(name: str) -> Network:
@@ -97,6 +96,39 @@ def open_network(name: str) -> Network:
     if name.startswith("preset:"):
         return load_preset(name[len("preset:") :])
     return load(name)
+
+
+def _print_json(result: dict) -> int:
+    """Print the result as strict JSON; 0, or 1 if training stopped, values were not finite or output failed."""
+    interrupted = result.pop("interrupted", False)
+    result, not_finite = _finite_or_null(result)
+    if not_finite:
+        _say(
+            f"{not_finite} {'value was' if not_finite == 1 else 'values were'} "
+            "not finite (infinite or NaN); they are written as null"
+        )
+    try:
+        json.dump(result, sys.stdout, allow_nan=False)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except OSError as e:  # a full disk (> /dev/full), a reader that went away (| head -c 10)
+        # What is still buffered goes nowhere, so Python's own flush at exit cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return _fail(f"cannot write the output: {e.strerror or e}", 1)
+    if interrupted:
+        return 130
+    return 1 if result.get("stopped") or not_finite else 0
+
+
+def _say(message: str) -> None:
+    """One line on stderr, whatever the message holds."""
+    if sys.stderr is not None:
+        print(f"backprop-stepper: {one_line(message)}", file=sys.stderr, flush=True)
+
+
+def _fail(message: str, status: int) -> int:
+    _say(message)
+    return status
 
 
 def _trace(net: Network, example: int | None) -> dict:
@@ -124,15 +156,55 @@ def _trace(net: Network, example: int | None) -> dict:
     }
 
 
-def _train(net: Network, epochs: int) -> dict:
-    if epochs < 1:
-        raise ValueError("--epochs must be at least 1")
-    result = train_all(net, net.initial_params(), epochs)
-    out = {"cost": result.costs.tolist(), "params": {k: v.tolist() for k, v in result.params.items()}}
-    if result.stopped:
-        print(f"backprop-stepper: stopped after {result.epoch} epochs: {result.stopped}", file=sys.stderr)
-        out["stopped"] = result.stopped
+def _check_train_arguments(epochs: int, every: int) -> None:
+    check_epochs(epochs)
+    if every < 1:
+        raise LimitError("--every must be at least 1")
+    if every > epochs:
+        raise LimitError(f"--every {every} is more than --epochs {epochs}, so no cost would be printed")
+
+
+def _train(net: Network, epochs: int, every: int) -> dict:
+    """Train; the costs of epochs every, 2·every, … (counted from 1) and the final parameters.
+
+    Ctrl+C ends training at the next record: the epochs done so far are printed, then exit 130.
+    """
+    interrupted = threading.Event()
+    kept: list[np.ndarray] = []
+    done, params, stopped = 0, net.initial_params(), None
+    # One BLAS thread, as in the window's training process: on these matrices OpenBLAS's extra
+    # threads mostly spin, and on a shared machine they made the whole run 4-5 times slower.
+    with threadpool_limits(1, user_api="blas"), _sigint_sets(interrupted):
+        for progress in train(net, params, epochs, chunk_seconds=TRAIN_CHUNK_SECONDS):
+            first = done + 1  # the epoch number of the chunk's first cost
+            kept.append(progress.costs[(-first) % every :: every].copy())
+            done, params, stopped = progress.epoch, progress.params, progress.stopped
+            if interrupted.is_set():
+                break
+    out: dict[str, Any] = {
+        "cost": np.concatenate(kept).tolist() if kept else [],
+        "params": {k: np.asarray(v).tolist() for k, v in params.items()},
+    }
+    if stopped:
+        _say(f"stopped after {done} epochs: {stopped}")
+        out["stopped"] = stopped
+    elif interrupted.is_set():
+        _say(f"interrupted after {done} of {epochs} epochs; the costs and parameters so far are printed")
+        out["interrupted"] = done
     return out
+
+
+@contextlib.contextmanager
+def _sigint_sets(event: threading.Event) -> Iterator[None]:
+    """While inside, Ctrl+C sets ``event`` instead of raising (only the main thread can set handlers)."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        yield  # a background job started with Ctrl+C ignored keeps ignoring it
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: event.set())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _finite_or_null(value: Any) -> tuple[Any, int]:
@@ -148,9 +220,18 @@ def _finite_or_null(value: Any) -> tuple[Any, int]:
     return value, 0
 
 
+def _whole_number(text: str) -> int:
+    """An argument that must be a whole number (argparse's int() would take "1_000" and " 5 ")."""
+    if not re.fullmatch(r"[+-]?[0-9]+", text):
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {quote(text, 30)}")
+    if len(text.lstrip("+-")) > MAX_ARGUMENT_DIGITS:
+        raise argparse.ArgumentTypeError(f"{quote(text, 30)} is too large")
+    return int(text)
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors as one line and status 2, without argparse's usage dump."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        print(f"{self.prog}: {message}", file=sys.stderr)
+        _say(message)
         raise SystemExit(2)

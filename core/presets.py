@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 
 from core.network import Network
-from core.network_file import loads
+from core.network_file import loads, quote
 
 DEFAULT = "or_gate"
 
@@ -17,11 +17,11 @@ def preset_keys() -> list[str]:
 
 
 def load_preset(key: str) -> Network:
-    """The preset network named by ``key``; KeyError names the known keys."""
-    path = _folder() / f"{key}.json"
-    if not path.is_file():
-        raise KeyError(f"no preset {key!r}; known presets: {', '.join(preset_keys())}")
-    return loads(path.read_text(encoding="utf-8"), default_name=key)
+    """The shipped preset named by ``key`` (nothing else: not a path); KeyError names the known keys."""
+    keys = preset_keys()
+    if key not in keys:
+        raise KeyError(f"no preset {quote(key)}; known presets: {', '.join(keys)}")
+    return loads((_folder() / f"{key}.json").read_text(encoding="utf-8"), default_name=key)
 
 
 def _folder():

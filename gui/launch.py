@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-import argparse
-import ctypes
 import os
+import signal
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-from core import cli
+
+def _exit_on_interrupt(signum, frame) -> None:
+    """Ctrl+C while the command is still importing: one line and status 130, not an import's traceback."""
+    os.write(2, b"backprop-stepper: interrupted\n")
+    os._exit(130)
+
+
+# Only when started as the console command (not when a test imports this module), and before the
+# imports below, which take a few hundred milliseconds; main() hands Ctrl+C back to Python.
+if Path(sys.argv[0]).name == "backprop-stepper" and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+    signal.signal(signal.SIGINT, _exit_on_interrupt)
+
+import argparse  # noqa: E402
+import ctypes  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+
+from core import cli  # noqa: E402
+from core.network_file import quote  # noqa: E402
 
 NO_DISPLAY = (
     "backprop-stepper: no display found (DISPLAY and WAYLAND_DISPLAY are unset); "
@@ -28,9 +43,19 @@ X11_PACKAGES = (
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Dispatch to the headless command line or open the main window."""
+    if signal.getsignal(signal.SIGINT) is _exit_on_interrupt:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in cli.COMMANDS:
         return cli.main(argv)
+    if argv and _unknown_command(argv[0]):
+        commands = ", ".join(cli.COMMANDS)
+        print(
+            f"backprop-stepper: unknown command {quote(argv[0])} (the commands are {commands}; "
+            "or give a network file to open it in the window)",
+            file=sys.stderr,
+        )
+        return 2
     args = _parser().parse_args(argv)
     if not _display_available():
         print(NO_DISPLAY, file=sys.stderr)
@@ -42,6 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gui.app import run  # Qt is imported only once a window is wanted
 
     return run(args)
+
+
+def _unknown_command(word: str) -> bool:
+    """A bare word that is neither a command nor a file: no path separator, no extension, not on disk."""
+    looks_like_a_file = word.startswith(("-", "preset:")) or "/" in word or os.sep in word or "." in word
+    return not looks_like_a_file and not os.path.exists(word)
 
 
 def _needs_x11() -> bool:

@@ -165,7 +165,7 @@ def test_console_script_refuses_bad_file_in_one_line(console_runs, key):
     assert run.returncode == 2
     assert run.stdout == ""
     assert "Traceback" not in run.stderr
-    assert run.stderr == f"backprop-stepper: {path}: {caught.value}\n"
+    assert run.stderr == f"backprop-stepper: {str(path)!r}: {caught.value}\n"
     fragment = {**BAD_FILES, **BAD_ON_DISK}[key][1]
     assert fragment in run.stderr
 
