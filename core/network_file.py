@@ -28,6 +28,7 @@ from core.network import Layer, Network, Params, Standardisation, check_network
 FORMAT = "backprop-stepper.network/1"
 _REQUIRED = ("format", "inputs", "layers", "loss", "data")
 _OPTIONAL = ("name", "learning_rate", "batch_size", "seed", "description")
+READ_CHUNK = 1 << 20
 _LAYER_KEYS = ("units", "activation", "weights", "bias")
 _DATA_KEYS = ("X", "y", "feature_names", "target_names", "standardisation")
 
@@ -253,21 +254,25 @@ def _read_bytes(path: str | os.PathLike[str]) -> bytes:
         raise NetworkFileError(f"cannot read the file: {e.strerror or e}") from None
     except ValueError as e:  # an embedded NUL
         raise NetworkFileError(f"cannot read the file: {e}") from None
-    with os.fdopen(fd, "rb") as f:
+    try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise NetworkFileError("is a folder, not a network file")
         if not stat.S_ISREG(info.st_mode):
             raise NetworkFileError("is not a regular file (a device, a pipe or a socket), so it is not read")
-        try:
-            check_file_size(info.st_size)
-            data = f.read(MAX_FILE_BYTES + 1)
-            check_file_size(len(data))  # it grew while being read
-        except LimitError as e:
-            raise NetworkFileError(str(e)) from None
-        except OSError as e:
-            raise NetworkFileError(f"cannot read the file: {e.strerror or e}") from None
-    return data
+        check_file_size(info.st_size)
+        chunks, size = [], 0
+        while size <= MAX_FILE_BYTES and (chunk := os.read(fd, min(READ_CHUNK, MAX_FILE_BYTES + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+        check_file_size(size)  # it may have grown since fstat
+    except LimitError as e:
+        raise NetworkFileError(str(e)) from None
+    except OSError as e:
+        raise NetworkFileError(f"cannot read the file: {e.strerror or e}") from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 def _decode(data: bytes) -> str:

@@ -8,7 +8,7 @@ import traceback
 
 from PySide6.QtWidgets import QApplication
 
-from core.network_file import load
+from core.network_file import load, one_line, quote
 from core.presets import DEFAULT, load_preset
 from core.session import Mode
 
@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     except (KeyError, ValueError) as e:
         # A NetworkFileError (a ValueError) names the problem; a bare one is a check the format missed.
         message = e.args[0] if isinstance(e, KeyError) else str(e)
-        print(f"backprop-stepper: {args.file or args.preset}: {message}", file=sys.stderr)
+        print(f"backprop-stepper: {quote(args.file or args.preset)}: {one_line(message)}", file=sys.stderr)
         return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Stepper")

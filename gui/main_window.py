@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from core.convention import Convention, oriented
 from core.network import Network, standardized
-from core.network_file import NetworkFileError, load, save
+from core.network_file import NetworkFileError, load, quote, save
 from core.presets import load_preset, preset_keys
 from core.session import Mode
 from gui import theme
@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
         try:
             network = load(path)
         except NetworkFileError as e:
-            self.show_message(f"Could not open {Path(path).name}: {e}. The current network is unchanged.")
+            self.show_message(f"Could not open {quote(Path(path).name)}: {e}. The current network is unchanged.")
             return False
         self._replace_network(network, f"Open {Path(path).name}")
         return True

@@ -21,12 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.limits import MAX_LEARNING_RATE, MIN_LEARNING_RATE
 from core.session import Mode
 from gui import theme
 
 BATCH_MODES = ("Full batch", "Mini-batch", "Per example")
 STEPPING_NOTE = "Stepping the scalar graph updates after each example; Train uses this setting."
-MIN_RATE, MAX_RATE = 1e-12, 1e3
+# The rates a network file may hold (core.limits): the loader refuses any other, so the box always
+# shows the network's true rate, never a clamped one.
+MIN_RATE, MAX_RATE = MIN_LEARNING_RATE, MAX_LEARNING_RATE
 # The arrows walk a 1-2-5 ladder (…, 0.01, 0.02, 0.05, 0.1, 0.2, …): the round rates a lecturer tries,
 # three to a decade, so a few presses cross orders of magnitude and every value reads cleanly.
 # (×2 / ÷2 would give 0.1, 0.05, 0.025, 0.0125: numbers nobody would type.)

@@ -33,7 +33,7 @@ def test_opening_a_negative_seed_names_the_field(window, qtbot, monkeypatch, tmp
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     assert window.model.session is before
     text = window.message_bar.text()
-    assert text.startswith("Could not open seeded.json: seed must be")
+    assert text.startswith("Could not open 'seeded.json': seed must be")
     assert "Internal error" not in text
 
 
@@ -60,7 +60,7 @@ def test_an_unexpected_value_error_while_loading_is_one_line(monkeypatch, capsys
     args = argparse.Namespace(file="odd.json", preset=None, screenshot=None, steps=0, size=(800, 600), mode=None)
     assert app.run(args) == 2
     err = capsys.readouterr().err
-    assert err == "backprop-stepper: odd.json: expected non-negative integer\n"
+    assert err == "backprop-stepper: 'odd.json': expected non-negative integer\n"
 
 
 def test_training_that_raises_says_so(window, qtbot, monkeypatch):
