@@ -173,7 +173,9 @@ def sniff(path: str | Path, options: CsvOptions | None = None, rows: int = 20) -
     """The layout of a CSV file from its first lines (delimiter, header, columns), for a preview."""
     options = options or CsvOptions()
     _check_options(options)
-    _regular_file_size(path)
+    size = _regular_file_size(path)
+    if size > MAX_CSV_BYTES:
+        raise CsvError(f"the file is {size / 2**20:.1f} MiB; the limit is {MAX_CSV_BYTES // 2**20} MiB")
     try:
         with open(path, "rb") as f:
             head = f.read(256 * 1024)
@@ -346,6 +348,7 @@ def _number(cell: str, decimal_comma: bool) -> float | None:
     """The cell's number, or None for text (a missing cell is None too: check it first)."""
     if decimal_comma:
         cell = cell.replace(",", ".")
+    cell = cell.replace("\u2212", "-")  # a real minus sign, as some spreadsheets write it
     try:
         return float(cell)
     except ValueError:
@@ -483,6 +486,8 @@ class _Table:
                 features.append(j)
         missing = np.zeros(m, dtype=bool)
         for j in [*features, target]:
+            if columns[j].missing.all():
+                raise CsvError(f"column {j} ({self.columns[j]}) has no values, only missing cells")
             missing |= columns[j].missing
         if missing.any() and options.missing == "refuse":
             row = int(np.argmax(missing))
@@ -633,8 +638,6 @@ class _Column:
         missing = np.fromiter((judged[c][0] for c in cells), dtype=bool, count=len(cells))
         parsed = [judged[c][1] for c in cells]
         present = int((~missing).sum())
-        if present == 0:
-            raise CsvError(f"column {index} ({name}) has no values, only missing cells")
         count = sum(p is not None for p in parsed)
         if 2 * count >= present or numeric:
             bad = [i for i, (p, miss) in enumerate(zip(parsed, missing, strict=True)) if p is None and not miss]

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from core.limits import MAX_SEED
+from core.network import Network, check_network
 
 MAX_GENERATED = 100_000  # examples a generator makes at most
 MAX_NOISE = 10.0
@@ -309,6 +310,30 @@ def from_spec(spec: Mapping[str, Any], outputs: int | None = None) -> tuple[Data
 def params_of(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The generator's parameters in a data object: every field but ``generate`` and the names."""
     return {k: v for k, v in spec.items() if k not in ("generate", "feature_names", "target_names")}
+
+
+def with_dataset(net: Network, key: str, **params: Any) -> Network:
+    """``net`` on a built-in data set, classes fitted to its outputs; DatasetError says why it cannot be."""
+    spec = spec_for(key, **params)
+    data, y, target_names = from_spec(spec, net.outputs)
+    if data.X.shape[1] != net.inputs:
+        raise DatasetError(
+            f"{DATASETS[key].title} has {data.X.shape[1]} input column{'s' * (data.X.shape[1] != 1)} "
+            f"but the network has {net.inputs} inputs"
+        )
+    result = net.with_settings(
+        X=data.X,
+        Y=y,
+        feature_names=data.feature_names,
+        target_names=target_names,
+        standardisation=None,
+        data_spec=spec,
+    )
+    try:
+        check_network(result)
+    except ValueError as e:
+        raise DatasetError(str(e)) from None
+    return result
 
 
 def spec_for(key: str, **params: Any) -> dict[str, Any]:

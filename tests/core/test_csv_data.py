@@ -186,3 +186,37 @@ def test_sniff_previews_the_start():
     assert layout.kinds == ("number", "number", "text")
     assert layout.rows == (("0.1", "0.2", "setosa"), ("0.3", "0.1", "versicolor"))
     assert layout.header
+
+
+def test_line_endings_byte_order_mark_and_windows_encoding(tmp_path):
+    crlf = tmp_path / "crlf.csv"
+    crlf.write_bytes("\ufeffa,b,y\r\n1,2,0\r\n3,4,1\r\n".encode())
+    assert read_csv(crlf).feature_names == ("a", "b")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("größe;preis\n1,5;2\n2,5;3\n".encode("cp1252"))
+    data = read_csv(latin)
+    assert data.feature_names == ("größe",)
+    np.testing.assert_array_equal(data.X, [[1.5], [2.5]])
+
+
+def test_quoted_numbers_and_real_minus_signs_are_numbers():
+    data = read_csv_text('"a","b","y"\n"1.5","\u22122",yes\n"3","4",no\n')
+    np.testing.assert_array_equal(data.X, [[1.5, -2], [3, 4]])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a,b,y\n", "the file has a header but no data rows"),
+        ("a\n1\n2\n", "the file has a single column; a data set needs a feature column and a target column"),
+        ("a,b,y\n1,,0\n2,,1\n", "column 1 (b) has no values, only missing cells"),
+        ("a,y\n1,0\ninf,1\n", "line 3, column 0 (a): 'inf' is not a finite number"),
+        ("a,a,y\n1,2,0\n3,4,1\n", "line 1: the header names column 0 and column 1 alike: 'a'"),
+        ("a,b,c\n1,2\n3,4\n5,6\n", "line 1 is neither a header nor a data row: it has 3 fields, the data rows have 2"),
+        ("a,y\n1,x\n2,x\n", "the target column 1 (y) has a single class 'x'; a classifier needs at least two"),
+    ],
+)
+def test_more_refusals_in_one_line(text, message):
+    with pytest.raises(CsvError) as e:
+        read_csv_text(text)
+    assert str(e.value) == message

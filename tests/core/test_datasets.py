@@ -141,3 +141,18 @@ def test_spec_for_writes_every_parameter():
     assert datasets.spec_for("blobs", k=4) == {"generate": "blobs", "n": 200, "noise": 1.0, "seed": 0, "k": 4}
     with pytest.raises(DatasetError, match="data k must be a whole number from 2 to 10, not 11"):
         datasets.spec_for("blobs", k=11)
+
+
+def test_with_dataset_puts_a_set_into_a_network_and_saves_it_as_its_spec():
+    net = datasets.with_dataset(load_preset("softmax_3_class"), "blobs", n=30, k=3, seed=2)
+    assert net.Y.shape == (30, 3)
+    assert net.data_spec == {"generate": "blobs", "n": 30, "noise": 1.0, "seed": 2, "k": 3}
+    assert to_dict(net)["data"] == net.data_spec
+    sigmoid = datasets.with_dataset(load_preset("net_2_4_1_tanh"), "xor")
+    np.testing.assert_array_equal(sigmoid.Y[:, 0], [0, 1, 1, 0])
+    with pytest.raises(DatasetError, match=r"^the data set has 4 classes, so the network needs 4 outputs"):
+        datasets.with_dataset(load_preset("softmax_3_class"), "blobs", k=4)
+    with pytest.raises(DatasetError, match=r"^Noisy sine has 1 input column but the network has 2 inputs$"):
+        datasets.with_dataset(load_preset("or_gate"), "sine")
+    with pytest.raises(DatasetError, match=r"^log_loss needs targets between 0 and 1"):
+        datasets.with_dataset(load_preset("mood_perceptron"), "house_prices")
