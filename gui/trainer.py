@@ -2,16 +2,22 @@
 
 A process, not a thread: the engine's small numpy calls hold the GIL, and a
 worker thread would starve the UI thread, whose every Qt call releases and
-re-acquires it. The pipe is watched with a QSocketNotifier, so records are
-handled on the GUI thread and only it touches the model. A child that raises
-or dies ends training with a message; what it sent before is kept.
+re-acquires it. A small reader thread waits on the pipe (a record half-written
+by a frozen child would block whoever reads it) and queues what arrives; the
+GUI thread takes the queue, so only it touches the model. The window never
+waits for the child without a time limit: a child that does not stop within
+STOP_TIMEOUT_S is killed, and the window says so. A child that raises or dies
+ends training with a message; what it sent before is kept.
 """
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 import time
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from threadpoolctl import threadpool_limits
 
 from core import training_process
@@ -19,6 +25,8 @@ from core.training import TrainProgress
 
 FOREVER = 10**12  # "play": train until paused
 WARM_UP_DELAY_MS = 1500
+STOP_TIMEOUT_S = 0.8  # a stop, or a pause, that the child has not obeyed by then is forced
+_ENDED = object()  # the reader's last item: the pipe is closed
 
 
 class TrainingController(QObject):
@@ -26,6 +34,7 @@ class TrainingController(QObject):
 
     running_changed = Signal(bool)
     rate_changed = Signal(float)  # epochs per second
+    _arrived = Signal()  # from the reader thread: the queue has something
 
     def __init__(self, model, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,11 +44,14 @@ class TrainingController(QObject):
         # half a core from the training process (47% of a core against 17% with one thread).
         threadpool_limits(1, user_api="blas")
         # After the window has painted: booting the fork server would slow the cold start.
-        QTimer.singleShot(WARM_UP_DELAY_MS, training_process.warm_up)
+        QTimer.singleShot(WARM_UP_DELAY_MS, training_process.ensure_server)
+        self._arrived.connect(self._on_arrived)
+        self._pause_watch = QTimer(self, singleShot=True, interval=int(STOP_TIMEOUT_S * 1000))
+        self._pause_watch.timeout.connect(self._on_pause_overdue)
         self._process = None
-        self._conn = None
-        self._stop = None
-        self._notifier: QSocketNotifier | None = None
+        self._records: queue.Queue | None = None
+        self._stop_sender = None
+        self._reader: threading.Thread | None = None
         self._failure: str | None = None  # why the child ended without finishing, once known
         self._ended = False  # the child's final None arrived
         self._start_epoch = 0.0
@@ -56,52 +68,91 @@ class TrainingController(QObject):
         self._model.message.emit("")
         self._failure, self._ended = None, False
         receiver, sender = self._context.Pipe(duplex=False)
-        self._stop = self._context.Event()
+        stop_receiver, self._stop_sender = self._context.Pipe(duplex=False)
         self._process = self._context.Process(
             target=training_process.run,
-            args=(sender, self._stop, self._model.network, params, epochs, 1 / 30),
+            args=(sender, training_process.StopRequest(stop_receiver), self._model.network, params, epochs, 1 / 30),
             daemon=True,
         )
-        self._process.start()
+        training_process.ensure_server()
+        with training_process.own_module_path():
+            self._process.start()
         sender.close()
-        self._conn = receiver
-        self._notifier = QSocketNotifier(receiver.fileno(), QSocketNotifier.Type.Read, self)
-        self._notifier.activated.connect(self._on_readable)
+        stop_receiver.close()
+        self._records = queue.Queue()
+        self._reader = threading.Thread(
+            target=self._read, args=(receiver, self._records), name="training-records", daemon=True
+        )
+        self._reader.start()
         self._started_at = time.perf_counter()
         self.running_changed.emit(True)
 
     def pause(self) -> None:
-        if self._stop is not None:
-            self._stop.set()
+        """Ask the child to stop after its current chunk; it is killed if it has not within STOP_TIMEOUT_S."""
+        if self._stop_sender is not None:
+            self._stop_sender.close()
+            self._stop_sender = None
+            self._pause_watch.start()
 
     def stop_and_wait(self) -> None:
-        """Stop, take what was already sent, and wait for the child (closing, opening another network)."""
+        """Stop, take what was already sent, and end the child (closing, opening another network).
+
+        Returns within about STOP_TIMEOUT_S even if the child does not answer."""
         if not self.running:
             return
         self.pause()
+        deadline = time.monotonic() + STOP_TIMEOUT_S
         while self.running:
-            if not self._read_available(block=True):
+            try:
+                item = self._records.get(timeout=max(deadline - time.monotonic(), 0))
+            except queue.Empty:
+                self._kill_unanswering()
+                return
+            if not self._take(item):
                 self._finish()
 
-    def _on_readable(self) -> None:
-        if not self._read_available(block=False):
-            self._finish()
+    # -- the reader thread -------------------------------------------------------------
 
-    def _read_available(self, block: bool) -> bool:
-        """Absorb every record waiting in the pipe; False once the child is done."""
+    def _read(self, conn, records: queue.Queue) -> None:
+        """Runs on the reader thread: queue every record until the pipe closes."""
         try:
-            while block or self._conn.poll():
-                block = False
-                record = self._conn.recv()
-                if record is None:
-                    self._ended = True
-                    return False
-                if isinstance(record, training_process.TrainingFailed):
-                    self._failure = record.message
-                    return False
-                self._absorb(record)
+            while True:
+                records.put(conn.recv())
+                self._wake()
         except (EOFError, OSError):
-            return False  # the child closed the pipe without its final None: _finish says so
+            pass
+        finally:
+            conn.close()
+            records.put(_ENDED)
+            self._wake()
+
+    def _wake(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the window, and this controller, may be gone
+            self._arrived.emit()
+
+    # -- on the GUI thread -------------------------------------------------------------
+
+    def _on_arrived(self) -> None:
+        records = self._records
+        while self.running and records is self._records:
+            try:
+                item = records.get_nowait()
+            except queue.Empty:
+                return
+            if not self._take(item):
+                self._finish()
+
+    def _take(self, item) -> bool:
+        """Absorb one queued item; False once the child is done (or gone)."""
+        if item is _ENDED:
+            return False  # closed without its final None: _finish says how it ended
+        if item is None:
+            self._ended = True
+            return False
+        if isinstance(item, training_process.TrainingFailed):
+            self._failure = item.message
+            return False
+        self._absorb(item)
         return True
 
     def _absorb(self, record: TrainProgress) -> None:
@@ -112,20 +163,31 @@ class TrainingController(QObject):
         if record.stopped:
             self._model.message.emit(f"Training paused: {record.stopped}.")
 
+    def _on_pause_overdue(self) -> None:
+        if self.running:
+            self._kill_unanswering()
+
+    def _kill_unanswering(self) -> None:
+        """The child did not stop when asked (frozen, or stuck in one long step): kill it."""
+        self._process.kill()
+        self._failure = f"the training process did not answer within {STOP_TIMEOUT_S:g} s, so it was killed"
+        self._finish()
+
     def _finish(self) -> None:
-        if self._notifier is not None:
-            self._notifier.setEnabled(False)
-            self._notifier.deleteLater()
-        self._conn.close()
-        self._process.join(timeout=5)
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join()
+        self._pause_watch.stop()
+        process = self._process
+        process.join(timeout=STOP_TIMEOUT_S)  # it sent its last record: it is about to exit
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=STOP_TIMEOUT_S)
         if not self._ended and self._failure is None:
-            code = self._process.exitcode
+            code = process.exitcode
             how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited with code {code}"
             self._failure = f"the training process {how} before finishing"
-        self._process = self._conn = self._stop = self._notifier = None
+        if self._stop_sender is not None:
+            self._stop_sender.close()
+        self._reader.join(timeout=STOP_TIMEOUT_S)  # the pipe closed with the child: it ends at once
+        self._process = self._records = self._stop_sender = self._reader = None
         self._model.end_training()
         self.running_changed.emit(False)
         if self._failure is not None:

@@ -1,0 +1,99 @@
+"""The training process: it runs only this project's code, and a frozen one never blocks the window."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import REPO
+
+# Started as the installed command starts the app: the script's own folder, not the working folder,
+# is first on the path. It trains the OR gate for 300 epochs and prints what the window got.
+LAUNCHER = """
+import sys, time
+
+
+def main():
+    from PySide6.QtWidgets import QApplication
+    app = QApplication(sys.argv[:1])
+    from core.presets import load_preset
+    from gui.main_window import MainWindow
+    window = MainWindow(load_preset("or_gate"))
+    window.show()
+    window.trainer.start(300)
+    deadline = time.monotonic() + 60
+    while window.trainer.running and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.002)
+    print(len(window.model.session.history), repr(window.message_bar.text()), flush=True)
+    window.close()
+    del window  # before the application, or Qt crashes on the way out
+
+
+if __name__ == "__main__":  # the training child imports this script again, as the installed command's is
+    main()
+"""
+
+MARKER_CODE = "open({marker!r}, 'w').write('ran')\n"
+
+
+@pytest.mark.parametrize("stranger", ["core.py", "core/__init__.py"])
+def test_training_from_a_foreign_folder_runs_none_of_its_code(tmp_path, stranger):
+    folder, bin_dir = tmp_path / "work", tmp_path / "bin"
+    marker = tmp_path / "marker"
+    for name in (stranger, "gui.py"):
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(MARKER_CODE.format(marker=str(marker)))
+    bin_dir.mkdir()
+    (bin_dir / "launch.py").write_text(LAUNCHER)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
+    result = subprocess.run(
+        [sys.executable, str(bin_dir / "launch.py")],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "300", result.stdout + result.stderr
+    assert "''" in result.stdout  # no message: training ended normally
+    assert not marker.exists()
+
+
+def _freeze_training(window, qtbot) -> int:
+    window.trainer.start()
+    qtbot.waitUntil(lambda: len(window.model.session.history) >= 100, timeout=10000)
+    pid = window.trainer._process.pid
+    os.kill(pid, signal.SIGSTOP)
+    return pid
+
+
+def test_stopping_a_frozen_training_process_returns_within_a_second(window, qtbot):
+    _freeze_training(window, qtbot)
+    process = window.trainer._process
+    start = time.monotonic()
+    window.trainer.stop_and_wait()
+    assert time.monotonic() - start < 1.0
+    assert not window.trainer.running
+    assert process.exitcode == -signal.SIGKILL
+    text = window.message_bar.text()
+    assert "did not answer" in text
+    assert "killed" in text
+    assert len(window.model.session.history) >= 100  # what it sent is kept
+
+
+def test_pausing_a_frozen_training_process_kills_it_and_says_so(window, qtbot):
+    _freeze_training(window, qtbot)
+    process = window.trainer._process
+    qtbot.keyClick(window, "p")
+    qtbot.waitUntil(lambda: not window.trainer.running, timeout=1500)
+    assert process.exitcode == -signal.SIGKILL
+    assert "did not answer" in window.message_bar.text()
+    assert window.act_play.text() == "▶ Train"
