@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core.build import scalar_node_count
-from core.limits import MAX_LAYERS, LimitError, check_network_size
+from core.limits import MAX_LAYERS, MEMORY_BUDGET_BYTES, LimitError, check_network_size, human_bytes
 from core.network import Layer, Network, Params, check_network, param_shapes
 from core.ops import ACTIVATION_NAMES, LOSSES
 from core.source import MAX_SCALAR_NODES, MAX_SCALAR_PARAMS
@@ -69,6 +69,14 @@ def limit_problem(net: Network, examples: int) -> str | None:
     except LimitError as e:
         return str(e)
     return None
+
+
+def engine_limits() -> str:
+    """The engine's documented size limits, in one sentence (there is no cap on units as such)."""
+    return (
+        f"Engine limits: at most {MAX_LAYERS} layers, and a network's arrays (parameters, data and one "
+        f"value per unit and example) within {human_bytes(MEMORY_BUDGET_BYTES)}."
+    )
 
 
 def structure_problem(net: Network) -> str | None:

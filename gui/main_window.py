@@ -291,14 +291,15 @@ class MainWindow(QMainWindow):
         self.trainer.stop_and_wait()
         self.model.set_network(network)
         if self.network_editor is not None and self.network_editor.isVisible():
-            self.network_editor.load(network, network.initial_params())
+            self.network_editor.load(network, network.initial_params(), self.model.session.displayed_params())
 
     def open_network_editor(self) -> None:
         """The editor, showing the current network with the weights stepping starts from."""
         if self.network_editor is None:
             self.network_editor = NetworkEditor(self)
             self.network_editor.apply_requested.connect(lambda net: self._replace_network(net, "Edit network"))
-        self.network_editor.load(self.model.network, self.model.network.initial_params())
+        network = self.model.network
+        self.network_editor.load(network, network.initial_params(), self.model.session.displayed_params())
         if self.network_editor.isVisible():
             self.network_editor.activateWindow()
         else:

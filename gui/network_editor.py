@@ -74,6 +74,9 @@ class NetworkEditor(QDialog):
         self.scheme_note = QLabel(wordWrap=True)
         self.scheme_note.setStyleSheet(NOTE)
         self.fill = QPushButton("Fill the weights from the scheme")
+        self.use_current = QPushButton("Use the current weights")
+        self.use_current.setToolTip("The weights the graph shows now (after stepping or training), where shapes fit")
+        self._current: Params | None = None
         self.weights = QTabWidget()
         self.weights_note = QLabel(wordWrap=True)
         self.weights_note.setStyleSheet(NOTE)
@@ -99,6 +102,7 @@ class NetworkEditor(QDialog):
             (w.toggled if w is self.generate else w.valueChanged).connect(self._on_changed)
         self.scheme.currentIndexChanged.connect(self._on_scheme_changed)
         self.fill.clicked.connect(self._on_fill)
+        self.use_current.clicked.connect(self._on_use_current)
         self.apply_button.clicked.connect(self._on_apply)
         self.close_button.clicked.connect(self.close)
 
@@ -133,7 +137,10 @@ class NetworkEditor(QDialog):
         scheme_row.addWidget(self.scheme_seed)
         weights_form.addRow("Scheme", scheme_row)
         weights_form.addRow(self.scheme_note)
-        weights_form.addRow(self.fill)
+        fill_row = QHBoxLayout()
+        fill_row.addWidget(self.fill)
+        fill_row.addWidget(self.use_current)
+        weights_form.addRow(fill_row)
         weights_form.addRow(self.weights)
         weights_form.addRow(self.weights_note)
         left = QVBoxLayout()
@@ -152,10 +159,13 @@ class NetworkEditor(QDialog):
 
     # -- requests from the window ------------------------------------------------------
 
-    def load(self, network: Network, params: Params) -> None:
-        """Show ``network`` with ``params`` as its initial weights (the ones Apply would keep)."""
+    def load(self, network: Network, params: Params, current: Params | None = None) -> None:
+        """Show ``network`` with ``params`` as its initial weights (the ones Apply would keep);
+        ``current`` are the weights the window shows now, offered by a button."""
         self._loading = True
         self._base = network
+        self._current = current
+        self.use_current.setEnabled(current is not None)
         self._params = {k: np.array(v, dtype=float) for k, v in params.items()}
         self.inputs.setValue(network.inputs)
         self.layers.setRowCount(0)
@@ -310,6 +320,20 @@ class NetworkEditor(QDialog):
         )
         self._on_changed()
 
+    def _on_use_current(self) -> None:
+        if self._current is None:
+            return
+        shapes = {name: p.shape for name, p in self._params.items()}
+        kept = [name for name, p in self._current.items() if shapes.get(name) == p.shape]
+        self._params.update({name: np.array(self._current[name], dtype=float) for name in kept})
+        self._rebuild_weight_tables()
+        self.weights_note.setText(
+            "The current weights, where their shapes fit."
+            if len(kept) == len(shapes)
+            else f"The current weights for {', '.join(kept) or 'no parameter'}; the others do not fit the new shapes."
+        )
+        self._on_changed()
+
     def _rebuild_weight_tables(self) -> None:
         """One table per layer with the weights Apply would use; a layer whose shape changed is refilled."""
         if self._base is None:
@@ -359,18 +383,18 @@ class NetworkEditor(QDialog):
         self._update_layer_buttons()
         net, text = self._draft()
         self._annotate_choices(net)
-        self.size_note.setText(edit.graph_size(net).explanation())
+        self.size_note.setText(f"{edit.graph_size(net).explanation()} {edit.engine_limits()}")
         data = edit.data_problem(net)
         base = self._base
-        self.data_note.setText(
-            f"Now: {base.examples} examples, {base.X.shape[1]} input column{'s' * (base.X.shape[1] != 1)} and "
-            f"{base.Y.shape[1]} target column{'s' * (base.Y.shape[1] != 1)}."
-            + (
-                ""
-                if data is None
-                else f" It no longer fits: {data}. Tick the box below for a generated set, or change them back."
+        columns = f"{base.X.shape[1]} input column{'s' * (base.X.shape[1] != 1)}"
+        targets = f"{base.Y.shape[1]} target column{'s' * (base.Y.shape[1] != 1)}"
+        note = f"Now: {base.examples} examples, {columns} and {targets}."
+        if data is not None:
+            note += (
+                f" This network needs {net.inputs} and {net.outputs}, so they no longer fit: tick the box "
+                "below for a generated set of that shape, or change the inputs or outputs back."
             )
-        )
+        self.data_note.setText(note)
         self.data_note.setStyleSheet(NOTE if data is None else BAD)
         self.problem.setText("" if text is None else f"Cannot apply: {text}.")
         self.apply_button.setEnabled(text is None)

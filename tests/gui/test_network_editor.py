@@ -43,7 +43,7 @@ def _build_2_3_2_softmax(qtbot, window):
     # The OR data has one target column; two outputs need two.
     assert not editor.apply_button.isEnabled()
     assert "2 input columns and 1 target column; this network needs 2 and 2" in editor.problem_text()
-    assert "no longer fits" in editor.data_note.text()
+    assert "This network needs 2 and 2, so they no longer fit" in editor.data_note.text()
     assert editor.pairing.text() == ""  # softmax with cross-entropy pair well
     assert "✗" not in out_activation.currentText()
     _click(qtbot, editor.generate)
@@ -248,5 +248,19 @@ def test_sizes_beyond_the_engines_limits_are_refused_before_anything_is_made(win
     editor.layer_widgets(0)[0].setValue(30)
     assert editor.apply_button.isEnabled()
     assert "opens in the layer graph" in editor.size_note.text()
+    assert "Engine limits: at most 100 layers" in editor.size_note.text()
     _click(qtbot, editor.apply_button)
     assert window.mode_box.currentIndex() == 1  # 121 parameters: the layer graph
+
+
+def test_the_weights_stepping_reached_can_be_kept_in_the_editor(window, qtbot):
+    for _ in range(3):
+        press(qtbot, window, Qt.Key.Key_N)
+    trained = {k: v.copy() for k, v in window.model.session.displayed_params().items()}
+    editor = _open_editor(qtbot, window)
+    assert editor.weights.widget(0).model().weights[0, 0] == 0.1  # the network's starting weights
+    _click(qtbot, editor.use_current)
+    _click(qtbot, editor.apply_button)
+    for k, v in trained.items():
+        np.testing.assert_array_equal(window.model.session.params[k], v)
+    assert window.model.session.cursor == 0
