@@ -274,7 +274,8 @@ class MainWindow(QMainWindow):
         try:
             network = load(path)
         except NetworkFileError as e:
-            self.show_message(f"Could not open {quote(Path(path).name)}: {e}. The current network is unchanged.")
+            name = quote(Path(path).name or path)
+            self.show_message(f"Could not open {name}: {e}. The current network is unchanged.")
             return False
         self._replace_network(network, f"Open {Path(path).name}")
         return True
