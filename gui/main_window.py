@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.convention import Convention, oriented
+from core.csv_data import MAX_CSV_BYTES, CsvError
 from core.network import Network, standardized
 from core.network_file import NetworkFileError, load, quote, save
 from core.presets import load_preset, preset_keys
@@ -29,6 +30,7 @@ from gui.data_dock import DataDock
 from gui.edits import EditParam, ReplaceNetwork
 from gui.graph.scene import GraphScene
 from gui.graph.view import GraphView
+from gui.import_dialog import ImportDialog
 from gui.narration import NarrationPane
 from gui.network_editor import NetworkEditor
 from gui.param_dialog import ParamDialog
@@ -187,6 +189,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self._action("&Open network…", self._on_open, [QKeySequence.StandardKey.Open]))
         file_menu.addAction(self._action("&Save network as…", self._on_save, [QKeySequence.StandardKey.Save]))
+        file_menu.addAction(self._action("&Import data…", self._on_import_data, tip="Read a CSV file as the data"))
         file_menu.addAction(self._action("Save &screenshot…", self._on_save_screenshot))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, [QKeySequence.StandardKey.Quit]))
@@ -325,6 +328,31 @@ class MainWindow(QMainWindow):
             )
         )
         dialog.open()
+
+    def import_data(self, path: str) -> ImportDialog | None:
+        """Preview a CSV file in the import dialog; nothing changes until its Import button.
+        A file that cannot be read is refused with a message, and the current data stays."""
+        name = Path(path).name
+        refused = f"Could not import {quote(name)}: {{}}. The current data is unchanged."
+        try:
+            size = Path(path).stat().st_size
+            if size > MAX_CSV_BYTES:
+                raise CsvError(f"the file is {size / 2**20:.1f} MiB; the limit is {MAX_CSV_BYTES // 2**20} MiB")
+            network = self.model.network.with_params(self.model.session.displayed_params())
+            dialog = ImportDialog(path, network, self)
+        except (CsvError, OSError) as e:
+            self.show_message(refused.format(getattr(e, "strerror", None) or e))
+            return None
+        dialog.problem.connect(lambda text: self.show_message(refused.format(text)))
+        dialog.network_ready.connect(lambda net: self._replace_network(net, f"Import {name}"))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _on_import_data(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import data", "", "CSV files (*.csv *.tsv *.txt);;All files (*)")
+        if path:
+            self.import_data(path)
 
     def _on_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open network", "", "Network files (*.json);;All files (*)")
@@ -493,4 +521,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.trainer.stop_and_wait()
+        for dialog in self.findChildren(ImportDialog):
+            dialog.reject()  # stops its reading thread
         super().closeEvent(event)
