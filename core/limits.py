@@ -42,9 +42,7 @@ def network_bytes(inputs: int, units: Sequence[int], examples: int) -> int:
     parameters = sum(fan_in * fan_out + fan_out for fan_in, fan_out in itertools.pairwise(widths))
     data = examples * (inputs + units[-1])
     activations = examples * sum(widths)
-    return BYTES_PER_NUMBER * (
-        PARAMETER_COPIES * parameters + DATA_COPIES * data + ACTIVATION_COPIES * activations
-    )
+    return BYTES_PER_NUMBER * (PARAMETER_COPIES * parameters + DATA_COPIES * data + ACTIVATION_COPIES * activations)
 
 
 def check_network_size(inputs: int, units: Sequence[int], examples: int) -> None:

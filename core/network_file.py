@@ -351,9 +351,7 @@ def _text(value: Any, what: str, multiline: bool = False) -> str:
     allowed = "\n\t" if multiline else ""
     for position, c in enumerate(value):
         if not c.isprintable() and c not in allowed and c != " ":
-            raise NetworkFileError(
-                f"{what} contains the unprintable character {repr(c)[1:-1]} at position {position}"
-            )
+            raise NetworkFileError(f"{what} contains the unprintable character {repr(c)[1:-1]} at position {position}")
     return value
 
 

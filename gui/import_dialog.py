@@ -100,13 +100,15 @@ class ImportDialog(QDialog):
     problem = Signal(str)  # a one-line reason the file cannot be used
 
     def __init__(self, path: str, network: Network, parent=None) -> None:
+        layout = sniff(path, rows=PREVIEW_ROWS)  # CsvError before any widget exists: the caller refuses the file
         super().__init__(parent)
         self.path, self.network = path, network
+        self.layout_: CsvLayout = layout
         self.setWindowTitle(f"Import data — {Path(path).name}")
-        self.layout_: CsvLayout = sniff(path, rows=PREVIEW_ROWS)  # CsvError: the caller refuses the file
         self.data: CsvData | None = None
         self.result_network: Network | None = None
         self._reader: CsvReader | None = None
+        self._stopping: list[CsvReader] = []  # cancelled, their threads perhaps still running
         self._reread_timer = QTimer(self, singleShot=True, interval=REREAD_DELAY_MS)
         self._reread_timer.timeout.connect(self.read_now)
         self._build()
@@ -302,12 +304,21 @@ class ImportDialog(QDialog):
         return self._reader is not None
 
     def _stop_reading(self, wait: bool = False) -> None:
+        """Cancel the current reading; with ``wait``, until every reader's thread has ended."""
         self._reread_timer.stop()
         if self._reader is not None:
             self._reader.cancel()
-            if wait:
-                self._reader.wait()
+            self._stopping.append(self._reader)
             self._reader = None
+        if wait:
+            for reader in self._stopping:
+                reader.wait()
+
+    def _finished_with(self, reader: CsvReader) -> None:
+        """A reader has sent its last signal."""
+        if reader in self._stopping:
+            self._stopping.remove(reader)
+        reader.deleteLater()
 
     @Slot(float)
     def _on_progress(self, fraction: float) -> None:
@@ -321,12 +332,12 @@ class ImportDialog(QDialog):
 
     @Slot()
     def _on_cancelled(self) -> None:
-        self.sender().deleteLater()
+        self._finished_with(self.sender())
 
     @Slot(str)
     def _on_failed(self, text: str) -> None:
         reader = self.sender()
-        reader.deleteLater()
+        self._finished_with(reader)
         if reader is self._reader:
             self._reader = None
             self._fail(text)
@@ -342,7 +353,7 @@ class ImportDialog(QDialog):
     @Slot(object)
     def _on_read(self, data: CsvData) -> None:
         reader = self.sender()
-        reader.deleteLater()
+        self._finished_with(reader)
         if reader is not self._reader:
             return
         self._reader = None
