@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.convention import Convention, oriented
-from core.csv_data import MAX_CSV_BYTES, CsvError
+from core.csv_data import CsvError
 from core.network import Network, standardized
 from core.network_file import NetworkFileError, load, quote, save
 from core.presets import load_preset, preset_keys
@@ -335,9 +335,6 @@ class MainWindow(QMainWindow):
         name = Path(path).name
         refused = f"Could not import {quote(name)}: {{}}. The current data is unchanged."
         try:
-            size = Path(path).stat().st_size
-            if size > MAX_CSV_BYTES:
-                raise CsvError(f"the file is {size / 2**20:.1f} MiB; the limit is {MAX_CSV_BYTES // 2**20} MiB")
             network = self.model.network.with_params(self.model.session.displayed_params())
             dialog = ImportDialog(path, network, self)
         except (CsvError, OSError) as e:

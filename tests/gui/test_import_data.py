@@ -77,7 +77,7 @@ def test_a_bad_csv_gets_a_message_and_the_data_stays(window, qtbot, monkeypatch,
         qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     message = window.message_bar.text()
     assert window.message_bar.isVisible()
-    assert message.startswith(f"Could not import {case}.csv: ")
+    assert message.startswith(f"Could not import '{case}.csv': ")
     assert expected in message
     assert message.endswith("The current data is unchanged.")
     assert "\n" not in message
