@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from core.network import Standardisation
+from core.network_file import one_line, quote
 
 MAX_CSV_BYTES = 64 * 1024 * 1024  # 64 MiB: a few million cells, far beyond what the window can show
 MAX_CSV_ROWS = 1_000_000
@@ -50,6 +51,9 @@ _ROWS_PER_TICK = 20_000
 
 class CsvError(ValueError):
     """A CSV file that cannot be used; the one-line message names the problem."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
 
 
 class CsvCancelled(Exception):
@@ -444,8 +448,8 @@ class _Table:
             try:
                 ref = int(stripped)
             except ValueError:
-                known = ", ".join(repr(c) for c in self.columns)
-                raise CsvError(f"{what}: no column named {stripped!r} (columns: {known})") from None
+                known = ", ".join(_q(c) for c in self.columns[:20]) + (", …" if n > 20 else "")
+                raise CsvError(f"{what}: no column named {_q(stripped)} (columns: {known})") from None
         if not -n <= ref < n:
             raise CsvError(f"{what}: column index {ref} is outside 0..{n - 1} (or -{n}..-1 from the end)")
         return ref % n
@@ -471,14 +475,15 @@ class _Table:
         if not any(columns[j].numbers is not None for j in chosen) and options.text_features == "drop":
             if columns[target].numbers is None and not any(kind == "number" for kind in self.kinds):
                 raise CsvError("the file has no numeric columns: every column holds text")
-            text = ", ".join(f"{j} ({self.columns[j]})" for j in chosen)
+            text = ", ".join(f"{j} ({_name(self.columns[j])})" for j in chosen)
             raise CsvError(f"no numeric feature column: column {text} holds text (or one-hot encode text features)")
         features, left_out = [], []
         for j in chosen:
             if columns[j].numbers is None and options.text_features == "drop":
                 if j in explicit:
+                    example = _q(columns[j].first_text())
                     raise CsvError(
-                        f"feature column {j} ({self.columns[j]}) holds text, e.g. {columns[j].first_text()!r}: "
+                        f"feature column {j} ({_name(self.columns[j])}) holds text, e.g. {example}: "
                         "leave it out or one-hot encode it"
                     )
                 left_out.append(self.columns[j])
@@ -487,13 +492,13 @@ class _Table:
         missing = np.zeros(m, dtype=bool)
         for j in [*features, target]:
             if columns[j].missing.all():
-                raise CsvError(f"column {j} ({self.columns[j]}) has no values, only missing cells")
+                raise CsvError(f"column {j} ({_name(self.columns[j])}) has no values, only missing cells")
             missing |= columns[j].missing
         if missing.any() and options.missing == "refuse":
             row = int(np.argmax(missing))
             j = next(j for j in [*features, target] if columns[j].missing[row])
             cell = self.records[row][j]
-            raise CsvError(f"line {self.lines[row]}, column {j} ({self.columns[j]}): missing value {cell!r}")
+            raise CsvError(f"line {self.lines[row]}, column {j} ({_name(self.columns[j])}): missing value {_q(cell)}")
         keep = ~missing
         kept = int(keep.sum())
         if kept < 2:
@@ -539,9 +544,9 @@ class _Table:
         for ref in options.features:
             j = self.index(ref, "features")
             if j == target:
-                raise CsvError(f"column {j} ({self.columns[j]}) is the target; it cannot be a feature too")
+                raise CsvError(f"column {j} ({_name(self.columns[j])}) is the target; it cannot be a feature too")
             if j in chosen:
-                raise CsvError(f"column {j} ({self.columns[j]}) is listed twice as a feature")
+                raise CsvError(f"column {j} ({_name(self.columns[j])}) is listed twice as a feature")
             chosen.append(j)
         if not chosen:
             raise CsvError("features: no columns chosen")
@@ -590,8 +595,8 @@ def _is_header(first: list[str], kinds: list[str], line: int, decimal_comma: boo
     j = clash[0]
     k = next(i for i, n in enumerate(numbers) if n)
     raise CsvError(
-        f"line {line} is neither a header nor a data row: column {j} holds the text {first[j].strip()!r} "
-        f"over numbers, column {k} the number {first[k].strip()} (say whether the file has a header)"
+        f"line {line} is neither a header nor a data row: column {j} holds the text {_q(first[j].strip())} "
+        f"over numbers, column {k} the number {_q(first[k].strip())} (say whether the file has a header)"
     )
 
 
@@ -600,7 +605,7 @@ def _column_names(header: list[str], line: int) -> list[str]:
     seen: dict[str, int] = {}
     for j, name in enumerate(names):
         if name in seen:
-            raise CsvError(f"line {line}: the header names column {seen[name]} and column {j} alike: {name!r}")
+            raise CsvError(f"line {line}: the header names column {seen[name]} and column {j} alike: {_q(name)}")
         seen[name] = j
     return names
 
@@ -643,7 +648,7 @@ class _Column:
             bad = [i for i, (p, miss) in enumerate(zip(parsed, missing, strict=True)) if p is None and not miss]
             if bad:
                 row = bad[0]
-                raise CsvError(f"line {lines[row]}, column {index} ({name}): {cells[row].strip()!r} is not a number")
+                raise CsvError(f"{_at(lines[row], index, name)}: {_q(cells[row].strip())} is not a number")
             values = np.array([math.nan if p is None else p for p in parsed], dtype=float)
             _check_finite(values, name, index, cells, lines)
             return cls(name, index, missing | np.isnan(values), values, None)
@@ -675,9 +680,9 @@ class _Column:
             values = [t for t, k in zip(self.text or [], keep, strict=True) if k]
             classes = tuple(sorted(set(values)))
             codes = np.searchsorted(np.array(classes), np.array(values))
-        where = f"the target column {self.index} ({self.name})"
+        where = f"the target column {self.index} ({_name(self.name)})"
         if len(classes) < 2:
-            raise CsvError(f"{where} has a single class {classes[0]!r}; a classifier needs at least two")
+            raise CsvError(f"{where} has a single class {_q(classes[0])}; a classifier needs at least two")
         if encoding == "binary" or (encoding == "auto" and len(classes) == 2):
             if len(classes) != 2:
                 raise CsvError(
@@ -691,7 +696,21 @@ def _check_finite(values: np.ndarray, name: str, index: int, cells: list[str], l
     infinite = np.isinf(values)
     if infinite.any():
         row = int(np.argmax(infinite))
-        raise CsvError(f"line {lines[row]}, column {index} ({name}): {cells[row].strip()!r} is not a finite number")
+        raise CsvError(f"{_at(lines[row], index, name)}: {_q(cells[row].strip())} is not a finite number")
+
+
+def _q(text: str) -> str:
+    """A cell or name as a quoted literal in one line, shortened if long."""
+    return quote(text, 40)
+
+
+def _name(name: str) -> str:
+    """A column name inside a message: one line, shortened if long."""
+    return one_line(name if len(name) <= 40 else name[:40] + "…")
+
+
+def _at(line: int, index: int, name: str) -> str:
+    return f"line {line}, column {index} ({_name(name)})"
 
 
 def _number_name(value: float) -> str:
