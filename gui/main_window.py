@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         self._add_convention_actions(view)
         network = self.menuBar().addMenu("&Network")
         self.act_edit_network = self._action(
-            "&Edit network…", self.open_network_editor, ["Ctrl+E"], "Layers, loss, settings, initial weights"
+            "&Edit network…", self.open_network_editor, ["Ctrl+Shift+E"], "Layers, loss, settings, initial weights"
         )
         network.addAction(self.act_edit_network)
         network.addAction(

@@ -13,7 +13,9 @@ H = 1e-6
 
 
 def _open_editor(qtbot, window):
-    press(qtbot, window, Qt.Key.Key_E, modifier=Qt.KeyboardModifier.ControlModifier)
+    press(
+        qtbot, window, Qt.Key.Key_E, modifier=Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     editor = window.network_editor
     assert editor is not None
     assert editor.isVisible()
