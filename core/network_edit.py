@@ -4,6 +4,7 @@ scalar graph's readability limit, and data of the right shape when the old data 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -143,12 +144,11 @@ def with_fitting_data(net: Network, examples: int, seed: int) -> Network:
     return replace(net, X=X, Y=Y, feature_names=(), target_names=())
 
 
-def fitted_params(shapes: dict[str, tuple[int, ...]], kept: Params, fresh: Params) -> Params:
-    """Each parameter from ``kept`` where its shape still fits, else from ``fresh``."""
-    return {
-        name: np.array(kept[name] if name in kept and kept[name].shape == shape else fresh[name], dtype=float)
-        for name, shape in shapes.items()
-    }
+def fitted_params(shapes: dict[str, tuple[int, ...]], kept: Params, fresh: Callable[[], Params]) -> Params:
+    """Each parameter from ``kept`` where its shape still fits, else from ``fresh()`` (drawn only if needed)."""
+    fits = {name: name in kept and kept[name].shape == shape for name, shape in shapes.items()}
+    drawn = {} if all(fits.values()) else fresh()
+    return {name: np.array(kept[name] if fits[name] else drawn[name], dtype=float) for name in shapes}
 
 
 def shapes_of(net: Network) -> dict[str, tuple[int, ...]]:

@@ -309,6 +309,11 @@ class MainWindow(QMainWindow):
         else:
             self.network_editor.show()
 
+    def _set_param(self, name: str, value) -> None:
+        """A parameter's value typed by hand, or put back by Undo: training stops first."""
+        self.trainer.stop_and_wait()
+        self.model.set_param(name, value)
+
     def _on_param_double_clicked(self, node_id: str) -> None:
         """Type a parameter's value: the current pass is computed again from it, the cursor stays."""
         if self.trainer.running:
@@ -324,7 +329,7 @@ class MainWindow(QMainWindow):
         )
         dialog.accepted_value.connect(
             lambda name, value: self.undo_stack.push(
-                EditParam(self.model.set_param, name, array, oriented(value, convention), f"Edit {node.label}")
+                EditParam(self._set_param, name, array, oriented(value, convention), f"Edit {node.label}")
             )
         )
         dialog.open()

@@ -212,7 +212,7 @@ class NetworkEditor(QDialog):
         structure = edit.structure_problem(net)
         if structure is not None:
             return net, structure
-        net = net.with_params(edit.fitted_params(edit.shapes_of(net), self._params, self._fresh_params(net)))
+        net = net.with_params(edit.fitted_params(edit.shapes_of(net), self._params, lambda: self._fresh_params(net)))
         return net, edit.data_problem(net) or edit.problem(net)
 
     def problem_text(self) -> str:
@@ -350,7 +350,7 @@ class NetworkEditor(QDialog):
             for name, shape in shapes.items()
             if name[0] == "W" and self._params.get(name, np.empty(0)).shape != shape
         ]
-        self._params = edit.fitted_params(shapes, self._params, self._fresh_params(net))
+        self._params = edit.fitted_params(shapes, self._params, lambda: self._fresh_params(net))
         self.weights.clear()
         for i in range(1, len(net.layers) + 1):
             model = LayerTableModel(self._params[f"W{i}"], self._params[f"b{i}"], self)

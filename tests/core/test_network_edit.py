@@ -52,7 +52,7 @@ def test_kept_weights_where_shapes_fit():
     net = _or_gate_as([(3, "sigmoid"), (1, "sigmoid")])
     kept = {"W1": np.ones((2, 3)), "b1": np.ones(3), "W2": np.ones((4, 1))}
     fresh = {k: np.zeros(s) for k, s in edit.shapes_of(net).items()}
-    params = edit.fitted_params(edit.shapes_of(net), kept, fresh)
+    params = edit.fitted_params(edit.shapes_of(net), kept, lambda: fresh)
     assert params["W1"].sum() == 6
     assert params["W2"].shape == (3, 1)
     assert params["W2"].sum() == 0
@@ -84,3 +84,14 @@ def test_a_one_unit_softmax_is_refused_by_core_and_two_units_pair_with_cross_ent
     two = _or_gate_as([(3, "relu"), (2, "softmax")], "cross_entropy")
     assert edit.loss_problems(two)["cross_entropy"] is None
     assert edit.activation_problems(two, 1)["softmax"] is None
+
+
+def test_fresh_weights_are_drawn_only_when_a_shape_changed():
+    net = _or_gate_as([(1, "sigmoid")])
+    kept = net.initial_params()
+
+    def refuse():
+        raise AssertionError("drawn although every shape fits")
+
+    params = edit.fitted_params(edit.shapes_of(net), kept, refuse)
+    np.testing.assert_array_equal(params["W1"], kept["W1"])
