@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from core.cost_history import DEFAULT_BUDGET, CostHistory
 from core.graph import Graph
 from core.network import Network, Params
 from core.source import GraphSource, Mode, NetworkSource, as_source
@@ -18,39 +19,6 @@ from core.stepper import Phase, StepPass, StepState, record_pass
 from core.training import TrainProgress
 
 __all__ = ["CostHistory", "Mode", "Session"]
-
-
-class CostHistory:
-    """Cost per epoch position, in growable numpy buffers (training adds millions)."""
-
-    def __init__(self) -> None:
-        self._epochs = np.empty(1024)
-        self._costs = np.empty(1024)
-        self._n = 0
-
-    def __len__(self) -> int:
-        return self._n
-
-    def append(self, epoch: float, cost: float) -> None:
-        self.extend(np.array([epoch]), np.array([cost]))
-
-    def extend(self, epochs: np.ndarray, costs: np.ndarray) -> None:
-        need = self._n + len(costs)
-        if need > len(self._costs):
-            size = max(need, 2 * len(self._costs))
-            self._epochs = np.resize(self._epochs, size)
-            self._costs = np.resize(self._costs, size)
-        self._epochs[self._n : need] = epochs
-        self._costs[self._n : need] = costs
-        self._n = need
-
-    @property
-    def epochs(self) -> np.ndarray:
-        return self._epochs[: self._n]
-
-    @property
-    def costs(self) -> np.ndarray:
-        return self._costs[: self._n]
 
 
 class Session:
@@ -130,23 +98,35 @@ class Session:
         """Whether the current pass's cost is NaN or infinite."""
         return not math.isfinite(self.current.cost)
 
-    def cost_curve(self) -> tuple[np.ndarray, np.ndarray]:
+    def cost_curve(
+        self, x_range: tuple[float, float] | None = None, budget: int = DEFAULT_BUDGET
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Cost per epoch: training's epochs and every epoch completed by stepping.
 
         A stepped epoch's cost is the mean over its examples of the losses computed
-        before each of its updates, as training defines it.
+        before each of its updates, as training defines it. A long history comes as a
+        min/max envelope within ``budget`` points (see ``cost_view``).
         """
-        return _joined(self.history, self._segment_points(per_epoch=True))
+        return self.cost_view(x_range, budget)[:2]
+
+    def cost_view(
+        self, x_range: tuple[float, float] | None = None, budget: int = DEFAULT_BUDGET
+    ) -> tuple[np.ndarray, np.ndarray, int]:
+        """``cost_curve`` for ``x_range``, and how many epochs each of its bins covers (1: exact)."""
+        return _joined(self.history.view(x_range, budget), self._segment_points(per_epoch=True))
 
     def update_curve(self) -> tuple[np.ndarray, np.ndarray]:
         """The cost of each stepped update, at its epoch position, the current one once applied."""
-        return _joined(self.update_history, self._segment_points(per_epoch=False))
+        return _joined(self.update_history.view(), self._segment_points(per_epoch=False))[:2]
 
     def last_cost(self) -> tuple[float, str] | None:
         """The latest cost and what it is ("epoch" or "update"), or None before the first update."""
-        for curve, kind in ((self.cost_curve(), "epoch"), (self.update_curve(), "update")):
-            if len(curve[1]):
-                return float(curve[1][-1]), kind
+        for history, per_epoch, kind in ((self.history, True, "epoch"), (self.update_history, False, "update")):
+            stepped = self._segment_points(per_epoch)[1]
+            if len(stepped):
+                return float(stepped[-1]), kind
+            if history.last() is not None:
+                return history.last()[1], kind
         return None
 
     def _segment_points(self, per_epoch: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -284,9 +264,11 @@ class Session:
         self.cursor = 0
 
 
-def _joined(history: CostHistory, extra: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """History and the points stepped since; views, not copies, when nothing was stepped
-    (training adds millions of points and the plot asks many times a second)."""
+def _joined(
+    view: tuple[np.ndarray, np.ndarray, int], extra: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """A history's view and the points stepped since."""
+    x, y, per_bin = view
     if not len(extra[0]):
-        return history.epochs, history.costs
-    return np.append(history.epochs, extra[0]), np.append(history.costs, extra[1])
+        return x, y, per_bin
+    return np.append(x, extra[0]), np.append(y, extra[1]), per_bin

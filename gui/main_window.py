@@ -81,6 +81,9 @@ class MainWindow(QMainWindow):
         self._regions_clock.start()
         self._curve_clock = QElapsedTimer()
         self._curve_clock.start()
+        self._state_clock = QElapsedTimer()
+        self._state_clock.start()
+        self._state_interval_ms = TRAINING_PLOT_INTERVAL_MS
         self._plot_timer = QTimer(self, interval=PLOT_INTERVAL_MS)
         self._plot_timer.timeout.connect(self._on_plot_tick)
         self._plot_timer.start()
@@ -458,6 +461,8 @@ class MainWindow(QMainWindow):
         if training and self._curve_clock.elapsed() < TRAINING_PLOT_INTERVAL_MS:
             return
         self._curve_clock.restart()
+        if training:
+            self._show_trained_params()
         if training and self._regions_clock.elapsed() < REGIONS_INTERVAL_MS:
             self._draw_cost()
             return
@@ -465,6 +470,15 @@ class MainWindow(QMainWindow):
         self._regions_clock.restart()
         self._draw_cost()
         self._show_params()
+
+    def _show_trained_params(self) -> None:
+        """The graph and panels with the parameters training has reached; less often if that is slow."""
+        if self._state_clock.elapsed() < self._state_interval_ms:
+            return
+        self._state_clock.restart()
+        self.model.show_trained_params()
+        took = self._state_clock.elapsed()
+        self._state_interval_ms = max(TRAINING_PLOT_INTERVAL_MS, 10 * took)  # at most a tenth of the time
 
     def _on_running_changed(self, running: bool) -> None:
         self.act_play.setText("⏸ Pause" if running else "▶ Train")
@@ -495,6 +509,7 @@ class MainWindow(QMainWindow):
             self.panels.replaceWidget(self.panels.indexOf(place), plot)
             place.deleteLater()
         self.training_panel.log_scale.toggled.connect(self._cost_plot.set_log)
+        self._cost_plot.range_requested.connect(self._on_history_changed)
         if self.training_panel.log_scale.isChecked():
             self._cost_plot.set_log(True)
         self._data_plot.set_network(self.model.network)
@@ -505,8 +520,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(PLOTS_AFTER_SHOW_MS, self._ensure_plots)
 
     def _draw_cost(self) -> None:
-        session = self.model.session
-        self.cost_plot.set_history(*session.cost_curve(), session.update_curve())
+        session, plot = self.model.session, self.cost_plot
+        x, y, per_bin = session.cost_view(plot.wanted_range(), plot.budget)
+        plot.set_history(x, y, session.update_curve(), per_bin)
 
     def refresh_now(self) -> None:
         """Redraw the plots immediately (screenshots, tests)."""

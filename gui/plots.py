@@ -74,7 +74,14 @@ def nice_ceiling(x: float) -> float:
 
 class CostPlot(pg.PlotWidget):
     """Cost per epoch as a line, and each stepped update's cost as a hollow dot; redrawn by the
-    window's throttled refresh, not on every record."""
+    window's throttled refresh, not on every record.
+
+    A long run arrives as a min/max envelope within ``budget`` points (see core.cost_history);
+    after the user zooms or pans, the window asks for the visible epochs only (``wanted_range``).
+    """
+
+    range_requested = pg.QtCore.Signal()  # the user zoomed or panned: draw the curve for the new range
+    budget = 8192  # points per redraw, whatever the length of the run
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent, axisItems=_compact_axes())
@@ -84,8 +91,6 @@ class CostPlot(pg.PlotWidget):
         self.showGrid(x=True, y=True, alpha=0.25)
         self.addLegend(offset=(-8, 8), labelTextSize="8pt")
         self.curve = self.plot(pen=pg.mkPen(theme.PALETTE.backward, width=1), symbol=None, name="per epoch")
-        self.curve.setDownsampling(auto=True, method="peak")
-        self.curve.setClipToView(True)
         self.dots = self.plot(pen=None, symbol="o", symbolSize=6, symbolBrush=theme.PALETTE.backward)
         self.update_dots = self.plot(
             pen=None,
@@ -103,7 +108,12 @@ class CostPlot(pg.PlotWidget):
         self._costs = np.empty(0)
         self._updates = (np.empty(0), np.empty(0))
         self._ranges: tuple | None = None
-        self.getPlotItem().vb.disableAutoRange()
+        self._per_bin = 1
+        self._user_range = False
+        item = self.getPlotItem()
+        item.vb.disableAutoRange()
+        item.vb.sigRangeChangedManually.connect(self._on_user_range)
+        item.autoBtn.clicked.connect(self._on_whole_range)
         _set_up_axes(self)
         self._proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse_moved)
 
@@ -117,16 +127,46 @@ class CostPlot(pg.PlotWidget):
         """Dots for stepped updates."""
         return len(self._updates[1])
 
+    @property
+    def epochs_per_bin(self) -> int:
+        """1 while the curve is exact; otherwise how many epochs each min/max stroke covers."""
+        return self._per_bin
+
+    def wanted_range(self) -> tuple[float, float] | None:
+        """The epochs to draw: None for all of them, or the range the user zoomed or panned to."""
+        if not self._user_range:
+            return None
+        x0, x1 = self.getPlotItem().vb.viewRange()[0]
+        return float(x0), float(x1)
+
     def set_log(self, on: bool) -> None:
         self.setLogMode(y=on)
         self._ranges = None
-        self.set_history(self._epochs, self._costs, self._updates)
+        self.set_history(self._epochs, self._costs, self._updates, self._per_bin)
+
+    def _on_user_range(self, *_) -> None:
+        self._user_range = True
+        self.range_requested.emit()
+
+    def _on_whole_range(self) -> None:
+        self.getPlotItem().vb.disableAutoRange()  # the limits are ours: they follow the whole curve
+        self._user_range, self._ranges = False, None
+        self.range_requested.emit()
 
     def set_history(
-        self, epochs: np.ndarray, costs: np.ndarray, updates: tuple[np.ndarray, np.ndarray] | None = None
+        self,
+        epochs: np.ndarray,
+        costs: np.ndarray,
+        updates: tuple[np.ndarray, np.ndarray] | None = None,
+        per_bin: int = 1,
     ) -> None:
-        """The per-epoch curve and, optionally, (epoch positions, costs) of stepped updates."""
+        """The per-epoch curve (exact, or a min/max envelope with ``per_bin`` epochs per stroke) and,
+        optionally, (epoch positions, costs) of stepped updates."""
         self._epochs, self._costs = epochs, costs
+        if per_bin != self._per_bin:
+            self._per_bin = per_bin
+            note = "" if per_bin == 1 else f" (min–max of each {compact_number(per_bin)})"
+            self.setTitle(f"Cost per epoch{note}", size=TITLE_SIZE)
         self._updates = updates if updates is not None else (np.empty(0), np.empty(0))
         x, y = self._drawable(epochs, costs)
         ux, uy = self._drawable(*self._updates)
@@ -144,6 +184,8 @@ class CostPlot(pg.PlotWidget):
 
     def _fit_ranges(self, x: np.ndarray, y: np.ndarray) -> None:
         """Limits that grow in 1-2-5 steps, so the axes repaint only now and then."""
+        if self._user_range:
+            return
         if not len(x):
             ranges = (0.0, 1.0, 0.0, 1.0)
         elif self.getPlotItem().ctrl.logYCheck.isChecked():

@@ -115,6 +115,11 @@ class SessionModel(QObject):
         self.session.absorb(progress, start_epoch)
         self.history_changed.emit()
 
+    def show_trained_params(self) -> None:
+        """Let the views show the parameters training has reached (called at the plots' rate, not per record)."""
+        if self.training:
+            self.state_changed.emit()
+
     def end_training(self) -> None:
         self.training = False
         self.state_changed.emit()
