@@ -32,6 +32,7 @@ def with_data(net: Network, data: CsvData, name: str | None = None) -> Network:
         feature_names=tuple(data.feature_names),
         target_names=tuple(data.target_names),
         standardisation=standardisation,
+        data_spec=None,  # the data is the file's rows now, not a generator's
         name=name or net.name,
     )
     check_network(result)
@@ -40,25 +41,29 @@ def with_data(net: Network, data: CsvData, name: str | None = None) -> Network:
 
 
 def adapted(net: Network, data: CsvData, name: str | None = None) -> Network:
-    """``net`` with its input and output layers resized to the data (new seeded weights there),
-    its hidden layers and their weights kept, and an output and loss that suit the targets:
-    softmax with cross-entropy for several classes, sigmoid for two, identity for numbers.
-    ValueError says why it still cannot work."""
-    inputs, outputs = data.X.shape[1], data.y.shape[1]
-    activation, loss = _output_for(net, data, outputs)
+    """``net`` resized to the data (see ``resized``) and on it; ValueError says why it still cannot work."""
+    return with_data(resized(net, data.X.shape[1], data.y.shape[1], bool(data.classes)), data, name)
+
+
+def resized(net: Network, inputs: int, outputs: int, classes: bool) -> Network:
+    """``net`` with its input and output layers resized (new seeded weights there), its hidden
+    layers and their weights kept, and an output and loss that suit the targets: softmax with
+    cross-entropy for several classes, sigmoid for two, identity for numbers. The data is not
+    touched: the caller puts data of the new shape in."""
+    activation, loss = _output_for(net, classes, outputs)
     layers = list(net.layers)
     if net.inputs != inputs:
         layers[0] = Layer(layers[0].units, layers[0].activation)
     last = layers[-1]
     if last.units != outputs or last.activation != activation:
         layers[-1] = Layer(outputs, activation)
-    return with_data(replace(net, inputs=inputs, layers=tuple(layers), loss=loss), data, name)
+    return replace(net, inputs=inputs, layers=tuple(layers), loss=loss)
 
 
-def _output_for(net: Network, data: CsvData, outputs: int) -> tuple[str, str]:
+def _output_for(net: Network, classes: bool, outputs: int) -> tuple[str, str]:
     """The output activation and loss that suit the data's targets."""
     current = (net.layers[-1].activation, net.loss)
-    if not data.classes:
+    if not classes:
         if current[0] in ("identity", "relu", "tanh") and current[1] == "half_squared_error":
             return current
         return "identity", "half_squared_error"

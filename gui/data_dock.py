@@ -4,11 +4,13 @@ confusion table. The numbers come from core.evaluation; this module only formats
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -164,8 +166,16 @@ class ConfusionTable(QTableWidget):
 class DataDock(QWidget):
     """The data table, and under it the confusion table for classifiers."""
 
+    choose_dataset = Signal()
+    import_csv = Signal()
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.dataset_button = QPushButton("Data set…")
+        self.dataset_button.setToolTip("A built-in or generated data set")
+        self.import_button = QPushButton("Import CSV…")
+        self.dataset_button.clicked.connect(self.choose_dataset)
+        self.import_button.clicked.connect(self.import_csv)
         self.summary = QLabel(wordWrap=True)
         self.table_model = PredictionTableModel(self)
         self.table = QTableView()
@@ -193,6 +203,10 @@ class DataDock(QWidget):
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.dataset_button)
+        buttons.addWidget(self.import_button)
+        layout.addLayout(buttons)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
         self.network: Network | None = None

@@ -27,6 +27,7 @@ from core.session import Mode
 from gui import theme
 from gui.chain_panel import ChainPanel
 from gui.data_dock import DataDock
+from gui.dataset_dialog import DatasetDialog
 from gui.edits import EditParam, ReplaceNetwork
 from gui.graph.scene import GraphScene
 from gui.graph.view import GraphView
@@ -75,6 +76,8 @@ class MainWindow(QMainWindow):
         self._shown_params = None  # the parameters the data table's predictions come from
         self._build_layout()
         self._build_data_dock()
+        self.data_panel.choose_dataset.connect(self.choose_dataset)
+        self.data_panel.import_csv.connect(self._on_import_data)
         self._build_actions()
         self._plots_dirty = True
         self._regions_clock = QElapsedTimer()
@@ -233,6 +236,7 @@ class MainWindow(QMainWindow):
         network.addAction(
             self._action("&Standardise inputs", self._on_standardise, tip="Shift inputs to mean 0, scale to std 1")
         )
+        network.addAction(self._action("&Data set…", self.choose_dataset, tip="A built-in or generated data set"))
         stepping = self.menuBar().addMenu("&Step")
         for a in (
             self.act_step,
@@ -350,6 +354,15 @@ class MainWindow(QMainWindow):
             return None
         dialog.problem.connect(lambda text: self.show_message(refused.format(text)))
         dialog.network_ready.connect(lambda net: self._replace_network(net, f"Import {name}"))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def choose_dataset(self) -> DatasetDialog:
+        """The data set dialog; the network changes only when a data set is used."""
+        network = self.model.network.with_params(self.model.session.displayed_params())
+        dialog = DatasetDialog(network, self)
+        dialog.network_ready.connect(lambda net: self._replace_network(net, "Data set"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

@@ -63,3 +63,12 @@ def test_numeric_targets_get_an_identity_output():
     result = adapted(net, data)
     assert (result.inputs, result.layers[-1].activation, result.loss) == (1, "identity", "half_squared_error")
     assert result.layers[0].weights is None  # new seeded weights for the resized layer
+
+
+def test_imported_rows_replace_a_generated_data_set_spec():
+    from core.datasets import with_dataset
+
+    net = with_dataset(load_preset("or_gate"), "moons", n=20)
+    assert net.data_spec is not None
+    result = with_data(net, read_csv_text("a,b,y\n0,1,0\n1,0,1\n"))
+    assert result.data_spec is None
