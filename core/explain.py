@@ -117,8 +117,17 @@ INTRO = heading("Chain rule") + paragraph(
 )
 
 
+def partial(of: str, wrt: str) -> str:
+    """∂of/∂wrt, with a label that is a sum or a difference in parentheses: ∂f/∂(x² + 1)."""
+    return f"∂{_grouped(of)}/∂{_grouped(wrt)}"
+
+
+def _grouped(label: str) -> str:
+    return f"({label})" if " " in label and not label.startswith("(") else label
+
+
 def _d(of: str, wrt: str) -> Run:
-    return Run(f"∂{of}/∂{wrt}", Role.LABEL)
+    return Run(partial(of, wrt), Role.LABEL)
 
 
 def explain_node(step_pass: StepPass, state: StepState, node_id: str, decimals: int) -> Document:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.graph import Graph
+from core.graph import Graph, GraphKind
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,13 @@ def layered_layout(graph: Graph, sweeps: int = 4) -> dict[str, Position]:
     for node in graph.leaves:
         consumers = graph.consumers[node.id]
         column[node.id] = max(0, min(column[c] for c in consumers) - gap[node.id]) if consumers else 0
-    columns: dict[int, list[str]] = {}
-    for node in graph.nodes:
-        columns.setdefault(column[node.id], []).append(node.id)
-    order = {nid: float(k) for ids in columns.values() for k, nid in enumerate(ids)}
     neighbours = {n.id: list(n.inputs) + list(graph.consumers[n.id]) for n in graph.nodes}
+    if graph.kind is GraphKind.EXPRESSION:
+        _route_long_edges(graph, column, neighbours)
+    columns: dict[int, list[str]] = {}
+    for nid in column:
+        columns.setdefault(column[nid], []).append(nid)
+    order = {nid: float(k) for ids in columns.values() for k, nid in enumerate(ids)}
     keys = sorted(columns)
     for sweep in range(sweeps):
         for c in keys if sweep % 2 == 0 else reversed(keys):
@@ -48,4 +50,21 @@ def layered_layout(graph: Graph, sweeps: int = 4) -> dict[str, Position]:
             ids.sort(key=lambda nid: (centre[nid], order[nid]))
             for k, nid in enumerate(ids):
                 order[nid] = k - (len(ids) - 1) / 2
-    return {nid: Position(column[nid], order[nid]) for nid in column}
+    return {n.id: Position(column[n.id], order[n.id]) for n in graph.nodes}
+
+
+def _route_long_edges(graph: Graph, column: dict[str, int], neighbours: dict[str, list[str]]) -> None:
+    """Give an edge that skips columns a placeholder in each column it crosses, so the row
+    ordering keeps a place free for it: a variable used far from its other uses (x in
+    x·y + x) then passes beside the nodes in between rather than through them."""
+    for source, target in graph.edges:
+        span = range(column[source] + 1, column[target])
+        if not span:
+            continue
+        chain = [source, *(f"{source}→{target}@{c}" for c in span), target]
+        for c, placeholder in zip(span, chain[1:-1], strict=True):
+            column[placeholder] = c
+        for before, here, after in zip(chain, chain[1:], chain[2:], strict=False):
+            neighbours[here] = [before, after]
+        neighbours[source] = [chain[1] if n == target else n for n in neighbours[source]]
+        neighbours[target] = [chain[-2] if n == source else n for n in neighbours[target]]

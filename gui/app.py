@@ -8,6 +8,7 @@ import traceback
 
 from PySide6.QtWidgets import QApplication
 
+from core.expression_source import ExpressionSource
 from core.network_file import load, one_line, quote
 from core.presets import DEFAULT, load_preset
 from core.session import Mode
@@ -28,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
 
     mode = Mode(args.mode) if args.mode else None
     window = MainWindow(network, mode)
+    if getattr(args, "expression", None) is not None:
+        window.model.set_network(ExpressionSource(args.expression))
     sys.excepthook = _reporting_hook(window)
     window.resize(*args.size)
     if args.screenshot:

@@ -24,6 +24,7 @@ import ctypes  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 
 from core import cli  # noqa: E402
+from core.expression_cli import ExpressionArgumentError, expression_from_arguments  # noqa: E402
 from core.network_file import quote  # noqa: E402
 
 NO_DISPLAY = (
@@ -56,7 +57,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    args.expression = None
+    if args.expr is not None or args.at is not None:
+        if args.expr is None:
+            parser.error("--at needs --expr EXPR")
+        if args.file or args.preset or args.mode:
+            parser.error("--expr opens an expression: give no network file, --preset or --mode with it")
+        try:
+            args.expression = expression_from_arguments(args.expr, args.at)
+        except ExpressionArgumentError as e:
+            print(f"backprop-stepper: {e}", file=sys.stderr)
+            return 2
     if not _display_available():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
@@ -128,4 +141,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--steps", type=int, default=0, metavar="N", help="with --screenshot: steps to take first")
     parser.add_argument("--size", type=_size, default=(1600, 1000), metavar="WxH", help="window size")
     parser.add_argument("--mode", choices=("example", "batch"), help="start in one-example or batch mode")
+    parser.add_argument("--expr", metavar="EXPR", help='open an expression instead, as in "(x**2 + 1)**3"')
+    parser.add_argument("--at", metavar="x=2,y=3", help="with --expr: the values of its variables")
     return parser

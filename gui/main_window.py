@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
@@ -20,15 +21,19 @@ from PySide6.QtWidgets import (
 
 from core.convention import Convention, oriented
 from core.csv_data import CsvError
+from core.expression import ExpressionError
+from core.expression_source import ExpressionSource
 from core.network import Network, standardized
 from core.network_file import NetworkFileError, load, quote, save
 from core.presets import load_preset, preset_keys
 from core.session import Mode
+from core.source import GraphSource
 from gui import theme
 from gui.chain_panel import ChainPanel
 from gui.data_dock import DataDock
 from gui.dataset_dialog import DatasetDialog
 from gui.edits import EditParam, ReplaceNetwork
+from gui.expression_dialog import ExpressionDialog
 from gui.graph.scene import GraphScene
 from gui.graph.view import GraphView
 from gui.import_dialog import ImportDialog
@@ -56,6 +61,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)  # new networks and parameters typed in the graph
         self.network_editor: NetworkEditor | None = None  # made when first opened
         self.param_dialog: ParamDialog | None = None
+        self.expression_dialog: ExpressionDialog | None = None
         self.scene = GraphScene(self)
         self.view = GraphView(self.scene)
         self.message_bar = QLabel(wordWrap=True)
@@ -116,6 +122,15 @@ class MainWindow(QMainWindow):
         column.addWidget(self.position_bar)
         column.addWidget(self.view, 1)
         self.panels = panels = QSplitter(Qt.Orientation.Horizontal)
+        self.expression_note = QLabel(
+            "An expression has no parameters to learn: no updates, training, cost plot or data here. "
+            "Open a network (File → Open, or a preset) for those.",
+            wordWrap=True,
+        )
+        self.expression_note.setStyleSheet("color:#455a64; padding:2px 4px")
+        self.expression_note.hide()
+        self._data_dock_was_visible = True
+        column.insertWidget(2, self.expression_note)  # under the position bar
         for widget in (self.chain_panel, self.narration, *self._plot_places):
             panels.addWidget(widget)
         panels.setSizes([420, 420, 330, 330])
@@ -194,8 +209,13 @@ class MainWindow(QMainWindow):
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self._action("&Open network…", self._on_open, [QKeySequence.StandardKey.Open]))
-        file_menu.addAction(self._action("&Save network as…", self._on_save, [QKeySequence.StandardKey.Save]))
-        file_menu.addAction(self._action("&Import data…", self._on_import_data, tip="Read a CSV file as the data"))
+        file_menu.addAction(
+            self._action("New &expression…", self.open_expression_dialog, ["Ctrl+E"], "Step through a formula")
+        )
+        self.act_save = self._action("&Save network as…", self._on_save, [QKeySequence.StandardKey.Save])
+        file_menu.addAction(self.act_save)
+        self.act_import_data = self._action("&Import data…", self._on_import_data, tip="Read a CSV file as the data")
+        file_menu.addAction(self.act_import_data)
         file_menu.addAction(self._action("Save &screenshot…", self._on_save_screenshot))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, [QKeySequence.StandardKey.Quit]))
@@ -233,8 +253,20 @@ class MainWindow(QMainWindow):
             "&Edit network…", self.open_network_editor, ["Ctrl+Shift+E"], "Layers, loss, settings, initial weights"
         )
         network.addAction(self.act_edit_network)
-        network.addAction(
-            self._action("&Standardise inputs", self._on_standardise, tip="Shift inputs to mean 0, scale to std 1")
+        self.act_standardise = self._action(
+            "&Standardise inputs", self._on_standardise, tip="Shift inputs to mean 0, scale to std 1"
+        )
+        network.addAction(self.act_standardise)
+        # What an expression, with no parameters, data or training, cannot do.
+        self.network_only_actions = (
+            self.act_update,
+            self.act_next,
+            self.act_play,
+            self.act_save,
+            self.act_edit_network,
+            self.act_standardise,
+            self.act_data_table,
+            self.act_import_data,
         )
         network.addAction(self._action("&Data set…", self.choose_dataset, tip="A built-in or generated data set"))
         stepping = self.menuBar().addMenu("&Step")
@@ -294,15 +326,32 @@ class MainWindow(QMainWindow):
         network = load_preset(key)
         self._replace_network(network, f"Open {network.name}")
 
-    def _replace_network(self, network: Network, text: str) -> None:
-        """Open ``network`` in place of the current one; Undo (Ctrl+Z) returns to the current one."""
-        self.undo_stack.push(ReplaceNetwork(self._install_network, self.model.network, network, text))
+    def _replace_network(self, network: Network | GraphSource, text: str) -> None:
+        """Open ``network`` (or an expression) in place of the current one; Undo (Ctrl+Z) returns to it."""
+        current = self.model.network or self.model.session.source
+        self.undo_stack.push(ReplaceNetwork(self._install_network, current, network, text))
 
-    def _install_network(self, network: Network) -> None:
+    def _install_network(self, network: Network | GraphSource) -> None:
         self.trainer.stop_and_wait()
         self.model.set_network(network)
-        if self.network_editor is not None and self.network_editor.isVisible():
+        if isinstance(network, Network) and self.network_editor is not None and self.network_editor.isVisible():
             self.network_editor.load(network, network.initial_params(), self.model.session.displayed_params())
+
+    def open_expression_dialog(self) -> None:
+        """File → New expression…: the expression opens once core accepts it."""
+        self.expression_dialog = dialog = ExpressionDialog(self)
+        dialog.opened.connect(lambda source: self._replace_network(source, "New expression"))
+        dialog.open()
+
+    def open_expression(self, text: str, values: Mapping[str, float]) -> bool:
+        """Open an expression at the given values; a bad one is explained and nothing changes."""
+        try:
+            source = ExpressionSource.parse(text, values)
+        except ExpressionError as e:
+            self.show_message(f"Could not open the expression: {e}. Nothing was changed.")
+            return False
+        self._replace_network(source, "New expression")
+        return True
 
     def open_network_editor(self) -> None:
         """The editor, showing the current network with the weights stepping starts from."""
@@ -398,8 +447,9 @@ class MainWindow(QMainWindow):
 
     def _on_graph_only(self, on: bool) -> None:
         self.panels.setVisible(not on)
-        self.training_dock.setVisible(not on)
-        self.data_dock.setVisible(not on)
+        network = self.model.network is not None
+        self.training_dock.setVisible(not on and network)
+        self.data_dock.setVisible(not on and network)
         QTimer.singleShot(0, self.view.fit)
 
     def _on_play(self) -> None:
@@ -424,7 +474,13 @@ class MainWindow(QMainWindow):
 
     def _on_network_changed(self) -> None:
         model = self.model
-        self.setWindowTitle(f"Backprop Stepper — {model.network.name}")
+        self.setWindowTitle(f"Backprop Stepper — {model.session.source.name}")
+        self._show_network_panels(model.network is not None)
+        if model.network is None:
+            self.scene.build(self.settings.shown(model.current), self.settings.decimals)
+            self._on_state_changed()
+            QTimer.singleShot(0, self.view.fit)
+            return
         self.mode_box.setCurrentIndex(0 if model.mode is Mode.EXAMPLE else 1)
         self.scene.build(self.settings.shown(model.current), self.settings.decimals)
         if self._data_plot is not None:
@@ -467,8 +523,26 @@ class MainWindow(QMainWindow):
     def _on_history_changed(self) -> None:
         self._plots_dirty = True
 
+    def _show_network_panels(self, network: bool) -> None:
+        """Training, plots, data and updates only for a network; an expression shows a note instead."""
+        if network == self.expression_note.isHidden():
+            return
+        if not network:
+            self._data_dock_was_visible = self.data_dock.isVisible()
+        self.expression_note.setVisible(not network)
+        self.training_dock.setVisible(network)
+        self.data_dock.setVisible(network and self._data_dock_was_visible)
+        for widget in self._plot_widgets():
+            widget.setVisible(network)
+        self.mode_box.setEnabled(network)
+        for action in self.network_only_actions:
+            action.setEnabled(network)
+
+    def _plot_widgets(self) -> tuple[QWidget, QWidget]:
+        return self._plot_places if self._cost_plot is None else (self._cost_plot, self._data_plot)
+
     def _on_plot_tick(self) -> None:
-        if not self._plots_dirty or self._cost_plot is None:
+        if not self._plots_dirty or self._cost_plot is None or self.model.network is None:
             return
         training = self.trainer.running
         if training and self._curve_clock.elapsed() < TRAINING_PLOT_INTERVAL_MS:
@@ -525,7 +599,10 @@ class MainWindow(QMainWindow):
         self._cost_plot.range_requested.connect(self._on_history_changed)
         if self.training_panel.log_scale.isChecked():
             self._cost_plot.set_log(True)
-        self._data_plot.set_network(self.model.network)
+        for plot in (self._cost_plot, self._data_plot):
+            plot.setVisible(self.model.network is not None)
+        if self.model.network is not None:
+            self._data_plot.set_network(self.model.network)
         self._plots_dirty = True
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -539,6 +616,8 @@ class MainWindow(QMainWindow):
 
     def refresh_now(self) -> None:
         """Redraw the plots immediately (screenshots, tests)."""
+        if self.model.network is None:
+            return
         self._regions_clock.restart()
         self._plots_dirty = False
         self._draw_cost()

@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject, Signal
 
 from core.network import Network
 from core.session import Mode, Session
+from core.source import GraphSource
 from core.stepper import StepPass, StepState
 from core.training import TrainProgress
 
@@ -27,7 +28,8 @@ class SessionModel(QObject):
     # -- reading -------------------------------------------------------------------
 
     @property
-    def network(self) -> Network:
+    def network(self) -> Network | None:
+        """The network being stepped, or None for an expression."""
         return self.session.network
 
     @property
@@ -80,14 +82,15 @@ class SessionModel(QObject):
         self.network_changed.emit()
         self.state_changed.emit()
 
-    def set_network(self, network: Network, mode: Mode | None = None) -> None:
-        """Open another network: a new session, history cleared."""
+    def set_network(self, network: Network | GraphSource, mode: Mode | None = None) -> None:
+        """Open another network (or another graph source, an expression): a new session, history cleared."""
         self.session = Session(network, mode)
         self.message.emit("")
         self.network_changed.emit()
         self.state_changed.emit()
         self.history_changed.emit()
-        self.settings_changed.emit()
+        if self.network is not None:  # an expression has no learning rate or batches
+            self.settings_changed.emit()
 
     def change_settings(self, **changes: object) -> None:
         """Change learning_rate or batch_size, keeping parameters and history."""

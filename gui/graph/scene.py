@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from core import fmt
-from core.explain import BackwardStep, backward_step
+from core.explain import BackwardStep, backward_step, partial
 from core.graph import GraphKind, NodeKind
 from core.layout import layered_layout
 from core.stepper import BackwardEvent, StepPass, StepState
@@ -117,13 +117,13 @@ class GraphScene(QGraphicsScene):
             grad_text = ""
             if grad is not None:
                 so_far = " so far" if state.cursor < self._complete_at.get(node.id, 0) else ""
-                grad_text = _labelled(f"∂{root}/∂{node.label}{so_far} =", grad, decimals)
+                grad_text = _labelled(f"{partial(root, node.label)}{so_far} =", grad, decimals)
             local_text, local_tip = "", []
             k = self._backward_at.get(node.id)
             if k is not None and k < state.cursor:
                 step = backward_step(step_pass, step_pass.events[k])
                 local_text = _local_text(step, graph.kind, decimals)
-                local_tip = [f"local ∂{node.label}/∂{s.to}: {fmt.full(s.local)}" for s in step.sendings]
+                local_tip = [f"local {partial(node.label, s.to)}: {fmt.full(s.local)}" for s in step.sendings]
             update_text = ""
             if node.id in state.updated:
                 update_text = _labelled(f"new {node.label} =", state.values[node.id], decimals)
@@ -230,7 +230,7 @@ def _local_text(step: BackwardStep, kind: GraphKind, decimals: int) -> str:
         elif len(step.sendings) == 1:
             lines.append(_labelled(f"local {s.local_formula} =", s.local, decimals))
         else:
-            lines.append(_labelled(f"local ∂/∂{s.to} =", s.local, decimals))
+            lines.append(_labelled(f"local {partial('', s.to)} =", s.local, decimals))
     return "\n".join(lines)
 
 
