@@ -111,8 +111,8 @@ class CsvData:
     ``X`` is standardised when the options asked for it; ``mean`` and ``std`` then hold the
     statistics used (``to_standard`` / ``to_original`` convert inputs either way), and
     ``stats`` always describes the columns in their original units.
-    ``target_names`` follows the network file: one name per output column, so a single 0/1
-    column of two classes is named by the class coded 1 (``classes`` holds both, 0 first).
+    ``target_names`` follows the network file: one name per output column, except that a
+    single 0/1 column of two classes carries both class names, for 0 and for 1.
     """
 
     X: np.ndarray
@@ -688,7 +688,7 @@ class _Column:
                 raise CsvError(
                     f"{where} has {len(classes)} classes; one 0/1 output needs exactly two (use one-hot, softmax)"
                 )
-            return codes.astype(float).reshape(-1, 1), classes[1:], classes
+            return codes.astype(float).reshape(-1, 1), classes, classes
         return np.eye(len(classes))[codes], classes, classes
 
 

@@ -72,7 +72,7 @@ class Dataset:
         """y and target_names: one-hot for one output per class, a 0/1 column for one output of two classes.
 
         ``outputs`` None picks one 0/1 column for two classes and one-hot for more. A 0/1 column
-        is named by the class coded 1, as the network file has one name per output.
+        carries both class names, for 0 and for 1, as the network file allows.
         """
         if not self.classes:
             return self.labels.reshape(-1, 1), (self.target,)
@@ -80,7 +80,7 @@ class Dataset:
         if outputs is None:
             outputs = 1 if k == 2 else k
         if outputs == 1 and k == 2:
-            return self.labels.astype(float).reshape(-1, 1), self.classes[1:]
+            return self.labels.astype(float).reshape(-1, 1), self.classes
         if outputs == k:
             return np.eye(k)[self.labels], self.classes
         raise DatasetError(

@@ -356,11 +356,13 @@ def _text(value: Any, what: str, multiline: bool = False) -> str:
 
 
 def _names(value: Any, what: str, count: int, of: str) -> tuple[str, ...]:
-    """Optional labels, one per input or output unit."""
+    """Optional labels, one per input or output unit; a single 0/1 output may name both its classes."""
     if not isinstance(value, list):
         raise NetworkFileError(f"data {what} must be a list of texts, not {describe(value)}")
-    if value and len(value) != count:
-        raise NetworkFileError(f"data {what} has {len(value)} names for {count} {of}")
+    two_classes = what == "target_names" and count == 1 and len(value) == 2
+    if value and len(value) != count and not two_classes:
+        also = " (or the two class names, for 0 and 1)" if what == "target_names" and count == 1 else ""
+        raise NetworkFileError(f"data {what} has {len(value)} names for {count} {of}{also}")
     return tuple(_text(v, f"data {what} item {i}") for i, v in enumerate(value))
 
 

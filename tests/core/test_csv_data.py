@@ -29,9 +29,9 @@ def test_whitespace_with_quoted_headers_comments_and_blank_lines():
     assert data.layout.delimiter_name == "whitespace"
     assert data.feature_names == ("aack count", "beep count")
     np.testing.assert_array_equal(data.X, [[3, 0], [0, 2], [1, 3], [2, 1]])
-    # two text classes, sorted: happy is 0, sad is 1; the single 0/1 output is named by class 1
+    # two text classes, sorted: happy is 0, sad is 1; both names are kept for the single 0/1 output
     assert data.classes == ("happy", "sad")
-    assert data.target_names == ("sad",)
+    assert data.target_names == ("happy", "sad")
     np.testing.assert_array_equal(data.y, [[0], [1], [1], [0]])
 
 

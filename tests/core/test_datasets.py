@@ -95,7 +95,7 @@ def test_a_network_file_may_generate_its_data():
     expected = make("moons", n=200, noise=0.1, seed=0)
     np.testing.assert_array_equal(net.X, expected.X)
     np.testing.assert_array_equal(net.Y[:, 0], expected.labels)
-    assert net.target_names == ("lower",)
+    assert net.target_names == ("upper", "lower")
     softmax = from_dict(_doc({"generate": "blobs", "k": 3}, units=3, activation="softmax", loss="cross_entropy"))
     assert softmax.Y.shape == (200, 3)
     assert softmax.target_names == ("class 0", "class 1", "class 2")

@@ -173,7 +173,7 @@ TEXT_FIELDS = {
     "feature_names_null": (with_("data.feature_names", None), "not null"),
     "feature_names_of_numbers": (with_("data.feature_names", [1, 2]), "must be text, not 1"),
     "feature_names_too_few": (with_("data.feature_names", ["x1"]), "1 names for 2 inputs"),
-    "target_names_too_many": (with_("data.target_names", ["a", "b"]), "2 names for 1 output"),
+    "target_names_too_many": (with_("data.target_names", ["a", "b", "c"]), "3 names for 1 output"),
     "key_with_newline": (with_("na\nme", "x"), "unknown field 'na\\nme'"),
     "key_with_quote_and_newline": (with_("a'\n\"b", "x"), "unknown field"),
     "loss_with_newline": (with_("loss", "half\nsquared"), "unprintable"),
