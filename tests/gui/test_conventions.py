@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 
+from core import fmt
 from core.convention import Convention
 from tests.gui.helpers import press
 
@@ -55,6 +56,7 @@ def test_columns_show_transposed_shapes_with_the_same_numbers(window, qtbot):
     assert node(window, "Ŷ").value_text.startswith("1×4")
     assert node(window, "Ŷ").value_text.splitlines()[1] == "[" + ", ".join(f"{v:.3f}" for v in yhat_rows[:, 0]) + "]"
     assert rows_w != w
+    assert node(window, "X").toolTip().startswith(f"X\nvalue: {fmt.full(X.T)}")  # tooltips follow too
 
     lines = window.narration.lines()
     assert any(line.startswith("F1  W·X = ") and line.endswith("(1×4)") for line in lines)

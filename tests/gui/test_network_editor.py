@@ -13,9 +13,7 @@ H = 1e-6
 
 
 def _open_editor(qtbot, window):
-    press(
-        qtbot, window, Qt.Key.Key_E, modifier=Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-    )
+    press(qtbot, window, Qt.Key.Key_E, modifier=Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     editor = window.network_editor
     assert editor is not None
     assert editor.isVisible()
@@ -266,3 +264,23 @@ def test_the_weights_stepping_reached_can_be_kept_in_the_editor(window, qtbot):
     for k, v in trained.items():
         np.testing.assert_array_equal(window.model.session.params[k], v)
     assert window.model.session.cursor == 0
+
+
+def test_layers_are_added_reordered_and_removed(window, qtbot):
+    editor = _open_editor(qtbot, window)
+    _click(qtbot, editor.add_layer)  # a hidden layer before the output
+    _click(qtbot, editor.add_layer)  # after the selected (new) one
+    editor.layer_widgets(0)[0].setValue(5)
+    _choose(editor.layer_widgets(0)[1], "tanh")
+    editor.layers.setCurrentCell(0, 0)
+    _click(qtbot, editor.move_down)
+    units = [editor.layer_widgets(r)[0].value() for r in range(editor.layers.rowCount())]
+    activations = [editor.layer_widgets(r)[1].currentData() for r in range(editor.layers.rowCount())]
+    assert units == [3, 5, 1]
+    assert activations == ["sigmoid", "tanh", "sigmoid"]
+    assert editor.layers.currentRow() == 1
+    _click(qtbot, editor.remove_layer)
+    assert [editor.layer_widgets(r)[0].value() for r in range(editor.layers.rowCount())] == [3, 1]
+    _click(qtbot, editor.apply_button)
+    assert [layer.units for layer in window.model.network.layers] == [3, 1]
+    assert [layer.activation for layer in window.model.network.layers] == ["sigmoid", "sigmoid"]
