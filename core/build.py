@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from core import ops
+from core.bugs import op_set
 from core.graph import Graph, GraphKind, Node, NodeKind, Source
 from core.network import Network, Params
 from core.ops import Value
@@ -24,6 +25,7 @@ _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 def scalar_graph(net: Network) -> Graph:
     """The graph of one example, one node per scalar operation."""
     names = _ScalarNames(net)
+    opset = op_set(net.planted_bug)
     nodes: list[Node] = []
     previous = []  # ids of the previous layer's outputs, starting with the inputs
     for i in range(net.inputs):
@@ -44,21 +46,19 @@ def scalar_graph(net: Network) -> Graph:
                 )
                 product = f"mul:{w_id}"
                 label = f"{names.weight(li, i, j)}·{_label(nodes, prev)}"
-                nodes.append(Node(product, NodeKind.OP, label, ops.Multiply(), (w_id, prev), layer=li))
+                nodes.append(Node(product, NodeKind.OP, label, opset.multiply, (w_id, prev), layer=li))
                 terms.append(product)
             b_id = f"b{li}[{j}]"
             nodes.append(Node(b_id, NodeKind.PARAM, names.bias(li, j), source=Source(f"b{li}", (j,)), layer=li))
             z_id = f"z:{li},{j}"
-            nodes.append(Node(z_id, NodeKind.OP, names.z(li, j), ops.Add(), (*terms, b_id), layer=li))
+            nodes.append(Node(z_id, NodeKind.OP, names.z(li, j), opset.add, (*terms, b_id), layer=li))
             z_ids.append(z_id)
         a_ids = []
-        for j, z_id in enumerate(z_ids):
+        for j in range(len(z_ids)):
             a_id = f"a:{li},{j}"
-            if layer.activation == "softmax":
-                op: ops.Op = ops.SoftmaxComponent(j, tuple(names.a(li, k) for k in range(layer.units)))
-                inputs = tuple(z_ids)
-            else:
-                op, inputs = ops.ELEMENTWISE_ACTIVATIONS[layer.activation], (z_id,)
+            definition = opset.activation(layer.activation)
+            op = definition.scalar_op(j, tuple(names.a(li, k) for k in range(layer.units)))
+            inputs = definition.scalar_inputs(z_ids, j)
             nodes.append(Node(a_id, NodeKind.OP, names.a(li, j), op, inputs, layer=li))
             a_ids.append(a_id)
         previous = a_ids
@@ -66,7 +66,12 @@ def scalar_graph(net: Network) -> Graph:
     targets = tuple(f"y{k + 1}" for k in range(net.outputs))
     nodes.append(
         Node(
-            "L", NodeKind.OP, "L", ops.ScalarLoss(ops.LOSSES[net.loss]), (*outputs, *targets), layer=len(net.layers) + 1
+            "L",
+            NodeKind.OP,
+            "L",
+            ops.ScalarLoss(opset.loss(net.loss)),
+            (*outputs, *targets),
+            layer=len(net.layers) + 1,
         )
     )
     return Graph(_topological(nodes), GraphKind.SCALAR)
@@ -85,6 +90,7 @@ def scalar_node_count(net: Network) -> int:
 def layer_graph(net: Network) -> Graph:
     """The graph of a batch, one node per matrix operation."""
     many = len(net.layers) > 1
+    opset = op_set(net.planted_bug)
     nodes = [Node("X", NodeKind.INPUT, "X", source=Source("X"))]
     previous = "X"
     last = len(net.layers)
@@ -95,17 +101,17 @@ def layer_graph(net: Network) -> Graph:
         nodes.append(Node(w_id, NodeKind.PARAM, f"W{suffix}", source=Source(w_id), layer=li))
         nodes.append(
             Node(
-                f"XW{li}", NodeKind.OP, f"{_label(nodes, previous)}·W{suffix}", ops.MatMul(), (previous, w_id), layer=li
+                f"XW{li}", NodeKind.OP, f"{_label(nodes, previous)}·W{suffix}", opset.matmul, (previous, w_id), layer=li
             )
         )
         nodes.append(Node(b_id, NodeKind.PARAM, f"b{suffix}", source=Source(b_id), layer=li))
-        nodes.append(Node(f"Z{li}", NodeKind.OP, f"Z{suffix}", ops.AddBias(), (f"XW{li}", b_id), layer=li))
-        op = ops.SoftmaxRows() if layer.activation == "softmax" else ops.ELEMENTWISE_ACTIVATIONS[layer.activation]
+        nodes.append(Node(f"Z{li}", NodeKind.OP, f"Z{suffix}", opset.add_bias, (f"XW{li}", b_id), layer=li))
+        op = opset.activation(layer.activation).layer_op()
         label = "Ŷ" if li == last else f"A{suffix}"
         nodes.append(Node(f"A{li}", NodeKind.OP, label, op, (f"Z{li}",), layer=li))
         previous = f"A{li}"
-    nodes.append(Node("L", NodeKind.OP, "L", ops.RowLoss(ops.LOSSES[net.loss]), (previous, "Y"), layer=last + 1))
-    nodes.append(Node("C", NodeKind.OP, "C", ops.Mean(), ("L",), layer=last + 1))
+    nodes.append(Node("L", NodeKind.OP, "L", ops.RowLoss(opset.loss(net.loss)), (previous, "Y"), layer=last + 1))
+    nodes.append(Node("C", NodeKind.OP, "C", opset.mean, ("L",), layer=last + 1))
     return Graph(_topological(nodes), GraphKind.LAYER)
 
 

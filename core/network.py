@@ -9,8 +9,10 @@ from typing import Any
 
 import numpy as np
 
+from core.activations import ACTIVATIONS, activation
+from core.bugs import BUGS
 from core.limits import check_learning_rate
-from core.ops import ACTIVATION_NAMES, LOSSES
+from core.losses import LOSSES, loss
 
 Params = dict[str, np.ndarray]  # "W1", "b1", "W2", ... in layer order
 TARGET_SUM_TOLERANCE = 1e-6  # how far a row of cross-entropy targets may sum from 1 (rounded decimals)
@@ -67,6 +69,7 @@ class Network:
     standardisation: Standardisation | None = None  # set when X holds standardised inputs
     # {"generate": KEY, ...} when the data came from a built-in data set (core.datasets)
     data_spec: Mapping[str, Any] | None = None
+    planted_bug: str | None = None  # a core.bugs name: stepping, training and checks use its wrong gradients
 
     @cached_property
     def _initial(self) -> Params:
@@ -92,7 +95,7 @@ class Network:
     @property
     def is_classifier(self) -> bool:
         """Whether the outputs are class probabilities for 0/1 targets."""
-        probabilities = self.layers[-1].activation in ("sigmoid", "softmax")
+        probabilities = activation(self.layers[-1].activation).probabilities
         return probabilities and bool(np.all((self.Y == 0) | (self.Y == 1)))
 
     def initial_params(self) -> Params:
@@ -176,12 +179,12 @@ def check_network(net: Network) -> None:
     for i, layer in enumerate(net.layers, start=1):
         if layer.units < 1:
             raise ValueError(f"layer {i}: units must be at least 1")
-        if layer.activation not in ACTIVATION_NAMES:
+        if layer.activation not in ACTIVATIONS:
             raise ValueError(
-                f"layer {i}: unknown activation {layer.activation!r} (use one of {', '.join(ACTIVATION_NAMES)})"
+                f"layer {i}: unknown activation {layer.activation!r} (use one of {', '.join(ACTIVATIONS)})"
             )
-        if layer.activation == "softmax" and i != len(net.layers):
-            raise ValueError(f"layer {i}: softmax is only supported on the output layer")
+        if activation(layer.activation).output_only and i != len(net.layers):
+            raise ValueError(f"layer {i}: {layer.activation} is only supported on the output layer")
         if layer.activation == "softmax" and layer.units == 1:
             raise ValueError(
                 f"layer {i}: softmax over one unit always outputs 1, so nothing can be learnt; "
@@ -189,11 +192,11 @@ def check_network(net: Network) -> None:
             )
     if net.loss not in LOSSES:
         raise ValueError(f"unknown loss {net.loss!r} (use one of {', '.join(LOSSES)})")
-    if net.loss == "cross_entropy" and net.layers[-1].activation != "softmax":
-        raise ValueError("cross_entropy needs a softmax output layer")
-    if net.loss == "log_loss" and net.layers[-1].activation not in ("sigmoid", "softmax"):
-        # ln ŷ and ln(1 − ŷ) need predictions between 0 and 1
-        raise ValueError("log_loss needs a sigmoid (or softmax) output layer, whose predictions lie between 0 and 1")
+    refusal = loss(net.loss).check_output(activation(net.layers[-1].activation))
+    if refusal:
+        raise ValueError(refusal)
+    if net.planted_bug is not None and net.planted_bug not in BUGS:
+        raise ValueError(f"unknown planted bug {net.planted_bug!r} (use one of {', '.join(BUGS)})")
     for name, shape in param_shapes(net.inputs, net.layers).items():
         layer = net.layers[int(name[1:]) - 1]
         given = layer.weights if name[0] == "W" else layer.bias

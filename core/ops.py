@@ -8,14 +8,15 @@ input (upstream times local for elementwise ops, a vector-Jacobian product for
 matrix ops). An input that receives no gradient (a target) gets ``None``.
 
 Scalar-graph ops work on Python floats; layer-graph ops on numpy arrays with
-examples as rows.
+examples as rows. Activations and losses are defined once, in ``core.activations``
+and ``core.losses``; the nodes here apply those definitions.
 """
 
 from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -212,70 +213,35 @@ class AddBias(Op):
 
 @dataclass(frozen=True)
 class Activation(Op):
-    """An elementwise activation whose local gradient is written in its output."""
+    """An elementwise activation node; its rules come from its definition (core.activations)."""
 
-    name: str
-    symbol: str
-    function: Callable[[Value], Value]
-    derivative: Callable[[Value, Value], Value]  # (input, output) -> local
-    formula: str
-    derivative_formula: str  # with {z} and {a} placeholders
-    template: str  # the forward computation, with a {z} placeholder
+    definition: Any  # an ActivationDef: function, derivative, formulas
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return self.definition.name
+
+    @property
+    def symbol(self) -> str:  # type: ignore[override]
+        return self.definition.symbol
+
+    @property
+    def formula(self) -> str:  # type: ignore[override]
+        return self.definition.formula
 
     def forward(self, z: Value) -> Value:
         with np.errstate(all="ignore"):
-            return self.function(z)
+            return self.definition.function(z)
 
     def local(self, inputs, out):
-        return (self.derivative(inputs[0], out),)
+        with np.errstate(all="ignore"):
+            return (self.definition.derivative(inputs[0], out),)
 
     def local_formulas(self, input_labels, out_label):
-        return (self.derivative_formula.format(z=input_labels[0], a=out_label),)
+        return (self.definition.derivative_formula.format(z=input_labels[0], a=out_label),)
 
     def expression(self, args):
-        return self.template.format(z=args[0])
-
-
-def _sigmoid(z: Value) -> Value:
-    if isinstance(z, float):
-        # Branch on sign so exp never overflows.
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def _tanh(z: Value) -> Value:
-    return math.tanh(z) if isinstance(z, float) else np.tanh(z)
-
-
-def _relu(z: Value) -> Value:
-    return max(0.0, z) if isinstance(z, float) else np.maximum(z, 0.0)
-
-
-def _relu_local(z: Value, a: Value) -> Value:
-    # ReLU's local gradient at 0 is taken as 0.
-    return (1.0 if z > 0 else 0.0) if isinstance(z, float) else (z > 0).astype(float)
-
-
-IDENTITY = Activation(
-    "identity",
-    "id",
-    lambda z: z,
-    lambda z, a: 1.0 if isinstance(z, float) else np.ones_like(z),
-    "a = z",
-    "1",
-    "{z}",
-)
-SIGMOID = Activation(
-    "sigmoid", "σ", _sigmoid, lambda z, a: a * (1.0 - a), "a = σ(z) = 1/(1+e^−z)", "{a}(1−{a})", "σ({z})"
-)
-TANH = Activation("tanh", "tanh", _tanh, lambda z, a: 1.0 - a * a, "a = tanh z", "1−{a}²", "tanh({z})")
-RELU = Activation("relu", "ReLU", _relu, _relu_local, "a = max(0, z)", "1 if {z}>0 else 0", "max(0, {z})")
-
-ELEMENTWISE_ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (IDENTITY, SIGMOID, TANH, RELU)}
-ACTIVATION_NAMES = (*ELEMENTWISE_ACTIVATIONS, "softmax")
+        return self.definition.template.format(z=args[0])
 
 
 def softmax_rows(z: np.ndarray) -> np.ndarray:
@@ -351,65 +317,10 @@ class SoftmaxRows(Op):
 
 
 @dataclass(frozen=True)
-class LossTerm:
-    """One loss, written per output unit k; an example's loss sums the terms over k."""
-
-    name: str
-    symbol: str
-    formula: str
-    term: Callable[[Value, Value], Value]  # (prediction, target) -> loss term
-    derivative: Callable[[Value, Value], Value]  # ∂term/∂prediction
-    derivative_formula: str  # with {p} and {y} placeholders
-    template: str  # one term of the loss, with {p} and {y} placeholders
-
-
-def _clip(p: Value) -> Value:
-    return min(max(p, LOG_EPS), 1.0 - LOG_EPS) if isinstance(p, float) else np.clip(p, LOG_EPS, 1.0 - LOG_EPS)
-
-
-def _floored(d: Value) -> Value:
-    return max(d, DENOMINATOR_FLOOR) if isinstance(d, float) else np.maximum(d, DENOMINATOR_FLOOR)
-
-
-def _log(p: Value) -> Value:
-    return math.log(p) if isinstance(p, float) else np.log(p)
-
-
-HALF_SQUARED_ERROR = LossTerm(
-    "half_squared_error",
-    "½(y−ŷ)²",
-    "L = ½ Σ (y−ŷ)²",
-    lambda p, y: 0.5 * (y - p) * (y - p),
-    lambda p, y: -(y - p),
-    "−({y}−{p})",
-    "½({y}−{p})²",
-)
-LOG_LOSS = LossTerm(
-    "log_loss",
-    "log loss",
-    "L = −y ln ŷ − (1−y) ln(1−ŷ)",
-    lambda p, y: -y * _log(_clip(p)) - (1.0 - y) * _log(1.0 - _clip(p)),
-    lambda p, y: -(y - p) / _floored(p * (1.0 - p)),
-    "−({y}−{p})/({p}(1−{p}))",
-    "−{y} ln {p} − (1−{y}) ln(1−{p})",
-)
-CROSS_ENTROPY = LossTerm(
-    "cross_entropy",
-    "cross-entropy",
-    "L = −Σ y_k ln a_k",
-    lambda p, y: -y * _log(_clip(p)),
-    lambda p, y: -y / _floored(p),
-    "−{y}/{p}",
-    "−{y} ln {p}",
-)
-LOSSES: dict[str, LossTerm] = {t.name: t for t in (HALF_SQUARED_ERROR, LOG_LOSS, CROSS_ENTROPY)}
-
-
-@dataclass(frozen=True)
 class _LossOp(Op):
     """An op computing a loss: its name, symbol and formula are the loss's."""
 
-    loss: LossTerm
+    loss: Any  # a LossDef (core.losses): term, derivative, formulas
 
     @property
     def name(self) -> str:  # type: ignore[override]

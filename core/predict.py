@@ -1,11 +1,12 @@
-"""Predictions of a network over points and over a grid, for the plots."""
+"""Predictions and the cost of a network, over its examples, points or a grid (for the plots)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from core.activations import activation
+from core.losses import loss
 from core.network import Network, Params
-from core.ops import ELEMENTWISE_ACTIVATIONS, softmax_rows
 
 
 def predict(net: Network, params: Params, X: np.ndarray) -> np.ndarray:
@@ -14,12 +15,15 @@ def predict(net: Network, params: Params, X: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
         for i, layer in enumerate(net.layers, start=1):
             z = a @ params[f"W{i}"] + params[f"b{i}"]
-            a = (
-                softmax_rows(z)
-                if layer.activation == "softmax"
-                else ELEMENTWISE_ACTIVATIONS[layer.activation].forward(z)
-            )
+            a = activation(layer.activation).function(z)
     return a
+
+
+def cost(net: Network, params: Params, rows: np.ndarray | slice = slice(None)) -> float:
+    """The cost C: the mean over the examples (all, or ``rows``) of the per-example losses."""
+    outputs = predict(net, params, net.X[rows])
+    with np.errstate(all="ignore"):
+        return float(loss(net.loss).term(outputs, net.Y[rows]).sum(axis=1).mean())
 
 
 def data_bounds(X: np.ndarray, margin: float = 0.15) -> tuple[float, float, float, float]:

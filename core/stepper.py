@@ -14,6 +14,7 @@ import numpy as np
 
 from core.graph import Graph, backward, forward
 from core.ops import Value
+from core.update import GradientDescent
 
 
 @dataclass(frozen=True)
@@ -150,9 +151,10 @@ def record_pass(graph: Graph, leaves: Mapping[str, Value], learning_rate: float,
                 tuple(_frozen(v) for v in visit.sent),
             )
         )
+    rule = GradientDescent(learning_rate)
     for node in graph.params:
         old, grad = leaves[node.id], grads.get(node.id, 0.0 * leaves[node.id])
-        events.append(UpdateEvent(node.id, old, _frozen(grad), learning_rate, _frozen(old - learning_rate * grad)))
+        events.append(UpdateEvent(node.id, old, _frozen(grad), learning_rate, _frozen(rule.step(old, grad))))
     n_ops = len(graph.op_nodes)
     return StepPass(graph, leaves, tuple(events), examples, learning_rate, n_ops, n_ops)
 

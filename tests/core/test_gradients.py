@@ -1,4 +1,4 @@
-"""Backprop against central finite differences of an independent numpy forward pass, and fan-out."""
+"""Backprop against central finite differences (core.gradcheck) of an independent numpy forward pass, and fan-out."""
 
 from __future__ import annotations
 
@@ -8,20 +8,22 @@ import numpy as np
 import pytest
 
 from core import ops
+from core.activations import ACTIVATIONS as REGISTERED_ACTIVATIONS
 from core.build import layer_graph, leaf_values, scalar_graph
+from core.gradcheck import numeric_gradients
 from core.graph import Graph, Node, NodeKind, backward, forward
+from core.losses import LOSSES as REGISTERED_LOSSES
 from core.network import Layer, Network, Params, check_network
 from core.stepper import UpdateEvent, record_pass
 from core.training import train_all
 
-H = 1e-6  # finite-difference step
 RTOL, ATOL = 1e-5, 1e-8  # backprop vs central differences
 EXACT = 1e-12  # two exact computations of the same numbers
 MARGIN = 1e-3  # ReLU pre-activations stay this far from the kink
 
-HIDDEN = ("identity", "sigmoid", "tanh", "relu")
+HIDDEN = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "softplus")
 OUTPUT_AND_LOSS = [
-    *((act, "half_squared_error") for act in ("identity", "sigmoid", "tanh", "relu", "softmax")),
+    *((act, loss) for act in (*HIDDEN, "softmax") for loss in ("half_squared_error", "squared_error")),
     # log loss needs predictions in (0, 1); cross-entropy a softmax
     ("sigmoid", "log_loss"),
     ("softmax", "log_loss"),
@@ -59,10 +61,13 @@ ACTIVATIONS = {
     "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
     "tanh": np.tanh,
     "relu": lambda z: np.maximum(z, 0.0),
+    "leaky_relu": lambda z: np.where(z > 0, z, 0.01 * z),
+    "softplus": lambda z: np.log(1.0 + np.exp(z)),
     "softmax": _softmax,
 }
 LOSSES = {
     "half_squared_error": lambda p, y: 0.5 * ((y - p) ** 2).sum(axis=1),
+    "squared_error": lambda p, y: ((y - p) ** 2).sum(axis=1),
     "log_loss": lambda p, y: -(y * np.log(p) + (1 - y) * np.log(1 - p)).sum(axis=1),
     "cross_entropy": lambda p, y: -(y * np.log(p)).sum(axis=1),
 }
@@ -85,18 +90,7 @@ def losses(net: Network, params: Params, X: np.ndarray, Y: np.ndarray) -> np.nda
 
 def numerical_gradient(net: Network, params: Params, X: np.ndarray, Y: np.ndarray) -> Params:
     """Central differences of the mean loss over the rows of X."""
-    grads = {}
-    for name, value in params.items():
-        g = np.zeros_like(value)
-        for index in np.ndindex(value.shape):
-            shifted = {k: v.copy() for k, v in params.items()}
-            shifted[name][index] = value[index] + H
-            up = losses(net, shifted, X, Y).mean()
-            shifted[name][index] = value[index] - H
-            down = losses(net, shifted, X, Y).mean()
-            g[index] = (up - down) / (2 * H)
-        grads[name] = g
-    return grads
+    return numeric_gradients(lambda p: losses(net, p, X, Y).mean(), params)
 
 
 # -- random networks whose losses are smooth where we differentiate ------------------------------
@@ -115,7 +109,7 @@ def _build(shape: str, hidden_acts: tuple[str, ...], out: str, loss: str, seed: 
     if loss == "log_loss" and out in ("identity", "tanh", "relu"):
         # Keep ŷ inside (0, 1) so log loss is defined: small weights around a bias of 0.5.
         w, b = 0.1 * w, 0.5 + 0.05 * rng.normal(size=outputs)
-    if loss == "half_squared_error":
+    if loss in ("half_squared_error", "squared_error"):
         Y = rng.normal(size=(m, outputs))
     elif loss == "log_loss":
         Y = rng.uniform(0, 1, size=(m, outputs))
@@ -138,7 +132,7 @@ def _valid(net: Network) -> bool:
     zs, yhat = pre_activations(net, params, net.X)
     for layer, z in zip(net.layers, zs, strict=True):
         # Away from the kink, and some unit alive in every example.
-        if layer.activation == "relu" and (np.abs(z).min() < MARGIN or not (z > 0).any(axis=1).all()):
+        if layer.activation in ("relu", "leaky_relu") and (np.abs(z).min() < MARGIN or not (z > 0).any(axis=1).all()):
             return False
     if net.loss == "log_loss" and not (yhat.min() > 0.01 and yhat.max() < 0.99):
         return False
@@ -292,8 +286,8 @@ def test_the_cases_are_every_combination_check_network_accepts():
     net = make_network("one_hidden", ("tanh",), "sigmoid", "half_squared_error")
     one_hot = np.eye(2)[np.arange(net.examples) % 2]  # targets every loss accepts
     accepted = []
-    for out in ops.ACTIVATION_NAMES:
-        for loss in ops.LOSSES:
+    for out in REGISTERED_ACTIVATIONS:
+        for loss in REGISTERED_LOSSES:
             layers = (net.layers[0], Layer(2, out, net.layers[1].weights, net.layers[1].bias))
             try:
                 check_network(net.with_settings(layers=layers, loss=loss, Y=one_hot))
