@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from core import ops
+from core import activations, ops
 from core.ops import Op
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -301,9 +301,9 @@ FUNCTIONS: dict[str, tuple[Op, int]] = {
     "sqrt": (SQRT, 1),
     "sin": (SIN, 1),
     "cos": (COS, 1),
-    "tanh": (ops.TANH, 1),
-    "sigmoid": (ops.SIGMOID, 1),
-    "relu": (ops.RELU, 1),
+    "tanh": (ops.Activation(activations.TANH), 1),
+    "sigmoid": (ops.Activation(activations.SIGMOID), 1),
+    "relu": (ops.Activation(activations.RELU), 1),
     "abs": (ABS, 1),
     "max": (MAX, 2),
     "min": (MIN, 2),

@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from core.activations import ACTIVATIONS
 from core.build import scalar_node_count
 from core.limits import MAX_LAYERS, MEMORY_BUDGET_BYTES, LimitError, check_network_size, human_bytes
+from core.losses import LOSSES
 from core.network import Layer, Network, Params, check_network, param_shapes
-from core.ops import ACTIVATION_NAMES, LOSSES
 from core.source import MAX_SCALAR_NODES, MAX_SCALAR_PARAMS
 
 
@@ -23,8 +24,8 @@ class LayerChoice:
 
 
 def activation_names() -> tuple[str, ...]:
-    """Every activation the engine has."""
-    return tuple(ACTIVATION_NAMES)
+    """Every activation the engine has (core.activations' registry)."""
+    return tuple(ACTIVATIONS)
 
 
 def loss_names() -> tuple[str, ...]:
@@ -97,7 +98,7 @@ def loss_problems(net: Network) -> dict[str, str | None]:
 def activation_problems(net: Network, layer: int) -> dict[str, str | None]:
     """For each activation, why layer ``layer`` (from 0) cannot have it with this loss, or None."""
     out = {}
-    for name in ACTIVATION_NAMES:
+    for name in ACTIVATIONS:
         layers = list(net.layers)
         layers[layer] = Layer(layers[layer].units, name)
         out[name] = _pairing_problem(replace(net, layers=tuple(layers)))
