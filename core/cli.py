@@ -40,7 +40,9 @@ def main(argv: Sequence[str]) -> int:
     trace.add_argument("file", nargs="?", help="a network file, or preset:NAME")
     trace.add_argument("--example", type=_whole_number, metavar="I", help="only example I (from 0)")
     trace.add_argument("--expr", metavar="EXPR", help='an expression instead of a network, as in "(x**2 + 1)**3"')
-    trace.add_argument("--at", metavar="x=2,y=3", help="with --expr: the values of its variables")
+    trace.add_argument(
+        "--at", metavar="x=2,y=3", action="append", help="with --expr: the values of its variables (repeatable)"
+    )
     train = sub.add_parser("train", help="train and print the costs and parameters, as JSON")
     train.add_argument("file", help="a network file, or preset:NAME")
     train.add_argument("--epochs", type=_whole_number, required=True, metavar="N", help=f"at most {MAX_EPOCHS:,}")

@@ -13,10 +13,10 @@ class ExpressionArgumentError(ValueError):
         super().__init__(f"{option}: {problem}")
 
 
-def expression_from_arguments(text: str, at: str | None) -> Expression:
-    """Parse --expr with the values of --at; raises ExpressionArgumentError naming the option."""
+def expression_from_arguments(text: str, at: list[str] | None) -> Expression:
+    """Parse --expr with the values of each --at; raises ExpressionArgumentError naming the option."""
     try:
-        values = parse_values(at or "")
+        values = parse_values(",".join(at or []))
     except ValueError as e:
         raise ExpressionArgumentError("--at", str(e)) from None
     try:

@@ -284,8 +284,8 @@ class Extreme(ExpressionOp):
 
     def local_formulas(self, input_labels, out_label):
         u, v = input_labels
-        relation = "≥" if self.name == "max" else "≤"
-        return (f"1 if {u} {relation} {v} else 0", f"1 if {u} {relation} {v} is false else 0")
+        first, second = ("≥", "<") if self.name == "max" else ("≤", ">")
+        return (f"1 if {u} {first} {v} else 0", f"1 if {u} {second} {v} else 0")
 
     def expression(self, args):
         return f"{self.name}({args[0]}, {args[1]})"

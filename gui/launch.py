@@ -147,5 +147,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", type=_size, default=(1600, 1000), metavar="WxH", help="window size")
     parser.add_argument("--mode", choices=("example", "batch"), help="start in one-example or batch mode")
     parser.add_argument("--expr", metavar="EXPR", help='open an expression instead, as in "(x**2 + 1)**3"')
-    parser.add_argument("--at", metavar="x=2,y=3", help="with --expr: the values of its variables")
+    parser.add_argument(
+        "--at", metavar="x=2,y=3", action="append", help="with --expr: the values of its variables (repeatable)"
+    )
     return parser

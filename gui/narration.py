@@ -1,4 +1,4 @@
-"""The narration pane: renders core.narration's line per step as plain text."""
+"""The narration pane: renders core.narration's line per step as plain text; copies it as text or Markdown."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from core.narration import narrate
-from core.text import line_plain
+from core.text import Line, line_plain, markdown, paragraph
 from gui import theme
 
 
@@ -22,16 +22,20 @@ class NarrationPane(QWidget):
         self.text.setMaximumBlockCount(5000)
         self.copy_button = copy = QPushButton("Copy narration")
         copy.clicked.connect(self._on_copy)
+        self.copy_markdown_button = copy_markdown = QPushButton("Copy as Markdown")
+        copy_markdown.clicked.connect(self._on_copy_markdown)
         title = QLabel("Narration")
         title.setFont(theme.font(10, True))
         top = QHBoxLayout()
         top.addWidget(title, 1)
         top.addWidget(copy)
+        top.addWidget(copy_markdown)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.text)
         self._shown: tuple | None = None  # (pass, cursor, decimals) last rendered
+        self._lines: list[Line] = []  # what is shown, as structured text
         model.state_changed.connect(self._on_state_changed)
         settings.changed.connect(self._on_state_changed)
         self._on_state_changed()
@@ -44,15 +48,18 @@ class NarrationPane(QWidget):
         step_pass = self._settings.shown(self._model.current)
         shown = self._shown
         if shown and shown[0] is step_pass and shown[2] == decimals and cursor == shown[1] + 1:
-            self.text.appendPlainText(
-                line_plain(narrate(step_pass.events[cursor - 1], cursor - 1, step_pass, decimals))
-            )
+            self._lines.append(narrate(step_pass.events[cursor - 1], cursor - 1, step_pass, decimals))
+            self.text.appendPlainText(line_plain(self._lines[-1]))
         else:
             lines = [self._model.session.source.header(step_pass)]
             lines += [narrate(e, k, step_pass, decimals) for k, e in enumerate(step_pass.events[:cursor])]
+            self._lines = lines
             self.text.setPlainText("\n".join(line_plain(ln) for ln in lines))
         self.text.verticalScrollBar().setValue(self.text.verticalScrollBar().maximum())
         self._shown = (step_pass, cursor, decimals)
 
     def _on_copy(self) -> None:
         QGuiApplication.clipboard().setText(self.text.toPlainText())
+
+    def _on_copy_markdown(self) -> None:
+        QGuiApplication.clipboard().setText(markdown(paragraph(*self._lines)))

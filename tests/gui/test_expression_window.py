@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox
 
 from tests.gui.helpers import click_node, edge, node, press
@@ -139,3 +140,11 @@ def test_launching_with_expr_renders_the_expression(tmp_path):
     )
     assert bad.returncode == 2
     assert bad.stderr == "backprop-stepper: --expr: column 4: the exponent 387420489 is too large (at most 100)\n"
+
+
+def test_the_narration_copies_as_markdown_from_the_same_structured_lines(window, qtbot):
+    _new_expression(qtbot, window, "(x**2 + 1)**3", "x=2")
+    press(qtbot, window, Qt.Key.Key_Right)
+    qtbot.mouseClick(window.narration.copy_markdown_button, Qt.MouseButton.LeftButton)
+    text = QGuiApplication.clipboard().text()
+    assert text == "f = (x\\*\\*2 + 1)\\*\\*3 at x = 2  \nF1  x² = 2.000² = **4.000**"
