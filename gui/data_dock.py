@@ -26,6 +26,7 @@ from gui import theme
 
 WRONG = QColor("#fdecea")  # rows whose predicted class is not the target's
 RIGHT = QColor("#e8f5e9")  # the confusion table's diagonal
+MEASURED_ROWS = 200
 
 
 class PredictionTableModel(QAbstractTableModel):
@@ -182,7 +183,10 @@ class DataDock(QWidget):
         self.table.setModel(self.table_model)
         self.table.setFont(theme.font(9))
         self.table.verticalHeader().setDefaultSectionSize(20)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Column widths measured once per data set, and on the first rows only: a data set may have
+        # 100,000 rows, and measuring them all (or on every refresh) would stall the window.
+        for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
+            header.setResizeContentsPrecision(MEASURED_ROWS)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.confusion_title = QLabel("<b>Confusion table</b> (rows: target class, columns: predicted)")
         self.confusion_title.setWordWrap(True)
@@ -216,6 +220,7 @@ class DataDock(QWidget):
         self.network = network
         self.predictions = evaluate(network, params)
         self.table_model.set_network(network, self.predictions, decimals)
+        self.table.resizeColumnsToContents()
         self._show_summary_and_confusion()
 
     def show_params(self, params: Params, decimals: int) -> None:
