@@ -129,6 +129,8 @@ class GraphScene(QGraphicsScene):
                 update_text = _labelled(f"new {node.label} =", state.values[node.id], decimals)
             new = state.values.get(node.id) if update_text else None
             tip = "\n".join([_tooltip(node.label, shown if known else None, grad, new), *local_tip])
+            if node.kind is NodeKind.PARAM:
+                tip += "\nDouble-click to type a new value."
             item.show_lines(value, grad_text, local_text, update_text, tip)
             item.highlight(last is not None and last.node == node.id)
         active_inputs = set(graph[last.node].inputs) if isinstance(last, BackwardEvent) else set()

@@ -179,6 +179,7 @@ def test_editing_a_weight_in_the_graph_recomputes_the_pass_and_undo_restores(win
     w1, b = window.model.session.params["W1"][:, 0], window.model.session.params["b1"][0]
 
     item = node(window, "w2")
+    assert item.toolTip().endswith("Double-click to type a new value.")
     view = window.view
     qtbot.mouseDClick(
         view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(item.sceneBoundingRect().center())
