@@ -17,9 +17,11 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from core.bugs import BUGS
 from core.build import layer_graph, leaf_values
 from core.cli_data import add_data_command, add_data_option, data_result, with_csv_data
 from core.expression_cli import ExpressionArgumentError, expression_from_arguments, trace_expression
+from core.gradcheck import THRESHOLD, check_network
 from core.graph import backward, forward
 from core.limits import MAX_EPOCHS, LimitError, check_epochs
 from core.network import Network
@@ -27,7 +29,7 @@ from core.network_file import NetworkFileError, load, one_line, quote
 from core.presets import load_preset
 from core.training import train
 
-COMMANDS = ("trace", "train", "data")
+COMMANDS = ("trace", "train", "data", "gradcheck")
 MAX_ARGUMENT_DIGITS = 30  # a count with more digits is refused as it is read
 TRAIN_CHUNK_SECONDS = 0.1  # how often `train` takes stock, so Ctrl+C loses at most this much work
 
@@ -47,8 +49,21 @@ def main(argv: Sequence[str]) -> int:
     train.add_argument("file", help="a network file, or preset:NAME")
     train.add_argument("--epochs", type=_whole_number, required=True, metavar="N", help=f"at most {MAX_EPOCHS:,}")
     train.add_argument("--every", type=_whole_number, default=1, metavar="K", help="print every K-th epoch's cost")
+    gradcheck = sub.add_parser(
+        "gradcheck",
+        help=f"backprop's gradients against central finite differences, as JSON; exit 1 if any relative "
+        f"error exceeds {THRESHOLD:g}",
+    )
+    gradcheck.add_argument("file", help="a network file, or preset:NAME")
+    gradcheck.add_argument(
+        "--plant",
+        metavar="NAME",
+        choices=tuple(BUGS),
+        help="check with a planted bug: " + "; ".join(f"{b.name} ({b.title})" for b in BUGS.values()),
+    )
     add_data_option(trace)
     add_data_option(train)
+    add_data_option(gradcheck)
     add_data_command(sub)
     try:
         args = parser.parse_args(list(argv))
@@ -68,6 +83,8 @@ def main(argv: Sequence[str]) -> int:
                 result = data_result(args)
             else:
                 net = with_csv_data(open_network(args.file), args)
+                if args.command == "gradcheck":
+                    return _gradcheck(net, args.plant)
                 result = _trace(net, args.example) if args.command == "trace" else _train(net, args.epochs, args.every)
         except (NetworkFileError, KeyError, ValueError) as e:
             message = e.args[0] if isinstance(e, KeyError) else str(e)
@@ -156,6 +173,13 @@ def _trace(net: Network, example: int | None) -> dict:
             for n in graph.nodes
         ],
     }
+
+
+def _gradcheck(net: Network, plant: str | None) -> int:
+    """Print the gradient check of the network's cost; 1 if an entry's relative error exceeds the threshold."""
+    check = check_network(net.with_settings(planted_bug=plant) if plant else net)
+    status = _print_json(check.to_json())
+    return status or (0 if check.passed else 1)
 
 
 def _check_train_arguments(epochs: int, every: int) -> None:

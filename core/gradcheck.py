@@ -88,9 +88,10 @@ class GradCheck:
     def flagged(self) -> list[tuple[str, tuple[int, ...]]]:
         """(name, index) of every entry whose relative error exceeds the threshold."""
         return [
-            (name, tuple(int(i) for i in index))
+            (name, index)
             for name, error in self.rel_error.items()
-            for index in zip(*np.nonzero(error > self.threshold), strict=True)
+            for index in np.ndindex(error.shape)
+            if error[index] > self.threshold
         ]
 
     def to_json(self) -> dict:

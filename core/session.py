@@ -208,13 +208,21 @@ class Session:
             self.mode = mode
 
     def set_network(self, network: Network) -> None:
-        """Change settings (learning rate, batch size) keeping the parameters and history.
+        """Change settings (learning rate, batch size, planted bug) keeping the parameters and history.
 
         A new learning rate changes only the update: the pass is recorded again and
         the cursor stays where it was. So does a new batch size while stepping the scalar
         graph, which updates after every example whatever the setting.
         """
         same_passes = network.batch_size == self.network.batch_size or self.mode is Mode.EXAMPLE
+        if self._passes and same_passes and network.planted_bug != self.network.planted_bug:
+            # A planted (or removed) bug changes the graphs' ops: the pass is computed again with
+            # them and the cursor stays where it was.
+            cursor = self.cursor
+            self.source = NetworkSource(network)
+            self._passes[-1] = self._record(self.params, self.updates)
+            self.cursor = min(cursor, len(self.current))
+            return
         if self._passes and same_passes:
             self.source = self.source.with_settings_of(network)
             current = self._passes[-1]
