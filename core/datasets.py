@@ -49,7 +49,8 @@ class Param:
             raise DatasetError(f"{key} {self.name} must be {kind} from {span}, not {value!r}")
         if self.integer and not (isinstance(value, int) or float(value).is_integer()):
             raise DatasetError(f"{key} {self.name} must be {kind} from {span}, not {value!r}")
-        if not (math.isfinite(value) and self.minimum <= value <= self.maximum):
+        # An int is compared exactly (math.isfinite would overflow on a 400-digit one).
+        if not ((isinstance(value, int) or math.isfinite(value)) and self.minimum <= value <= self.maximum):
             raise DatasetError(f"{key} {self.name} must be {kind} from {span}, not {value!r}")
         return int(value) if self.integer else float(value)
 

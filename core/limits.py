@@ -7,6 +7,7 @@ a ``LimitError`` (a ``ValueError``) whose one-line message names the size and th
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 
 MAX_FILE_BYTES = 100_000_000  # a network file larger than 100 MB is refused before it is read
@@ -81,7 +82,7 @@ def check_learning_rate(rate: float) -> None:
 def human_bytes(n: int) -> str:
     """A byte count in decimal units: 12.5 GB, 2 GB, 310 kB (a power of ten beyond 1000 TB)."""
     if n >= 10**15:
-        return f"about 10^{int((n.bit_length() - 1) * 0.30103)} bytes"
+        return f"about 10^{math.floor(math.log10(n))} bytes"  # log10 takes ints of any size
     for unit, size in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
         if n >= size:
             return f"{n / size:.3g} {unit}"

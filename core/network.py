@@ -11,7 +11,7 @@ import numpy as np
 
 from core.activations import ACTIVATIONS, activation
 from core.bugs import BUGS
-from core.limits import check_learning_rate
+from core.limits import check_learning_rate, check_network_size
 from core.losses import LOSSES, loss
 
 Params = dict[str, np.ndarray]  # "W1", "b1", "W2", ... in layer order
@@ -190,6 +190,8 @@ def check_network(net: Network) -> None:
                 f"layer {i}: softmax over one unit always outputs 1, so nothing can be learnt; "
                 "use sigmoid for one output, or softmax over two or more classes"
             )
+    # Every path to a network (a file, the editor, new data) meets the same memory budget.
+    check_network_size(net.inputs, [layer.units for layer in net.layers], net.examples)
     if net.loss not in LOSSES:
         raise ValueError(f"unknown loss {net.loss!r} (use one of {', '.join(LOSSES)})")
     refusal = loss(net.loss).check_output(activation(net.layers[-1].activation))

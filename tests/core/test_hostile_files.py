@@ -412,3 +412,43 @@ def test_the_good_document_is_good(tmp_path, capsys):
     assert (status, err) == (0, "")
     assert json.loads(out)["cost"] > 0
     assert sys.getrecursionlimit() >= 1000  # the deep-nesting cases did not leave it changed
+
+
+# -- every field of a file, each replaced by values of the wrong kind ---------------------------
+
+WRONG_VALUES = [None, True, -1, int(BIG), 1e308, "a\nb", [], [[]], {}, [None]]
+
+
+def field_paths(value, prefix: tuple = ()):
+    """Every field and list item of a document, as key/index paths."""
+    if prefix:
+        yield prefix
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        yield from field_paths(child, (*prefix, key))
+
+
+def test_any_field_replaced_by_any_wrong_value_is_one_line_or_loads(tmp_path, capsys):
+    """A sweep: never a traceback; a refusal is exit 2 with one line; anything accepted trains."""
+    path = tmp_path / "swept.json"
+    cases = 0
+    for fields in field_paths(good_doc()):
+        for wrong in WRONG_VALUES:
+            doc = good_doc()
+            target = doc
+            for key in fields[:-1]:
+                target = target[key]
+            target[fields[-1]] = wrong
+            path.write_text(json.dumps(doc))
+            status, out, err = run(capsys, ["train", str(path), "--epochs", "1"])
+            where = f"{'.'.join(map(str, fields))} = {wrong!r:.40}"
+            assert status in (0, 1, 2), where  # 1: it trained, but the cost overflowed (said in one line)
+            if status == 2:
+                assert_one_line(status, out, err)
+            elif status == 1:
+                assert len(err.splitlines()) == 1, where
+                json.loads(out)
+            else:
+                assert err == "", where
+            cases += 1
+    assert cases > 300

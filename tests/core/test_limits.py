@@ -1,0 +1,48 @@
+"""The documented limits: the memory estimate, its message, and that every path to a network meets it."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import limits
+from core.limits import LimitError, check_network_size, human_bytes, network_bytes
+from core.network import Layer, check_network
+from core.presets import load_preset
+
+
+def test_the_estimate_counts_parameters_data_and_activations():
+    # 2-3-1 on 10 examples, counted by hand: parameters 2·3 + 3 + 3·1 + 1 = 13; data 10 × (2 + 1) = 30;
+    # activations 10 × (2 + 3 + 1) = 60.
+    expected = 8 * (limits.PARAMETER_COPIES * 13 + limits.DATA_COPIES * 30 + limits.ACTIVATION_COPIES * 60)
+    assert network_bytes(2, [3, 1], 10) == expected
+
+
+def test_a_network_over_the_budget_is_refused_naming_both_sizes():
+    with pytest.raises(LimitError, match=r"needs 76\.8 GB, over the 2 GB limit"):
+        check_network_size(2, [40_000, 40_000, 1], 4)
+
+
+def test_a_network_just_within_the_budget_passes(monkeypatch):
+    needed = network_bytes(2, [16, 16, 1], 40_000)
+    monkeypatch.setattr(limits, "MEMORY_BUDGET_BYTES", needed)
+    check_network_size(2, [16, 16, 1], 40_000)
+    monkeypatch.setattr(limits, "MEMORY_BUDGET_BYTES", needed - 1)
+    with pytest.raises(LimitError, match="over the"):
+        check_network_size(2, [16, 16, 1], 40_000)
+
+
+def test_check_network_applies_the_budget_to_networks_built_in_code():
+    net = load_preset("or_gate")
+    huge = net.with_settings(layers=(Layer(40_000, "tanh"), Layer(40_000, "tanh"), Layer(1, "sigmoid")))
+    with pytest.raises(LimitError, match="needs"):
+        check_network(huge)  # before anything allocates its weights
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [(999, "999 bytes"), (1_000, "1 kB"), (12_500_000_000, "12.5 GB"), (2 * 10**9, "2 GB"),
+     (10**400, "about 10^400 bytes")],
+    ids=["bytes", "kB", "GB", "limit", "huge"],
+)
+def test_sizes_read_in_decimal_units(n, text):
+    assert human_bytes(n) == text
