@@ -46,6 +46,16 @@ class Layer:
     bias: np.ndarray | None = None  # units
 
 
+@dataclass(frozen=True)
+class ViewSettings:
+    """How the window showed a network when it was saved; each None leaves the window's choice."""
+
+    mode: str | None = None  # "example" (scalar graph) or "batch" (layer graph)
+    epochs: int | None = None  # the epochs of "Train N epochs"
+    decimals: int | None = None  # decimals shown
+    convention: str | None = None  # batches shown with examples as "rows" or as "columns"
+
+
 @dataclass(frozen=True, eq=False)
 class Network:
     """A feed-forward network with its training settings and data set.
@@ -70,6 +80,7 @@ class Network:
     # {"generate": KEY, ...} when the data came from a built-in data set (core.datasets)
     data_spec: Mapping[str, Any] | None = None
     planted_bug: str | None = None  # a core.bugs name: stepping, training and checks use its wrong gradients
+    view: ViewSettings | None = None
 
     @cached_property
     def _initial(self) -> Params:

@@ -15,6 +15,7 @@ import numpy as np
 
 from core import datasets
 from core.limits import (
+    MAX_EPOCHS,
     MAX_FILE_BYTES,
     MAX_LAYERS,
     MAX_SEED,
@@ -23,11 +24,14 @@ from core.limits import (
     check_file_size,
     check_network_size,
 )
-from core.network import Layer, Network, Params, Standardisation, check_network
+from core.network import Layer, Network, Params, Standardisation, ViewSettings, check_network
 
 FORMAT = "backprop-stepper.network/1"
 _REQUIRED = ("format", "inputs", "layers", "loss", "data")
-_OPTIONAL = ("name", "learning_rate", "batch_size", "seed", "description")
+_OPTIONAL = ("name", "learning_rate", "batch_size", "seed", "description", "view")
+VIEW_MODES = ("example", "batch")
+VIEW_CONVENTIONS = ("rows", "columns")
+MAX_DECIMALS = 12  # what the window's Decimals box holds
 READ_CHUNK = 1 << 20
 _LAYER_KEYS = ("units", "activation", "weights", "bias")
 _DATA_KEYS = ("X", "y", "feature_names", "target_names", "standardisation")
@@ -93,6 +97,7 @@ def from_dict(doc: Any, default_name: str = "network") -> Network:
             batch_size=None if doc.get("batch_size") is None else _int(doc["batch_size"], "batch_size", 1),
             seed=_int(doc.get("seed", 0), "seed", 0, MAX_SEED),
             description=_text(doc.get("description", ""), "description", multiline=True),
+            view=_view(doc.get("view")),
             X=X,
             Y=_matrix(data["y"], "data y", column=True),
             feature_names=_names(data.get("feature_names", []), "feature_names", inputs, "inputs"),
@@ -131,6 +136,8 @@ def to_dict(net: Network, params: Params | None = None) -> dict[str, Any]:
         "seed": net.seed,
         "data": _data_doc(net),
     }
+    if net.view is not None:
+        doc["view"] = {k: v for k, v in vars(net.view).items() if v is not None}
     if net.description:
         doc["description"] = net.description
     return doc
@@ -178,6 +185,27 @@ def _data_doc(net: Network) -> dict[str, Any]:
     if net.standardisation is not None:
         doc["standardisation"] = {"mean": net.standardisation.mean.tolist(), "std": net.standardisation.std.tolist()}
     return doc
+
+
+def _view(value: Any) -> ViewSettings | None:
+    """The optional ``{"mode", "epochs", "decimals", "convention"}`` the window showed when it saved."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise NetworkFileError(f"view must be an object (mode, epochs, decimals, convention), not {describe(value)}")
+    _check_keys(value, (), ("mode", "epochs", "decimals", "convention"), "view")
+    for key, allowed in (("mode", VIEW_MODES), ("convention", VIEW_CONVENTIONS)):
+        if value.get(key) is not None and value[key] not in allowed:
+            choices = " or ".join(repr(a) for a in allowed)
+            raise NetworkFileError(f"view {key} must be {choices}, not {describe(value[key])}")
+    epochs = value.get("epochs")
+    decimals = value.get("decimals")
+    return ViewSettings(
+        mode=value.get("mode"),
+        epochs=None if epochs is None else _int(epochs, "view epochs", 1, MAX_EPOCHS),
+        decimals=None if decimals is None else _int(decimals, "view decimals", 1, MAX_DECIMALS),
+        convention=value.get("convention"),
+    )
 
 
 def _standardisation(value: Any, inputs: int) -> Standardisation | None:

@@ -149,3 +149,11 @@ def _number(v: float) -> str:
 def as_source(source: GraphSource | Network) -> GraphSource:
     """A network stands for its own source."""
     return NetworkSource(source) if isinstance(source, Network) else source
+
+
+def saved_mode(source: GraphSource | Network) -> Mode | None:
+    """The graph a network file was saved in (its ``view`` mode), when this network can show it."""
+    if not isinstance(source, Network) or source.view is None or source.view.mode is None:
+        return None
+    mode = Mode(source.view.mode)
+    return mode if mode in NetworkSource(source).modes else None

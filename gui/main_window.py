@@ -23,11 +23,11 @@ from core.convention import Convention, oriented
 from core.csv_data import CsvError
 from core.expression import ExpressionError
 from core.expression_source import ExpressionSource
-from core.network import Network, standardized
+from core.network import Network, ViewSettings, standardized
 from core.network_file import NetworkFileError, load, quote, save
 from core.presets import load_preset, preset_keys
 from core.session import Mode
-from core.source import GraphSource
+from core.source import GraphSource, saved_mode
 from gui import theme
 from gui.chain_panel import ChainPanel
 from gui.data_dock import DataDock
@@ -333,7 +333,9 @@ class MainWindow(QMainWindow):
 
     def _install_network(self, network: Network | GraphSource) -> None:
         self.trainer.stop_and_wait()
-        self.model.set_network(network)
+        self.model.set_network(network, saved_mode(network))
+        if isinstance(network, Network) and network.view is not None:
+            self._apply_view(network.view)
         if isinstance(network, Network) and self.network_editor is not None and self.network_editor.isVisible():
             self.network_editor.load(network, network.initial_params(), self.model.session.displayed_params())
 
@@ -433,9 +435,27 @@ class MainWindow(QMainWindow):
         if not path:
             return
         try:
-            save(self.model.network, path, self.model.session.displayed_params())
+            save(self.model.network.with_settings(view=self._view()), path, self.model.session.displayed_params())
         except OSError as e:
             self.show_message(f"Could not save {path}: {e.strerror or e}. Nothing was written.")
+
+    def _view(self) -> ViewSettings:
+        """The window's settings a saved network keeps: graph, epochs to train, decimals, convention."""
+        return ViewSettings(
+            mode=self.model.mode.value,
+            epochs=self.training_panel.epochs.value(),
+            decimals=self.settings.decimals,
+            convention=self.settings.convention.value,
+        )
+
+    def _apply_view(self, view: ViewSettings) -> None:
+        """Show an opened network as it was saved (the graph itself was chosen on opening)."""
+        if view.epochs is not None:
+            self.training_panel.epochs.setValue(view.epochs)
+        if view.decimals is not None:
+            self.training_panel.decimals.setValue(view.decimals)
+        if view.convention is not None:
+            self.convention_actions[Convention(view.convention)].trigger()
 
     def _on_save_screenshot(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "backprop-stepper.png", "PNG images (*.png)")

@@ -13,9 +13,11 @@ import pytest
 from core import cli
 from core.csv_data import CsvOptions, read_csv
 from core.data_import import with_data
-from core.network import Network, standardized
+from core.network import Layer, Network, ViewSettings, standardized
 from core.network_file import FORMAT, NetworkFileError, from_dict, load, save, to_dict
 from core.presets import load_preset
+from core.session import Mode
+from core.source import saved_mode
 from core.training import train_all
 
 CSV = Path(__file__).resolve().parents[1] / "data" / "csv"
@@ -114,3 +116,43 @@ def test_bad_standardisation_is_a_one_line_error(standardisation, message):
     doc["data"]["standardisation"] = standardisation
     with pytest.raises(NetworkFileError, match=f"^{message}"):
         from_dict(doc)
+
+
+def test_the_view_settings_round_trip_and_fit_the_network(tmp_path):
+    view = ViewSettings(mode="example", epochs=250, decimals=4, convention="columns")
+    path = tmp_path / "view.json"
+    save(load_preset("or_gate").with_settings(view=view), path)
+    opened = load(path)
+    assert opened.view == view
+    assert saved_mode(opened) is Mode.EXAMPLE
+    big = Network(
+        name="wide",
+        inputs=2,
+        layers=(Layer(64, "tanh"), Layer(64, "tanh"), Layer(1, "sigmoid")),
+        loss="log_loss",
+        learning_rate=0.1,
+        X=np.zeros((4, 2)),
+        Y=np.zeros((4, 1)),
+        view=ViewSettings(mode="example"),
+    )
+    assert saved_mode(big) is None  # too many nodes for the scalar graph: the window's own choice
+    assert saved_mode(load_preset("or_gate")) is None
+
+
+@pytest.mark.parametrize(
+    ("view", "message"),
+    [
+        ({"mode": "scalar"}, "view mode must be 'example' or 'batch', not the text 'scalar'"),
+        ({"convention": "cols"}, "view convention must be 'rows' or 'columns', not the text 'cols'"),
+        ({"epochs": 0}, "view epochs must be a whole number of at least 1, not 0"),
+        ({"decimals": 13}, "view decimals is 13, over the limit of 12"),
+        ({"zoom": 2}, "view has unknown field 'zoom'"),
+        ("batch", "view must be an object (mode, epochs, decimals, convention), not the text 'batch'"),
+    ],
+)
+def test_bad_view_settings_are_one_line_errors(view, message):
+    doc = to_dict(load_preset("or_gate"))
+    doc["view"] = view
+    with pytest.raises(NetworkFileError) as e:
+        from_dict(doc)
+    assert str(e.value) == message

@@ -11,6 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from core import cli
+from core.convention import Convention
+from core.session import Mode
 from tests.gui.helpers import f3, node, press
 
 
@@ -41,3 +43,33 @@ def test_save_open_and_trace_agree(window, qtbot, monkeypatch, tmp_path):
     graph = window.model.current.graph
     assert window.model.state.values[graph.root.id] == trace["cost"]
     assert node(window, "L").value_text == f3(trace["cost"])
+
+
+def test_the_window_settings_are_saved_and_restored(window, qtbot, monkeypatch, tmp_path):
+    path = tmp_path / "or-in-batch.json"
+    panel = window.training_panel
+    window.mode_box.setFocus()
+    qtbot.keyClick(window.mode_box, Qt.Key.Key_Down)  # the layer graph, full batch
+    assert window.model.mode is Mode.BATCH
+    press(qtbot, window, Qt.Key.Key_N, times=3)
+    panel.epochs.setValue(300)
+    panel.decimals.setValue(5)
+    window.convention_actions[Convention.COLUMNS].trigger()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert json.loads(path.read_text())["view"] == {
+        "mode": "batch", "epochs": 300, "decimals": 5, "convention": "columns",
+    }  # fmt: skip
+
+    window.open_preset("or_gate")
+    assert window.model.mode is Mode.EXAMPLE
+    panel.epochs.setValue(100)
+    panel.decimals.setValue(2)
+    window.convention_actions[Convention.ROWS].trigger()
+    assert window.open_file(str(path))
+    assert window.model.mode is Mode.BATCH
+    assert (panel.epochs.value(), panel.decimals.value()) == (300, 5)
+    assert window.settings.convention is Convention.COLUMNS
+    press(qtbot, window, Qt.Key.Key_F)  # the whole batch's forward pass on the saved weights
+    trace = _trace(["trace", str(path)])
+    assert window.model.state.values[window.model.current.graph.root.id] == trace["cost"]
