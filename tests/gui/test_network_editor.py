@@ -285,3 +285,23 @@ def test_layers_are_added_reordered_and_removed(window, qtbot):
     _click(qtbot, editor.apply_button)
     assert [layer.units for layer in window.model.network.layers] == [3, 1]
     assert [layer.activation for layer in window.model.network.layers] == ["sigmoid", "sigmoid"]
+
+
+def test_the_editor_lists_every_activation_and_loss_in_cores_registries(window, qtbot):
+    from core.activations import ACTIVATIONS
+    from core.losses import LOSSES
+
+    editor = _open_editor(qtbot, window)
+    _click(qtbot, editor.add_layer)
+    hidden = editor.layer_widgets(0)[1]
+    assert [hidden.itemData(k) for k in range(hidden.count())] == list(ACTIVATIONS)
+    assert {"leaky_relu", "softplus"} <= set(ACTIVATIONS)
+    assert [editor.loss.itemData(k) for k in range(editor.loss.count())] == list(LOSSES)
+    _choose(hidden, "leaky_relu")
+    _choose(editor.layer_widgets(1)[1], "softplus")
+    _choose(editor.loss, "squared_error")
+    assert editor.apply_button.isEnabled(), editor.problem_text()
+    _click(qtbot, editor.apply_button)
+    assert [layer.activation for layer in window.model.network.layers] == ["leaky_relu", "softplus"]
+    press(qtbot, window, Qt.Key.Key_B)
+    assert "W1[0,0]" in window.model.state.grads
