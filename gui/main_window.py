@@ -154,8 +154,15 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.data_panel)
         feature = QDockWidget.DockWidgetFeature
         dock.setFeatures(feature.DockWidgetMovable | feature.DockWidgetClosable)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.resizeDocks([dock], [300], Qt.Orientation.Horizontal)
+        # A tab beside Training, so the graph and the panels under it keep their width on a
+        # small screen; drag the tab out to see both.
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.tabifyDockWidget(self.training_dock, dock)
+        self.training_dock.raise_()
+
+    def _on_data_replaced(self, network: Network, text: str) -> None:
+        self._replace_network(network, text)
+        self.data_dock.raise_()  # show the new data
 
     def _action(self, text: str, slot, keys=(), tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -404,7 +411,7 @@ class MainWindow(QMainWindow):
             self.show_message(refused.format(getattr(e, "strerror", None) or e))
             return None
         dialog.problem.connect(lambda text: self.show_message(refused.format(text)))
-        dialog.network_ready.connect(lambda net: self._replace_network(net, f"Import {name}"))
+        dialog.network_ready.connect(lambda net: self._on_data_replaced(net, f"Import {name}"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -413,7 +420,7 @@ class MainWindow(QMainWindow):
         """The data set dialog; the network changes only when a data set is used."""
         network = self.model.network.with_params(self.model.session.displayed_params())
         dialog = DatasetDialog(network, self)
-        dialog.network_ready.connect(lambda net: self._replace_network(net, "Data set"))
+        dialog.network_ready.connect(lambda net: self._on_data_replaced(net, "Data set"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
