@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from core.build import layer_graph, leaf_values
-from core.graph import backward, forward
+from core.graph import Graph, NodeKind, backward, forward
 from core.network import Network, Params
 from core.predict import cost
 
@@ -94,6 +94,14 @@ class GradCheck:
             if error[index] > self.threshold
         ]
 
+    def entries(self) -> list[tuple[str, tuple[int, ...], float, float, float]]:
+        """(name, index, backprop, numeric, relative error) for every entry, in order."""
+        return [
+            (name, index, float(self.backprop[name][index]), float(self.numeric[name][index]), float(error[index]))
+            for name, error in self.rel_error.items()
+            for index in np.ndindex(error.shape)
+        ]
+
     def to_json(self) -> dict:
         """{"params": {name: {"backprop", "numeric", "rel_error"}}, "max_rel_error"} in the arrays' shapes."""
         return {
@@ -134,3 +142,19 @@ def check_network(net: Network, params: Params | None = None, step: float = STEP
     params = net.initial_params() if params is None else params
     numeric = numeric_gradients(lambda p: cost(net, p), params, step)
     return compare(backprop_gradients(net, params), numeric)
+
+
+def check_graph(graph: Graph, leaves: Mapping[str, float], step: float = STEP) -> GradCheck:
+    """The gradient check of any graph's root with respect to its parameter nodes, or its input
+    nodes where it has none (an expression's variables), named by their labels, at ``leaves``."""
+    wrt = graph.params or tuple(n for n in graph.leaves if n.kind is NodeKind.INPUT)
+    params = {node.label: node.id for node in wrt}
+
+    def root(values: Mapping[str, np.ndarray]) -> float:
+        shifted = {**leaves, **{params[label]: float(v) for label, v in values.items()}}
+        return float(forward(graph, shifted)[graph.root.id])
+
+    with np.errstate(all="ignore"):
+        _, grads = backward(graph, forward(graph, leaves))
+    backprop = {label: np.asarray(grads.get(node_id, 0.0), dtype=float) for label, node_id in params.items()}
+    return compare(backprop, numeric_gradients(root, {label: leaves[i] for label, i in params.items()}, step))
