@@ -24,13 +24,13 @@ class PlantBugDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                "The gradients of stepping, training and the gradient check will all be wrong in the same way. "
-                "Find it by stepping through the backward pass or with View → Gradient check; "
-                "Network → Reveal the bug names it."
-            )
+        explanation = QLabel(
+            "The gradients of stepping, training and the gradient check will all be wrong in the same way. "
+            "Find it by stepping through the backward pass or with View → Gradient check; "
+            "Network → Reveal the bug names it."
         )
+        explanation.setWordWrap(True)
+        layout.addWidget(explanation)
         layout.addWidget(self.box)
         layout.addWidget(buttons)
         self.buttons = buttons

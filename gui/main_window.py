@@ -32,6 +32,7 @@ from gui import theme
 from gui.chain_panel import ChainPanel
 from gui.data_dock import DataDock
 from gui.dataset_dialog import DatasetDialog
+from gui.debugging import Debugging
 from gui.edits import EditParam, ReplaceNetwork
 from gui.expression_dialog import ExpressionDialog
 from gui.graph.scene import GraphScene
@@ -276,6 +277,7 @@ class MainWindow(QMainWindow):
             self.act_import_data,
         )
         network.addAction(self._action("&Data set…", self.choose_dataset, tip="A built-in or generated data set"))
+        self.debugging = Debugging(self, view, network)
         stepping = self.menuBar().addMenu("&Step")
         for a in (
             self.act_step,
