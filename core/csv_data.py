@@ -35,6 +35,7 @@ MAX_CSV_BYTES = 64 * 1024 * 1024  # 64 MiB: a few million cells, far beyond what
 MAX_CSV_ROWS = 1_000_000
 MISSING = frozenset({"", "na", "n/a", "nan", "?", "null"})  # compared lower-case, stripped
 DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t", "whitespace": " "}
+_DELIMITER_SPELLINGS = {"\\t": "\t", "space": " ", "spaces": " "}  # as typed in a shell
 WHITESPACE = " "  # the delimiter value meaning "one or more spaces or tabs"
 TEXT_FEATURES = ("drop", "onehot")
 MISSING_POLICIES = ("drop", "refuse")
@@ -338,7 +339,8 @@ def _detect_delimiter(lines: list[tuple[int, str]]) -> str:
 def _resolve_delimiter(options: CsvOptions, lines: list[tuple[int, str]]) -> str:
     if options.delimiter is None:
         return _detect_delimiter(lines)
-    return DELIMITERS.get(options.delimiter, options.delimiter)
+    delimiter = _DELIMITER_SPELLINGS.get(options.delimiter, options.delimiter)
+    return DELIMITERS.get(delimiter, delimiter)
 
 
 # --- cells -------------------------------------------------------------------------------------
@@ -722,7 +724,8 @@ def _stats(column: np.ndarray) -> ColumnStats:
 
 
 def _check_options(options: CsvOptions) -> None:
-    if options.delimiter is not None and options.delimiter not in DELIMITERS and len(options.delimiter) != 1:
+    known = options.delimiter in DELIMITERS or options.delimiter in _DELIMITER_SPELLINGS
+    if options.delimiter is not None and not known and len(options.delimiter) != 1:
         raise CsvError(f"delimiter must be one character or one of {', '.join(DELIMITERS)}, not {options.delimiter!r}")
     if options.delimiter in ('"', "\n", "\r"):
         raise CsvError(f"delimiter cannot be {options.delimiter!r}")

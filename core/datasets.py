@@ -46,12 +46,12 @@ class Param:
         kind = "a whole number" if self.integer else "a number"
         span = f"{_fmt(self.minimum)} to {_fmt(self.maximum)}"
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise DatasetError(f"{key} {self.name} must be {kind} from {span}, not {value!r}")
+            raise DatasetError(f"{key} {self.name} must be {kind} from {span}, not {_shown(value)}")
         if self.integer and not (isinstance(value, int) or float(value).is_integer()):
-            raise DatasetError(f"{key} {self.name} must be {kind} from {span}, not {value!r}")
+            raise DatasetError(f"{key} {self.name} must be {kind} from {span}, not {_shown(value)}")
         # An int is compared exactly (math.isfinite would overflow on a 400-digit one).
         if not ((isinstance(value, int) or math.isfinite(value)) and self.minimum <= value <= self.maximum):
-            raise DatasetError(f"{key} {self.name} must be {kind} from {span}, not {value!r}")
+            raise DatasetError(f"{key} {self.name} must be {kind} from {span}, not {_shown(value)}")
         return int(value) if self.integer else float(value)
 
 
@@ -356,6 +356,12 @@ def _checked(info: DatasetInfo, params: Mapping[str, Any]) -> dict[str, Any]:
         takes = f"it takes {', '.join(known)}" if known else "it takes no parameters"
         raise DatasetError(f"data has unknown field {', '.join(unknown)} for {info.key} ({takes})")
     return {name: p.check(params[name], "data") if name in params else p.default for name, p in known.items()}
+
+
+def _shown(value: Any) -> str:
+    """A value from a file, short enough for a one-line message."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:30]}… ({len(text):,} characters)"
 
 
 def _fmt(value: float) -> str:

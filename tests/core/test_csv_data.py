@@ -125,6 +125,8 @@ def test_tab_and_overridden_delimiter():
     assert read_csv_text("a\tb\n1\t2\n3\t4\n").layout.delimiter_name == "tab"
     data = read_csv_text("a|b\n1|2\n3|4\n", CsvOptions(delimiter="|"))
     np.testing.assert_array_equal(data.X, [[1], [3]])
+    for spelling in ("tab", "\t", "\\t"):  # the name, the character, and a backslash-t typed in a shell
+        assert read_csv_text("a\tb\n1\t2\n3\t4\n", CsvOptions(delimiter=spelling)).layout.delimiter == "\t"
 
 
 def test_quoted_fields_with_delimiters_inside():
