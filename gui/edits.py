@@ -13,12 +13,13 @@ from core.network import Network
 class ReplaceNetwork(QUndoCommand):
     """Undo returns to the previous network as it was opened: its initial weights, stepping reset."""
 
-    def __init__(self, install: Callable[[Network], None], before: Network, after: Network, text: str) -> None:
+    def __init__(self, install: Callable[[Network], bool], before: Network, after: Network, text: str) -> None:
         super().__init__(text)
         self._install, self._before, self._after = install, before, after
 
     def redo(self) -> None:
-        self._install(self._after)
+        if not self._install(self._after):
+            self.setObsolete(True)  # refused (too big): the stack drops this command
 
     def undo(self) -> None:
         self._install(self._before)

@@ -23,6 +23,7 @@ from core.convention import Convention, oriented
 from core.csv_data import CsvError
 from core.expression import ExpressionError
 from core.expression_source import ExpressionSource
+from core.limits import LimitError, check_network_size, human_bytes, network_bytes
 from core.network import Network, ViewSettings, standardized
 from core.network_file import NetworkFileError, load, quote, save
 from core.presets import load_preset, preset_keys
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.data_panel.import_csv.connect(self._on_import_data)
         self._build_actions()
         self._plots_dirty = True
+        self._view_out_of_memory = False  # set by a view that ran out of memory drawing a new network
         self._regions_clock = QElapsedTimer()
         self._regions_clock.start()
         self._curve_clock = QElapsedTimer()
@@ -324,6 +326,12 @@ class MainWindow(QMainWindow):
         """Open a network file; a bad file leaves the current network as it was."""
         try:
             network = load(path)
+        except MemoryError:
+            self.show_message(
+                f"Could not open {quote(Path(path).name or path)}: there is not enough memory to "
+                "read it. The current network is unchanged."
+            )
+            return False
         except NetworkFileError as e:
             name = quote(Path(path).name or path)
             self.show_message(f"Could not open {name}: {e}. The current network is unchanged.")
@@ -340,13 +348,38 @@ class MainWindow(QMainWindow):
         current = self.model.network or self.model.session.source
         self.undo_stack.push(ReplaceNetwork(self._install_network, current, network, text))
 
-    def _install_network(self, network: Network | GraphSource) -> None:
+    def _install_network(self, network: Network | GraphSource) -> bool:
+        """Make ``network`` the current one; a network too big for memory is refused with a message
+        naming its size, and the current network stays (False)."""
+        if isinstance(network, Network):
+            try:
+                check_network_size(*_shape(network))
+            except LimitError as e:
+                self._refuse_network(network, str(e))
+                return False
         self.trainer.stop_and_wait()
-        self.model.set_network(network, saved_mode(network))
+        previous = self.model.session
+        self._view_out_of_memory = False
+        try:
+            self.model.set_network(network, saved_mode(network))
+        except MemoryError:
+            self._view_out_of_memory = True
+        failed, self._view_out_of_memory = self._view_out_of_memory, False
+        if failed:  # in the session, or in a view while it was drawn
+            self.model.restore_session(previous)
+            self._refuse_network(network, "there is not enough memory for it")
+            return False
         if isinstance(network, Network) and network.view is not None:
             self._apply_view(network.view)
         if isinstance(network, Network) and self.network_editor is not None and self.network_editor.isVisible():
             self.network_editor.load(network, network.initial_params(), self.model.session.displayed_params())
+        return True
+
+    def _refuse_network(self, network: Network | GraphSource, reason: str) -> None:
+        if isinstance(network, Network):
+            needs = human_bytes(network_bytes(*_shape(network)))
+            reason = reason if "needs" in reason else f"{reason} (it needs {needs})"
+        self.show_message(f"Could not open {quote(network.name)}: {reason}. The current network is unchanged.")
 
     def open_expression_dialog(self) -> None:
         """File → New expression…: the expression opens once core accepts it."""
@@ -502,6 +535,12 @@ class MainWindow(QMainWindow):
     # -- updates from the model -------------------------------------------------------------
 
     def _on_network_changed(self) -> None:
+        try:
+            self._show_network()
+        except MemoryError:  # a slot's exception does not reach the emitter: _install_network looks here
+            self._view_out_of_memory = True
+
+    def _show_network(self) -> None:
         model = self.model
         self.setWindowTitle(f"Backprop Stepper — {model.session.source.name}")
         self._show_network_panels(model.network is not None)
@@ -531,6 +570,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.view.fit)
 
     def _on_state_changed(self) -> None:
+        if self._view_out_of_memory:  # the network being opened could not be drawn: it is being put back
+            return
         model = self.model
         step_pass = self.settings.shown(model.current)
         state = step_pass.state_at(model.session.cursor)
@@ -663,3 +704,8 @@ class MainWindow(QMainWindow):
         for dialog in self.findChildren(ImportDialog):
             dialog.reject()  # stops its reading thread
         super().closeEvent(event)
+
+
+def _shape(network: Network) -> tuple[int, list[int], int]:
+    """Inputs, units per layer and examples: what the size limit is checked on."""
+    return network.inputs, [layer.units for layer in network.layers], network.examples

@@ -84,12 +84,23 @@ class SessionModel(QObject):
 
     def set_network(self, network: Network | GraphSource, mode: Mode | None = None) -> None:
         """Open another network (or another graph source, an expression): a new session, history cleared."""
-        self.session = Session(network, mode)
+        session = Session(network, mode)
+        session.current  # the first pass, recorded before the current session is let go  # noqa: B018
+        self.session = session
         self.message.emit("")
         self.network_changed.emit()
         self.state_changed.emit()
         self.history_changed.emit()
         if self.network is not None:  # an expression has no learning rate or batches
+            self.settings_changed.emit()
+
+    def restore_session(self, session: Session) -> None:
+        """Put back a session kept aside (a new network could not be opened): its history and place stay."""
+        self.session = session
+        self.network_changed.emit()
+        self.state_changed.emit()
+        self.history_changed.emit()
+        if self.network is not None:
             self.settings_changed.emit()
 
     def change_settings(self, **changes: object) -> None:
