@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -19,9 +20,9 @@ class Predictions:
     actual: np.ndarray | None  # m class indices from the targets; None for regression
     class_names: tuple[str, ...]  # one per class; empty for regression
 
-    @property
+    @cached_property
     def correct(self) -> np.ndarray | None:
-        """Per example, whether the predicted class is the target's."""
+        """Per example, whether the predicted class is the target's (computed once: the table asks per cell)."""
         return None if self.predicted is None else self.predicted == self.actual
 
     @property

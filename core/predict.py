@@ -46,3 +46,11 @@ def decision_grid(net: Network, params: Params, bounds: tuple[float, float, floa
 def classes(net: Network) -> np.ndarray:
     """Each example's class: the argmax of one-hot targets, or the 0/1 target rounded."""
     return net.Y.argmax(axis=1) if net.Y.shape[1] > 1 else (net.Y[:, 0] >= 0.5).astype(int)
+
+
+def plotted_rows(examples: int, limit: int, seed: int = 0) -> np.ndarray:
+    """The rows a plot draws: all of them up to ``limit``, else an even random sample of ``limit``
+    rows in data order (the same each time, so the points do not jump between redraws)."""
+    if examples <= limit:
+        return np.arange(examples)
+    return np.sort(np.random.default_rng(seed).choice(examples, size=limit, replace=False))

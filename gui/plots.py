@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QGraphicsItem
 
 from core import fmt
-from core.predict import classes, data_bounds, decision_grid, predict
+from core.predict import classes, data_bounds, decision_grid, plotted_rows, predict
 from gui import theme
 
 # Antialiasing and pens wider than 1 px make long curves paint several times slower.
@@ -23,6 +23,7 @@ MAX_SHOWN = 1e300
 # Short, small titles: pyqtgraph gives a title a minimum width that a narrow plot cannot shrink below.
 TITLE_SIZE = "10pt"
 MAX_UPDATE_DOTS = 2000  # stepped updates drawn as dots: the most recent ones
+MAX_POINTS = 10_000  # examples drawn as points: beyond this an even sample, and the plot's title says so
 
 
 class CompactAxis(pg.AxisItem):
@@ -237,11 +238,12 @@ class DataPlot(pg.PlotWidget):
         self.network = network
         self.kind = "regions" if network.inputs == 2 and network.is_classifier else "regression"
         self.bounds = None  # where decision regions are drawn; None when there are none
+        self.rows = plotted_rows(network.examples, MAX_POINTS)  # the examples drawn
         self.diagonal.setVisible(self.kind == "regression")
         if self.kind == "regions":
             self._show_classes(network)
         else:
-            self.setTitle("Predictions vs targets", size=TITLE_SIZE)
+            self._set_title("Predictions vs targets")
             self.setLabel("bottom", "target")
             self.setLabel("left", "prediction")
             lo, hi = float(network.Y.min()), float(network.Y.max())
@@ -260,19 +262,20 @@ class DataPlot(pg.PlotWidget):
         scale = 1.0
         if _drawable(bounds) and _drawable(grid_bounds):
             self.bounds = grid_bounds
-            self.setTitle("Decision regions", size=TITLE_SIZE)
+            self._set_title("Decision regions")
         else:
             # The grid of regions cannot span this; the points are drawn in units of a power of ten,
             # as pyqtgraph cannot hold coordinates whose differences overflow.
             scale = 10.0 ** math.floor(math.log10(float(np.abs(xy).max())))
             xy = xy / scale
             bounds = data_bounds(xy)
-            self.setTitle("Range too large for regions", size=TITLE_SIZE)
+            self._set_title("Range too large for regions")
         unit = "" if scale == 1.0 else f" (×{scale:g})"
         self.setLabel("bottom", names[0] + unit)
         self.setLabel("left", names[1] + unit)
-        brushes = [pg.mkBrush(theme.CLASS_COLOURS[c % len(theme.CLASS_COLOURS)]) for c in classes(network)]
-        self.points.setData(xy[:, 0], xy[:, 1], brush=brushes)
+        palette = [pg.mkBrush(colour) for colour in theme.CLASS_COLOURS]  # shared: one symbol per class
+        brushes = [palette[c % len(palette)] for c in classes(network)[self.rows]]
+        self.points.setData(xy[self.rows, 0], xy[self.rows, 1], brush=brushes)
         x0, x1, y0, y1 = bounds
         self._image_rect = pg.QtCore.QRectF(x0, y0, x1 - x0, y1 - y0)
         self.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
@@ -288,10 +291,23 @@ class DataPlot(pg.PlotWidget):
             self.image.setImage(self._colours(grid, net.outputs), autoLevels=False)
             self.image.setRect(self._image_rect)
         else:
-            out = predict(net, params, net.X)[:, 0]
+            out = predict(net, params, net.X[self.rows])[:, 0]
+            targets = net.Y[self.rows, 0]
             # Diverged predictions are left out: NaN, infinities, and values pyqtgraph cannot place.
-            shown = (np.abs(out) <= MAX_SHOWN) & (np.abs(net.Y[:, 0]) <= MAX_SHOWN)
-            self.points.setData(net.Y[shown, 0], out[shown], brush=pg.mkBrush(theme.CLASS_COLOURS[0]))
+            shown = (np.abs(out) <= MAX_SHOWN) & (np.abs(targets) <= MAX_SHOWN)
+            self.points.setData(targets[shown], out[shown], brush=pg.mkBrush(theme.CLASS_COLOURS[0]))
+
+    @property
+    def point_count(self) -> int:
+        """Examples drawn as points."""
+        return len(self.rows)
+
+    def _set_title(self, title: str) -> None:
+        """The title, and how many of the examples are drawn when not all of them are."""
+        total = self.network.examples
+        if len(self.rows) < total:
+            title += f" ({len(self.rows):,} of {total:,} points shown)"
+        self.setTitle(title, size=TITLE_SIZE)
 
     @staticmethod
     def _colours(grid: np.ndarray, outputs: int) -> np.ndarray:

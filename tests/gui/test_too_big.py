@@ -91,3 +91,15 @@ def test_running_out_of_memory_in_the_session_keeps_the_current_network(window, 
     monkeypatch.setattr("gui.session_model.Session", out_of_memory)
     window.open_preset("net_2_4_1_tanh")
     assert "not enough memory" in _assert_unchanged(window, costs, undo_count)
+
+
+def test_many_examples_are_drawn_as_a_sample_and_the_plot_says_so(window, qtbot):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(30_000, 2))
+    Y = (X[:, :1] > 0).astype(float)
+    window._replace_network(replace(load_preset("or_gate"), name="many", X=X, Y=Y), "Data set")
+    window.refresh_now()
+    plot = window.data_plot
+    assert plot.point_count == 10_000
+    assert len(plot.points.data) == 10_000
+    assert "10,000 of 30,000 points shown" in plot.plotItem.titleLabel.text
