@@ -124,11 +124,22 @@ def _display_available() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+MAX_SCREENSHOT_STEPS = 10_000
+
+
+def _steps(text: str) -> int:
+    """--steps: a whole number from 0 to MAX_SCREENSHOT_STEPS (a larger one would keep the window stepping)."""
+    steps = cli._whole_number(text)
+    if not 0 <= steps <= MAX_SCREENSHOT_STEPS:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_SCREENSHOT_STEPS:,}, not {steps}")
+    return steps
+
+
 def _size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"size must look like 1600x1000, not {text!r}") from None
+        raise argparse.ArgumentTypeError(f"size must look like 1600x1000, not {quote(text, 30)}") from None
     if not (200 <= w <= 8000 and 200 <= h <= 8000):
         raise argparse.ArgumentTypeError("width and height must be between 200 and 8000")
     return w, h
@@ -143,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("file", nargs="?", help="a network file (JSON) to open")
     parser.add_argument("--preset", metavar="NAME", help="open a shipped preset (default: or_gate)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="render the window to a PNG and exit")
-    parser.add_argument("--steps", type=int, default=0, metavar="N", help="with --screenshot: steps to take first")
+    parser.add_argument("--steps", type=_steps, default=0, metavar="N", help="with --screenshot: steps to take first")
     parser.add_argument("--size", type=_size, default=(1600, 1000), metavar="WxH", help="window size")
     parser.add_argument("--mode", choices=("example", "batch"), help="start in one-example or batch mode")
     parser.add_argument("--expr", metavar="EXPR", help='open an expression instead, as in "(x**2 + 1)**3"')

@@ -387,6 +387,10 @@ ARGUMENTS = {
     "preset_with_suffix": (["trace", "preset:or_gate.json"], "no preset"),
     "preset_empty": (["trace", "preset:"], "no preset ''"),
     "preset_unknown": (["train", "preset:no_such", "--epochs", "1"], "known presets: or_gate"),
+    "window_steps_huge": (["--screenshot", "x.png", "--steps", "99999999"], "from 0 to 10,000"),
+    "window_steps_negative": (["--screenshot", "x.png", "--steps", "-1"], "from 0 to 10,000"),
+    "window_size_not_a_size": (["--size", "1e9x3"], "size must look like 1600x1000"),
+    "window_unknown_option": (["--fast"], "unrecognized arguments"),
 }
 
 
