@@ -132,6 +132,9 @@ class ImportDialog(QDialog):
         self.text_features = _combo(TEXT_FEATURE_CHOICES)
         self.missing = _combo(MISSING_CHOICES)
         self.target_as = _combo(TARGET_CHOICES)
+        if self.network.layers[-1].activation == "softmax":
+            # a softmax network reads classes one-hot, two of them as well, and class numbers too
+            self.target_as.setCurrentIndex(self.target_as.findData("onehot"))
         self.standardise = QCheckBox("Standardise the inputs (mean 0, standard deviation 1)")
         self.progress = QProgressBar(maximum=1000, textVisible=True)
         self.cancel_read = QPushButton("Cancel reading")

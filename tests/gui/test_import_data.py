@@ -208,3 +208,19 @@ def test_reading_runs_off_the_ui_thread_with_progress_and_cancel(window, qtbot, 
     assert not dialog.import_button.isEnabled()
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     assert window.model.network is before
+
+
+def test_a_softmax_network_reads_class_targets_one_hot(window, qtbot, monkeypatch, tmp_path):
+    window.preset_actions["softmax_3_class"].trigger()
+    before = window.model.network
+    rows = "".join(f"{i % 5},{(i * 7) % 3},{i % 3}\n" for i in range(15))  # numeric class codes 0, 1, 2
+    dialog = import_via_menu(qtbot, window, monkeypatch, write(tmp_path, "codes.csv", "u,v,class\n" + rows))
+    assert dialog.target_as.currentData() == "onehot"
+    wait_read(qtbot, dialog)
+    assert dialog.data.y.shape == (15, 3)
+    assert dialog.import_button.isEnabled()  # fits the 2-input, 3-class softmax as it is
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    net = window.model.network
+    assert net is not before
+    assert net.layers[-1].activation == "softmax"
+    np.testing.assert_array_equal(net.Y.argmax(axis=1), [i % 3 for i in range(15)])
