@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -156,3 +158,16 @@ def test_bad_view_settings_are_one_line_errors(view, message):
     with pytest.raises(NetworkFileError) as e:
         from_dict(doc)
     assert str(e.value) == message
+
+
+def test_a_saved_file_gets_ordinary_permissions(tmp_path):
+    path = tmp_path / "net.json"
+    umask = os.umask(0o022)
+    try:
+        save(load_preset("or_gate"), path)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644  # not mkstemp's private 0600
+    path.chmod(0o640)
+    save(load_preset("mood_2_2_1"), path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640  # an existing file keeps its permissions
