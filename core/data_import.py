@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from core.activations import activation
 from core.csv_data import CsvData
 from core.network import Layer, Network, Standardisation, check_network
 
@@ -64,7 +65,8 @@ def _output_for(net: Network, classes: bool, outputs: int) -> tuple[str, str]:
     """The output activation and loss that suit the data's targets."""
     current = (net.layers[-1].activation, net.loss)
     if not classes:
-        if current[0] in ("identity", "relu", "tanh") and current[1] == "half_squared_error":
+        output = activation(current[0])
+        if not (output.probabilities or output.output_only) and current[1] in ("half_squared_error", "squared_error"):
             return current
         return "identity", "half_squared_error"
     if outputs > 1:

@@ -29,6 +29,8 @@ from core.ops import DENOMINATOR_FLOOR, LOG_EPS, Value
 if TYPE_CHECKING:
     from core.activations import ActivationDef
 
+TARGET_SUM_TOLERANCE = 1e-6  # how far a row of cross-entropy targets may sum from 1 (rounded decimals)
+
 ArrayKernel = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float], float]
 
 
@@ -44,6 +46,7 @@ class LossDef:
     term: Callable[[Value, Value], Value]  # (prediction, target) -> loss term
     derivative: Callable[[Value, Value], Value]
     check_output: Callable[[ActivationDef], str | None] = lambda activation: None  # why it cannot follow it
+    check_targets: Callable[[np.ndarray], str | None] = lambda Y: None  # why it is undefined for targets Y
     array_kernel: ArrayKernel | None = None
     fused: Mapping[str, ArrayKernel] = field(default_factory=dict)
     float_term: str | None = None
@@ -138,6 +141,35 @@ def _cross_entropy(a, y, not_y, g, scratch, mean_over):
     return total
 
 
+def _row(row: np.ndarray) -> str:
+    shown = ", ".join(f"{v:g}" for v in row[:6])
+    return f"[{shown}{', …' if row.size > 6 else ''}]"
+
+
+def _targets_between_0_and_1(Y: np.ndarray) -> str | None:
+    outside = np.flatnonzero(np.any((Y < 0) | (Y > 1), axis=1))
+    if outside.size:
+        r = int(outside[0])
+        return f"log_loss needs targets between 0 and 1; data y row {r} is {_row(Y[r])}"
+    return None
+
+
+def _target_distributions(Y: np.ndarray) -> str | None:
+    negative = np.flatnonzero(np.any(Y < 0, axis=1))
+    if negative.size:
+        r = int(negative[0])
+        return f"cross_entropy needs targets of at least 0; data y row {r} is {_row(Y[r])}"
+    sums = Y.sum(axis=1)
+    off = np.flatnonzero(np.abs(sums - 1.0) > TARGET_SUM_TOLERANCE)
+    if off.size:
+        r = int(off[0])
+        return (
+            "cross_entropy needs each row of targets to sum to 1 (one-hot or class probabilities); "
+            f"data y row {r} sums to {sums[r]:g}"
+        )
+    return None
+
+
 def _needs_probabilities(activation: ActivationDef) -> str | None:
     if activation.probabilities:
         return None
@@ -179,6 +211,7 @@ LOG_LOSS = LossDef(
     lambda p, y: -y * _log(_clip(p)) - (1.0 - y) * _log(1.0 - _clip(p)),
     lambda p, y: -(y - p) / _floored(p * (1.0 - p)),
     check_output=_needs_probabilities,
+    check_targets=_targets_between_0_and_1,
     array_kernel=_log_loss,
     fused={"sigmoid": _log_loss_through_sigmoid},
     float_term="p_{k} = min(max({a}, LOG_EPS), HIGH)\ntotal += {y} * log(p_{k}) + (1.0 - {y}) * log(1.0 - p_{k})",
@@ -197,6 +230,7 @@ CROSS_ENTROPY = LossDef(
     check_output=lambda activation: (
         None if activation.name == "softmax" else "cross_entropy needs a softmax output layer"
     ),
+    check_targets=_target_distributions,
     array_kernel=_cross_entropy,
     float_term="total += {y} * log(max({a}, LOG_EPS))",
     float_cost="-{total}",

@@ -15,7 +15,6 @@ from core.limits import check_learning_rate, check_network_size
 from core.losses import LOSSES, loss
 
 Params = dict[str, np.ndarray]  # "W1", "b1", "W2", ... in layer order
-TARGET_SUM_TOLERANCE = 1e-6  # how far a row of cross-entropy targets may sum from 1 (rounded decimals)
 
 
 @dataclass(frozen=True, eq=False)
@@ -237,34 +236,9 @@ def check_network(net: Network) -> None:
         )
     if not (np.all(np.isfinite(net.X)) and np.all(np.isfinite(net.Y))):
         raise ValueError("data contain a non-finite number")
-    _check_targets(net.loss, net.Y)
-
-
-def _check_targets(loss: str, Y: np.ndarray) -> None:
-    """Targets the loss is defined for: probabilities for log loss, distributions for cross-entropy."""
-    if loss == "log_loss":
-        outside = np.flatnonzero(np.any((Y < 0) | (Y > 1), axis=1))
-        if outside.size:
-            r = int(outside[0])
-            raise ValueError(f"log_loss needs targets between 0 and 1; data y row {r} is {_row(Y[r])}")
-    if loss == "cross_entropy":
-        negative = np.flatnonzero(np.any(Y < 0, axis=1))
-        if negative.size:
-            r = int(negative[0])
-            raise ValueError(f"cross_entropy needs targets of at least 0; data y row {r} is {_row(Y[r])}")
-        sums = Y.sum(axis=1)
-        off = np.flatnonzero(np.abs(sums - 1.0) > TARGET_SUM_TOLERANCE)
-        if off.size:
-            r = int(off[0])
-            raise ValueError(
-                f"cross_entropy needs each row of targets to sum to 1 (one-hot or class probabilities); "
-                f"data y row {r} sums to {sums[r]:g}"
-            )
-
-
-def _row(row: np.ndarray) -> str:
-    shown = ", ".join(f"{v:g}" for v in row[:6])
-    return f"[{shown}{', …' if row.size > 6 else ''}]"
+    refusal = loss(net.loss).check_targets(net.Y)
+    if refusal:
+        raise ValueError(refusal)
 
 
 def _shape(shape: tuple[int, ...]) -> str:
