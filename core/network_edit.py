@@ -142,7 +142,8 @@ def fitting_data(net: Network, examples: int, seed: int) -> tuple[np.ndarray, np
 
 def with_fitting_data(net: Network, examples: int, seed: int) -> Network:
     X, Y = fitting_data(net, examples, seed)
-    return replace(net, X=X, Y=Y, feature_names=(), target_names=())
+    # No longer the data a generator spec or a standardisation describes.
+    return replace(net, X=X, Y=Y, feature_names=(), target_names=(), standardisation=None, data_spec=None)
 
 
 def fitted_params(shapes: dict[str, tuple[int, ...]], kept: Params, fresh: Callable[[], Params]) -> Params:

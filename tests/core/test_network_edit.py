@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from core import network_edit as edit
@@ -95,3 +97,16 @@ def test_fresh_weights_are_drawn_only_when_a_shape_changed():
 
     params = edit.fitted_params(edit.shapes_of(net), kept, refuse)
     np.testing.assert_array_equal(params["W1"], kept["W1"])
+
+
+def test_generated_data_drops_what_described_the_old_data():
+    from core.network import standardized
+    from core.network_file import loads, to_dict
+
+    net = standardized(load_preset("house_prices"))
+    assert net.standardisation is not None
+    fitted = edit.with_fitting_data(net, 10, seed=1)
+    assert fitted.standardisation is None
+    assert fitted.data_spec is None
+    again = loads(json.dumps(to_dict(fitted)))
+    np.testing.assert_array_equal(again.X, fitted.X)
