@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 from core.bugs import BUGS
 from core.build import layer_graph, leaf_values
 from core.cli_data import add_data_command, add_data_option, data_result, with_csv_data
+from core.cli_optimizer import add_optimizer_options, with_optimizer
 from core.expression_cli import ExpressionArgumentError, expression_from_arguments, trace_expression
 from core.gradcheck import THRESHOLD, check_network
 from core.graph import backward, forward
@@ -63,6 +64,7 @@ def main(argv: Sequence[str]) -> int:
     )
     add_data_option(trace)
     add_data_option(train)
+    add_optimizer_options(train)
     add_data_option(gradcheck)
     add_data_command(sub)
     try:
@@ -83,6 +85,8 @@ def main(argv: Sequence[str]) -> int:
                 result = data_result(args)
             else:
                 net = with_csv_data(open_network(args.file), args)
+                if args.command == "train":
+                    net = with_optimizer(net, args)
                 if args.command == "gradcheck":
                     return _gradcheck(net, args.plant)
                 result = _trace(net, args.example) if args.command == "trace" else _train(net, args.epochs, args.every)

@@ -9,6 +9,7 @@ from core.expression_ops import number_text
 from core.graph import Graph
 from core.network import Params
 from core.ops import Value
+from core.optimizers import State
 from core.source import Mode
 from core.stepper import StepPass, record_pass
 from core.text import Line, Role, Run, line
@@ -45,7 +46,7 @@ class ExpressionSource:
     def initial_params(self) -> Params:
         return {}
 
-    def record(self, mode: Mode, params: Params, update: int) -> StepPass:
+    def record(self, mode: Mode, params: Params, update: int, state: State | None = None) -> StepPass:
         return record_pass(self.expression.graph, self.expression.leaves(), self.learning_rate, ())
 
     def params_from_leaves(self, graph: Graph, leaves: Mapping[str, Value], template: Params) -> Params:

@@ -13,6 +13,7 @@ from core.activations import ACTIVATIONS, activation
 from core.bugs import BUGS
 from core.limits import check_learning_rate, check_network_size
 from core.losses import LOSSES, loss
+from core.optimizers import GRADIENT_DESCENT, Optimizer
 
 Params = dict[str, np.ndarray]  # "W1", "b1", "W2", ... in layer order
 
@@ -80,6 +81,7 @@ class Network:
     data_spec: Mapping[str, Any] | None = None
     planted_bug: str | None = None  # a core.bugs name: stepping, training and checks use its wrong gradients
     view: ViewSettings | None = None
+    optimizer: Optimizer = GRADIENT_DESCENT  # how training and stepping update the parameters (core.optimizers)
 
     @cached_property
     def _initial(self) -> Params:

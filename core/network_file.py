@@ -25,10 +25,11 @@ from core.limits import (
     check_network_size,
 )
 from core.network import Layer, Network, Params, Standardisation, ViewSettings, check_network
+from core.optimizers import Optimizer, OptimizerError, fits, from_value
 
 FORMAT = "backprop-stepper.network/1"
 _REQUIRED = ("format", "inputs", "layers", "loss", "data")
-_OPTIONAL = ("name", "learning_rate", "batch_size", "seed", "description", "view")
+_OPTIONAL = ("name", "learning_rate", "batch_size", "seed", "description", "view", "optimizer")
 VIEW_MODES = ("example", "batch")
 VIEW_CONVENTIONS = ("rows", "columns")
 MAX_DECIMALS = 12  # what the window's Decimals box holds
@@ -98,6 +99,7 @@ def from_dict(doc: Any, default_name: str = "network") -> Network:
             seed=_int(doc.get("seed", 0), "seed", 0, MAX_SEED),
             description=_text(doc.get("description", ""), "description", multiline=True),
             view=_view(doc.get("view")),
+            optimizer=_optimizer(doc.get("optimizer", "gd")),
             X=X,
             Y=_matrix(data["y"], "data y", column=True),
             feature_names=_names(data.get("feature_names", []), "feature_names", inputs, "inputs"),
@@ -106,6 +108,9 @@ def from_dict(doc: Any, default_name: str = "network") -> Network:
             standardisation=_standardisation(data.get("standardisation"), inputs),
         )
         check_network(net)
+        unfit = fits(net.optimizer, net.param_count)
+        if unfit:
+            raise NetworkFileError(f"optimizer: {unfit}")
         net.initial_params()  # builds (and caches) the starting parameters, so their errors surface here
     except NetworkFileError:
         raise
@@ -136,6 +141,8 @@ def to_dict(net: Network, params: Params | None = None) -> dict[str, Any]:
         "seed": net.seed,
         "data": _data_doc(net),
     }
+    if net.optimizer != Optimizer():
+        doc["optimizer"] = net.optimizer.to_dict()
     if net.view is not None:
         doc["view"] = {k: v for k, v in vars(net.view).items() if v is not None}
     if net.description:
@@ -185,6 +192,13 @@ def _data_doc(net: Network) -> dict[str, Any]:
     if net.standardisation is not None:
         doc["standardisation"] = {"mean": net.standardisation.mean.tolist(), "std": net.standardisation.std.tolist()}
     return doc
+
+
+def _optimizer(value: Any) -> Optimizer:
+    try:
+        return from_value(value)
+    except OptimizerError as e:
+        raise NetworkFileError(f"optimizer: {one_line(str(e))}") from None
 
 
 def _view(value: Any) -> ViewSettings | None:

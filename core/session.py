@@ -14,8 +14,9 @@ import numpy as np
 from core.cost_history import DEFAULT_BUDGET, CostHistory
 from core.graph import Graph
 from core.network import Network, Params
+from core.optimizers import State
 from core.source import GraphSource, Mode, NetworkSource, as_source
-from core.stepper import Phase, StepPass, StepState, record_pass
+from core.stepper import Phase, StepPass, StepState
 from core.training import TrainProgress
 
 __all__ = ["CostHistory", "Mode", "Session"]
@@ -55,13 +56,14 @@ class Session:
         self.epoch_offset = 0.0  # epochs completed before the current way of updating began
         self.updates = 0  # updates committed since then, in the current mode and batching
         self._passes: list[StepPass] = []  # passes that can still be stepped back into
+        self.optimizer_state: State | None = None  # the optimiser's state before the first of _passes
         self.cursor = 0
 
     @property
     def current(self) -> StepPass:
         """The pass being stepped through (recorded on first use)."""
         if not self._passes:
-            self._passes.append(self._record(self.params, self.updates))
+            self._passes.append(self._record(self.params, self.updates, self.optimizer_state))
         return self._passes[-1]
 
     @property
@@ -193,11 +195,19 @@ class Session:
     def _commit(self) -> None:
         self.params = self._params_after(self.current)
         self.updates += 1
-        self._passes.append(self._record(self.params, self.updates))
+        self._passes.append(self._record(self.params, self.updates, self.current.state_after))
         self.cursor = 0
 
-    def _record(self, params: Params, update: int) -> StepPass:
-        return self.source.record(self.mode, params, update)
+    def _record(self, params: Params, update: int, state: State | None) -> StepPass:
+        return self.source.record(self.mode, params, update, state)
+
+    def _state_before_current(self) -> State | None:
+        """The optimiser's state the current pass's update starts from."""
+        return self._passes[-2].state_after if len(self._passes) > 1 else self.optimizer_state
+
+    def _record_current_again(self) -> None:
+        """The current pass computed again (new parameters, settings or ops), from the same state."""
+        self._passes[-1] = self._record(self.params, self.updates, self._state_before_current())
 
     # -- changes -----------------------------------------------------------------------
 
@@ -220,13 +230,13 @@ class Session:
             # them and the cursor stays where it was.
             cursor = self.cursor
             self.source = NetworkSource(network)
-            self._passes[-1] = self._record(self.params, self.updates)
+            self._record_current_again()
             self.cursor = min(cursor, len(self.current))
             return
         if self._passes and same_passes:
+            # A new learning rate or optimiser changes only the update.
             self.source = self.source.with_settings_of(network)
-            current = self._passes[-1]
-            self._passes[-1] = record_pass(current.graph, current.leaves, network.learning_rate, current.examples)
+            self._record_current_again()
             return
         self._restart()
         self.source = NetworkSource(network)
@@ -242,7 +252,7 @@ class Session:
         cursor = self.cursor if self._passes else 0
         self.params = {**self.params, name: value}
         if self._passes:
-            self._passes[-1] = self._record(self.params, self.updates)
+            self._record_current_again()
         self.cursor = min(cursor, len(self.current))
 
     def begin_training(self) -> tuple[Params, float]:
@@ -257,6 +267,7 @@ class Session:
         self.history.extend(start_epoch + np.arange(first, progress.epoch + 1), progress.costs)
         self.params = {k: np.array(v, dtype=float) for k, v in progress.params.items()}
         self._passes, self.cursor = [], 0
+        self.optimizer_state = None  # training's optimiser state stays with the run
         self.epoch_offset, self.updates = start_epoch + progress.epoch, 0
 
     def _restart(self) -> None:
@@ -268,6 +279,8 @@ class Session:
         self.update_history.extend(*self._segment_points(per_epoch=False))
         self.epoch_offset = self.epoch
         self.updates = 0
+        if self._passes:
+            self.optimizer_state = self._state_before_current()
         self._passes = []
         self.cursor = 0
 

@@ -32,7 +32,8 @@ def in_convention(step_pass: StepPass, convention: Convention) -> StepPass:
             sent = tuple(None if v is None else shown(v) for v in e.sent)
             events.append(BackwardEvent(e.node, shown(e.upstream), local, sent))
         else:
-            events.append(UpdateEvent(e.node, shown(e.old), shown(e.grad), e.learning_rate, shown(e.new)))
+            quantities = tuple((name, shown(v)) for name, v in e.quantities)
+            events.append(UpdateEvent(e.node, shown(e.old), shown(e.grad), e.learning_rate, shown(e.new), quantities))
     return replace(
         step_pass,
         graph=_graph_in(step_pass.graph, convention),

@@ -13,11 +13,15 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Protocol
 
+import numpy as np
+
 from core.build import layer_graph, leaf_values, params_from_leaves, scalar_graph, scalar_node_count
+from core.curvature import cost_hessian
 from core.graph import Graph
 from core.network import Network, Params
 from core.ops import Value
-from core.stepper import StepPass, record_pass
+from core.optimizers import State, update
+from core.stepper import NodeUpdates, StepPass, UpdateRule, record_pass
 from core.text import Line, line
 
 # Above this many parameters the scalar graph is too big to draw readably: a network opens
@@ -45,8 +49,9 @@ class GraphSource(Protocol):
 
     def initial_params(self) -> Params: ...
 
-    def record(self, mode: Mode, params: Params, update: int) -> StepPass:
-        """The pass of update number ``update`` (from 0) with the given parameters."""
+    def record(self, mode: Mode, params: Params, update: int, state: State | None = None) -> StepPass:
+        """The pass of update number ``update`` (from 0) with the given parameters, its update
+        continuing from the optimiser's ``state`` (None: fresh)."""
 
     def params_from_leaves(self, graph: Graph, leaves: Mapping[str, Value], template: Params) -> Params:
         """The named parameters held by a pass's parameter leaves, shaped like ``template``."""
@@ -113,16 +118,41 @@ class NetworkSource:
     def initial_params(self) -> Params:
         return self.network.initial_params()
 
-    def record(self, mode: Mode, params: Params, update: int) -> StepPass:
+    def record(self, mode: Mode, params: Params, update: int, state: State | None = None) -> StepPass:
         net = self.network
         if mode is Mode.EXAMPLE:
             i = update % net.examples
             leaves = leaf_values(self.scalar_graph, params, net.X[i], net.Y[i])
-            return record_pass(self.scalar_graph, leaves, net.learning_rate, (i,))
+            rule = self._rule(self.scalar_graph, params, np.array([i]), state)
+            return record_pass(self.scalar_graph, leaves, net.learning_rate, (i,), rule)
         batches = net.batches()
         rows = batches[update % len(batches)]
         leaves = leaf_values(self.layer_graph, params, net.X[rows], net.Y[rows])
-        return record_pass(self.layer_graph, leaves, net.learning_rate, tuple(int(r) for r in rows))
+        rule = self._rule(self.layer_graph, params, rows, state)
+        return record_pass(self.layer_graph, leaves, net.learning_rate, tuple(int(r) for r in rows), rule)
+
+    def _rule(self, graph: Graph, params: Params, rows: np.ndarray, state: State | None) -> UpdateRule | None:
+        """The network's optimiser as a pass's update (None: plain gradient descent, the stepper's own)."""
+        net = self.network
+        if net.optimizer.name == "gd":
+            return None
+
+        def rule(olds: Mapping[str, Value], grads: Mapping[str, Value]) -> NodeUpdates:
+            named_grads = params_from_leaves(graph, grads, {k: np.zeros_like(v) for k, v in params.items()})
+            hessian = (lambda p: cost_hessian(net, p, rows)) if net.optimizer.name == "newton" else None
+            result = update(net.optimizer, net.learning_rate, params, named_grads, state, hessian)
+            new = _by_node(graph, result.params)
+            quantities: dict[str, list] = {node.id: [] for node in graph.params}
+            names = [name for name, _ in next(iter(result.quantities.values()), ())]
+            for k, name in enumerate(names):
+                values = _by_node(graph, {p: q[k][1] for p, q in result.quantities.items()})
+                for node_id, value in values.items():
+                    quantities[node_id].append((name, value))
+            return NodeUpdates(
+                new, {k: tuple(v) for k, v in quantities.items()}, net.optimizer, result.state, result.newton
+            )
+
+        return rule
 
     def params_from_leaves(self, graph: Graph, leaves: Mapping[str, Value], template: Params) -> Params:
         return params_from_leaves(graph, leaves, template)
@@ -140,6 +170,13 @@ class NetworkSource:
         x = ", ".join(_number(v) for v in net.X[i])
         y = ", ".join(_number(v) for v in net.Y[i])
         return line(f"Example {i + 1} of {net.examples}: x = ({x}), y = {y}, α = {net.learning_rate:g}")
+
+
+def _by_node(graph: Graph, named: Mapping[str, np.ndarray]) -> dict[str, Value]:
+    """Named arrays (W1, b1, …) split into the graph's parameter nodes' values."""
+    if graph.kind.scalar:
+        return {node.id: float(named[node.source.name][node.source.index]) for node in graph.params}
+    return {node.id: np.array(named[node.source.name], dtype=float) for node in graph.params}
 
 
 def _number(v: float) -> str:

@@ -7,13 +7,15 @@ reading the events before it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from core.graph import Graph, backward, forward
+from core.newton import NewtonStep
 from core.ops import Value
+from core.optimizers import GRADIENT_DESCENT, Optimizer, State
 from core.update import GradientDescent
 
 
@@ -40,6 +42,22 @@ class UpdateEvent:
     grad: Value
     learning_rate: float
     new: Value
+    quantities: tuple[tuple[str, Value], ...] = ()  # the optimiser's intermediate values: ("v", …), ("m̂", …)
+
+
+@dataclass(frozen=True)
+class NodeUpdates:
+    """What an optimiser made of one pass's gradients, by parameter node."""
+
+    new: Mapping[str, Value]
+    quantities: Mapping[str, tuple[tuple[str, Value], ...]]
+    optimizer: Optimizer
+    state: State | None  # to carry into the next pass
+    newton: NewtonStep | None = None
+
+
+# The optimiser's update of a pass: (old values, gradients) by parameter node -> NodeUpdates.
+UpdateRule = Callable[[Mapping[str, Value], Mapping[str, Value]], NodeUpdates]
 
 
 Event = ForwardEvent | BackwardEvent | UpdateEvent
@@ -76,6 +94,9 @@ class StepPass:
     learning_rate: float
     n_forward: int
     n_backward: int
+    optimizer: Optimizer = GRADIENT_DESCENT
+    state_after: State | None = None  # the optimiser's state once this pass's update is applied
+    newton: NewtonStep | None = None  # Newton's method: the Hessian, its eigenvalues, damping and step
 
     def __len__(self) -> int:
         return len(self.events)
@@ -134,8 +155,17 @@ class StepPass:
         return new
 
 
-def record_pass(graph: Graph, leaves: Mapping[str, Value], learning_rate: float, examples: tuple[int, ...]) -> StepPass:
-    """Run one forward and backward pass and the update, recording every step."""
+def record_pass(
+    graph: Graph,
+    leaves: Mapping[str, Value],
+    learning_rate: float,
+    examples: tuple[int, ...],
+    rule: UpdateRule | None = None,
+) -> StepPass:
+    """Run one forward and backward pass and the update, recording every step.
+
+    The update is gradient descent unless ``rule`` gives another optimiser's (core.optimizers).
+    """
     leaves = {k: _frozen(v) for k, v in leaves.items()}
     with np.errstate(all="ignore"):
         values = forward(graph, leaves)
@@ -151,12 +181,39 @@ def record_pass(graph: Graph, leaves: Mapping[str, Value], learning_rate: float,
                 tuple(_frozen(v) for v in visit.sent),
             )
         )
-    rule = GradientDescent(learning_rate)
+    olds = {node.id: leaves[node.id] for node in graph.params}
+    param_grads = {node.id: grads.get(node.id, 0.0 * leaves[node.id]) for node in graph.params}
+    if rule is None:
+        descent = GradientDescent(learning_rate)
+        updates = NodeUpdates({k: descent.step(olds[k], g) for k, g in param_grads.items()}, {}, GRADIENT_DESCENT, None)
+    else:
+        with np.errstate(all="ignore"):
+            updates = rule(olds, param_grads)
     for node in graph.params:
-        old, grad = leaves[node.id], grads.get(node.id, 0.0 * leaves[node.id])
-        events.append(UpdateEvent(node.id, old, _frozen(grad), learning_rate, _frozen(rule.step(old, grad))))
+        quantities = tuple((name, _frozen(v)) for name, v in updates.quantities.get(node.id, ()))
+        events.append(
+            UpdateEvent(
+                node.id,
+                olds[node.id],
+                _frozen(param_grads[node.id]),
+                learning_rate,
+                _frozen(updates.new[node.id]),
+                quantities,
+            )
+        )
     n_ops = len(graph.op_nodes)
-    return StepPass(graph, leaves, tuple(events), examples, learning_rate, n_ops, n_ops)
+    return StepPass(
+        graph,
+        leaves,
+        tuple(events),
+        examples,
+        learning_rate,
+        n_ops,
+        n_ops,
+        updates.optimizer,
+        updates.state,
+        updates.newton,
+    )
 
 
 def _frozen(value: Value) -> Value:

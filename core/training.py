@@ -14,6 +14,10 @@ numpy's cost per call (about a microsecond) outweighs the arithmetic. Both take
 every activation's and loss's rules from their definitions (core.activations,
 core.losses: fast kernels where registered, the plain rules otherwise), the
 update from core.update, and a planted bug's wrong gradients from core.bugs.
+
+Gradient descent is fused into each loop. The other optimisers (momentum, Adam, Newton's
+method) take each batch's gradient from the loop and update through core.optimizers.update,
+the function stepping uses; their state (velocity, moments) starts afresh with each run.
 """
 
 from __future__ import annotations
@@ -29,9 +33,11 @@ import numpy as np
 
 from core.activations import ActivationDef
 from core.bugs import op_set
+from core.curvature import cost_hessian
 from core.losses import ArrayKernel, LossDef
 from core.network import Network, Params, param_shapes
 from core.opset import Linear, OpSet
+from core.optimizers import OptimizerError, State, fits, update
 from core.update import GradientDescent
 
 
@@ -94,15 +100,40 @@ _SCALAR_MAX_WORK = 300
 def _loop(net: Network, params: Params, path: str) -> _Loop:
     if path not in ("auto", "numpy", "float"):
         raise ValueError(f"unknown training path {path!r} (use auto, numpy or float)")
+    unfit = fits(net.optimizer, net.param_count)
+    if unfit:
+        raise OptimizerError(unfit)
     per_update = min(net.batch_size or net.examples, net.examples)
     on_floats = path == "float" or (path == "auto" and per_update * net.param_count <= _SCALAR_MAX_WORK)
     return _ScalarLoop(net, params) if on_floats else _ArrayLoop(net, params)
+
+
+class _OptimizerSteps:
+    """Momentum, Adam or Newton's method: one update of named parameters through core.optimizers,
+    carrying the optimiser's state from batch to batch."""
+
+    def __init__(self, net: Network) -> None:
+        self.net = net
+        self.state: State | None = None
+
+    def __call__(self, params: Params, grads: Params, rows: np.ndarray) -> Params:
+        net = self.net
+        hessian = (lambda p: cost_hessian(net, p, rows)) if net.optimizer.name == "newton" else None
+        result = update(net.optimizer, net.learning_rate, params, grads, self.state, hessian)
+        self.state = result.state
+        return result.params
+
+
+def _optimizer_steps(net: Network) -> _OptimizerSteps | None:
+    """None for gradient descent, which each loop fuses into its own update."""
+    return None if net.optimizer.name == "gd" else _OptimizerSteps(net)
 
 
 class _Loop:
     """Epochs in slices of time, and the stop on a non-finite cost; subclasses run one epoch."""
 
     rule: GradientDescent
+    net: Network
     has_finite_cost = False  # whether the spare parameters are ones with a finite cost
     stopped_params = False  # whether params() should return the spare parameters
 
@@ -136,8 +167,13 @@ class _Loop:
     def _stop(self, cost: float) -> str:
         self.stopped_params = self.has_finite_cost
         what = "NaN" if math.isnan(cost) else "infinite"
+        cause = (
+            "Newton's steps diverged (try damping)"
+            if self.net.optimizer.name == "newton"
+            else f"the learning rate {self.rule.learning_rate:g} is probably too large"
+        )
         return (
-            f"the cost became {what}: the learning rate {self.rule.learning_rate:g} is probably too large "
+            f"the cost became {what}: {cause} "
             "(or the inputs need standardising); the last parameters with a finite cost are kept"
         )
 
@@ -154,6 +190,7 @@ class _Batch(NamedTuple):
     acts: list[np.ndarray]  # each layer's A
     grads: list[np.ndarray]  # each layer's ∂C/∂Z
     scratch: np.ndarray  # m × outputs, for the loss
+    rows: np.ndarray  # which examples
 
 
 def _output_kernel(opset: OpSet, activation: ActivationDef, loss: LossDef) -> tuple[ArrayKernel, bool]:
@@ -181,6 +218,8 @@ class _ArrayLoop(_Loop):
         self.linear: Linear = opset.linear
         self.mean_divides = opset.mean_divides
         self.rule = GradientDescent(net.learning_rate)
+        self.net = net
+        self.steps = _optimizer_steps(net)
         self.m = net.examples
         buffers: dict[int, tuple[list[np.ndarray], ...]] = {}  # by batch size
         self.batches = []
@@ -195,7 +234,7 @@ class _ArrayLoop(_Loop):
                 ]
                 buffers[k] = (zs, acts, [np.empty((k, u)) for u in units])
             x, y = net.X[rows], net.Y[rows]
-            self.batches.append(_Batch(x, y, 1.0 - y, float(k), *buffers[k], np.empty((k, net.outputs))))
+            self.batches.append(_Batch(x, y, 1.0 - y, float(k), *buffers[k], np.empty((k, net.outputs)), rows))
         self.whole = len(self.batches) == 1
 
     def params(self) -> Params:
@@ -211,7 +250,7 @@ class _ArrayLoop(_Loop):
         grad_ws, grad_bs = self.grad_ws, self.grad_bs
         last = len(forward) - 1
         total = 0.0
-        for x, y, not_y, m, zs, acts, grads, scratch in self.batches:
+        for x, y, not_y, m, zs, acts, grads, scratch, rows in self.batches:
             ws, bs = self.ws, self.bs
             a = x
             for w, b, f, z, out in zip(ws, bs, forward, zs, acts, strict=True):
@@ -231,12 +270,25 @@ class _ArrayLoop(_Loop):
                     dz = backward[i - 1](grads[i - 1], zs[i - 1], acts[i - 1])
                 else:
                     linear.array(x, dz, ws[i], gw, gb, None)
-                step.step_into(ws[i], gw, spare_ws[i])
-                step.step_into(bs[i], gb, spare_bs[i])
+                if self.steps is None:
+                    step.step_into(ws[i], gw, spare_ws[i])
+                    step.step_into(bs[i], gb, spare_bs[i])
+            if self.steps is not None:
+                self._optimizer_step(rows)
             self.ws, self.spare_ws = spare_ws, ws
             self.bs, self.spare_bs = spare_bs, bs
             self.has_finite_cost = True
         return cost if self.whole else total / self.m
+
+    def _optimizer_step(self, rows: np.ndarray) -> None:
+        """The non-fused optimisers: the new parameters into the spare buffers."""
+        names = [f"{kind}{i}" for i in range(1, len(self.ws) + 1) for kind in "Wb"]
+        current = [a for pair in zip(self.ws, self.bs, strict=True) for a in pair]
+        grads = [a for pair in zip(self.grad_ws, self.grad_bs, strict=True) for a in pair]
+        new = self.steps(dict(zip(names, current, strict=True)), dict(zip(names, grads, strict=True)), rows)
+        for i in range(len(self.ws)):
+            np.copyto(self.spare_ws[i], new[f"W{i + 1}"])
+            np.copyto(self.spare_bs[i], new[f"b{i + 1}"])
 
 
 # -- the Python-float path, for tiny problems ----------------------------------------------
@@ -259,30 +311,41 @@ class _ArrayLoop(_Loop):
 _Update = Callable[[tuple[float, ...], list[tuple[float, ...]], float, float], tuple[float, tuple[float, ...]]]
 
 
-def _compile_update(net: Network) -> _Update:
-    """update(params, rows, m, lr) -> (cost, new params), params flat in the order of param_shapes."""
+def _compile_update(net: Network, gradient_only: bool = False) -> _Update:
+    """update(params, rows, m, lr) -> (cost, new params), params flat in the order of param_shapes;
+    with ``gradient_only``, (cost, gradient) for an optimiser to apply."""
     opset = op_set(net.planted_bug)
     activations = tuple(opset.activation(layer.activation) for layer in net.layers)
     layers = tuple((layer.units, a) for layer, a in zip(net.layers, activations, strict=True))
-    return _compiled(net.inputs, layers, opset.loss(net.loss), opset.linear, opset.mean_divides)
+    return _compiled(net.inputs, layers, opset.loss(net.loss), opset.linear, opset.mean_divides, gradient_only)
 
 
 @functools.cache
 def _compiled(
-    inputs: int, layers: tuple[tuple[int, ActivationDef], ...], loss: LossDef, linear: Linear, mean_divides: bool
+    inputs: int,
+    layers: tuple[tuple[int, ActivationDef], ...],
+    loss: LossDef,
+    linear: Linear,
+    mean_divides: bool,
+    gradient_only: bool,
 ) -> _Update:
     # The source holds only generated names, numbers and the definitions' templates.
     namespace: dict = {}
     for _, activation in layers:
         namespace.update(activation.float_namespace())
     namespace.update(loss.float_namespace())
-    source = _update_source(inputs, layers, loss, linear, mean_divides)
+    source = _update_source(inputs, layers, loss, linear, mean_divides, gradient_only)
     exec(compile(source, "<compiled update>", "exec"), namespace)
     return namespace["update"]
 
 
 def _update_source(
-    inputs: int, layers: tuple[tuple[int, ActivationDef], ...], loss: LossDef, linear: Linear, mean_divides: bool
+    inputs: int,
+    layers: tuple[tuple[int, ActivationDef], ...],
+    loss: LossDef,
+    linear: Linear,
+    mean_divides: bool,
+    gradient_only: bool = False,
 ) -> str:
     """The Python source of the update for a network of this shape (units, activation per layer)."""
     sizes = [inputs] + [units for units, _ in layers]
@@ -336,7 +399,9 @@ def _update_source(
             body += [f"dz{n - 1}_{i} = {dz}" for i, dz in enumerate(dzs)]
 
     rule = GradientDescent(0.0)  # the rule's form; the rate is the update's argument lr
-    updated = ", ".join(rule.step_source(p, g, "lr") for p, g in zip(params, grads, strict=True))
+    updated = ", ".join(
+        grads if gradient_only else (rule.step_source(p, g, "lr") for p, g in zip(params, grads, strict=True))
+    )
     return "\n".join(
         [
             "def update(params, rows, m, lr):",
@@ -354,17 +419,21 @@ class _ScalarLoop(_Loop):
 
     def __init__(self, net: Network, params: Params) -> None:
         self.shapes = param_shapes(net.inputs, net.layers)
-        self.update = _compile_update(net)
+        self.steps = _optimizer_steps(net)
+        self.update = _compile_update(net, gradient_only=self.steps is not None)
+        self.net = net
         self.flat = tuple(float(v) for name in self.shapes for v in np.ravel(params[name]))
         self.spare = self.flat  # the parameters before the last update
         self.rule = GradientDescent(net.learning_rate)
         self.m = net.examples
         rows = np.hstack([net.X, net.Y]).tolist()
-        self.batches = [([tuple(rows[i]) for i in b], float(len(b))) for b in net.batches()]
+        self.batches = [([tuple(rows[i]) for i in b], float(len(b)), b) for b in net.batches()]
         self.whole = len(self.batches) == 1
 
     def params(self) -> Params:
-        flat = self.spare if self.stopped_params else self.flat
+        return self._named(self.spare if self.stopped_params else self.flat)
+
+    def _named(self, flat: tuple[float, ...]) -> Params:
         out: Params = {}
         start = 0
         for name, shape in self.shapes.items():
@@ -376,10 +445,13 @@ class _ScalarLoop(_Loop):
     def _epoch(self) -> float:
         update, lr = self.update, self.rule.learning_rate
         total = 0.0
-        for rows, m in self.batches:
+        for rows, m, indices in self.batches:
             cost, new = update(self.flat, rows, m, lr)
             if not math.isfinite(cost):
                 return cost
+            if self.steps is not None:  # new is the gradient
+                stepped = self.steps(self._named(self.flat), self._named(new), indices)
+                new = tuple(float(v) for name in self.shapes for v in np.ravel(stepped[name]))
             total += cost * m
             self.spare, self.flat = self.flat, new
             self.has_finite_cost = True

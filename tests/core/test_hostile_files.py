@@ -237,8 +237,13 @@ SETTINGS = {
 
 SIZES = {
     "declared_units_need_gigabytes": (
-        doc_with(layers=[{"units": 40_000, "activation": "tanh"}, {"units": 40_000, "activation": "tanh"},
-                         {"units": 1, "activation": "sigmoid"}]),
+        doc_with(
+            layers=[
+                {"units": 40_000, "activation": "tanh"},
+                {"units": 40_000, "activation": "tanh"},
+                {"units": 1, "activation": "sigmoid"},
+            ]
+        ),
         "needs 76.8 GB, over the 2 GB limit",
     ),
     "declared_inputs_need_gigabytes": (

@@ -40,8 +40,13 @@ def test_check_network_applies_the_budget_to_networks_built_in_code():
 
 @pytest.mark.parametrize(
     ("n", "text"),
-    [(999, "999 bytes"), (1_000, "1 kB"), (12_500_000_000, "12.5 GB"), (2 * 10**9, "2 GB"),
-     (10**400, "about 10^400 bytes")],
+    [
+        (999, "999 bytes"),
+        (1_000, "1 kB"),
+        (12_500_000_000, "12.5 GB"),
+        (2 * 10**9, "2 GB"),
+        (10**400, "about 10^400 bytes"),
+    ],
     ids=["bytes", "kB", "GB", "limit", "huge"],
 )
 def test_sizes_read_in_decimal_units(n, text):

@@ -32,8 +32,12 @@ def one_stderr_line(err: str, fragment: str) -> None:
 def test_a_full_stdout_is_one_line_and_exit_1():
     with open("/dev/full", "w") as full:
         run = subprocess.run(
-            [*COMMAND, "train", "preset:or_gate", "--epochs", "3"], stdout=full, stderr=subprocess.PIPE, text=True,
-            cwd=REPO, timeout=120,
+            [*COMMAND, "train", "preset:or_gate", "--epochs", "3"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            timeout=120,
         )
     assert run.returncode == 1
     one_stderr_line(run.stderr, "cannot write the output: No space left on device")
@@ -42,7 +46,10 @@ def test_a_full_stdout_is_one_line_and_exit_1():
 def test_a_closed_stdout_is_one_line_and_exit_1():
     shell = 'exec "$@" >&-'
     run = subprocess.run(
-        ["sh", "-c", shell, "sh", *COMMAND, "trace", "preset:or_gate"], capture_output=True, text=True, cwd=REPO,
+        ["sh", "-c", shell, "sh", *COMMAND, "trace", "preset:or_gate"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
         timeout=120,
     )
     assert run.returncode == 1
@@ -53,7 +60,9 @@ def test_a_reader_that_goes_away_is_one_line_and_exit_1():
     # 200,000 costs are far more than a pipe holds, so the writer is still writing when the reader leaves.
     proc = subprocess.Popen(
         [*COMMAND, "train", "preset:or_gate", "--epochs", "200000"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
     )
     assert proc.stdout.read(10) == b'{"cost": ['
     proc.stdout.close()

@@ -32,8 +32,15 @@ def as_bytes(d: dict) -> bytes:
 
 HOSTILE = {
     "declared_size_over_budget": (
-        as_bytes(doc(layers=[{"units": 40_000, "activation": "tanh"}, {"units": 40_000, "activation": "tanh"},
-                             {"units": 1, "activation": "sigmoid"}])),
+        as_bytes(
+            doc(
+                layers=[
+                    {"units": 40_000, "activation": "tanh"},
+                    {"units": 40_000, "activation": "tanh"},
+                    {"units": 1, "activation": "sigmoid"},
+                ]
+            )
+        ),
         "needs 76.8 GB, over the 2 GB limit",
     ),
     "learning_rate_5000": (as_bytes(doc(learning_rate=5000)), "learning_rate 5000 is outside"),
