@@ -267,6 +267,8 @@ class MainWindow(QMainWindow):
             "&Standardise inputs", self._on_standardise, tip="Shift inputs to mean 0, scale to std 1"
         )
         network.addAction(self.act_standardise)
+        self.act_dataset = self._action("&Data set…", self.choose_dataset, tip="A built-in or generated data set")
+        network.addAction(self.act_dataset)
         # What an expression, with no parameters, data or training, cannot do.
         self.network_only_actions = (
             self.act_update,
@@ -277,8 +279,8 @@ class MainWindow(QMainWindow):
             self.act_standardise,
             self.act_data_table,
             self.act_import_data,
+            self.act_dataset,
         )
-        network.addAction(self._action("&Data set…", self.choose_dataset, tip="A built-in or generated data set"))
         self.debugging = Debugging(self, view, network)
         stepping = self.menuBar().addMenu("&Step")
         for a in (
@@ -439,8 +441,10 @@ class MainWindow(QMainWindow):
         A file that cannot be read is refused with a message, and the current data stays."""
         name = Path(path).name
         refused = f"Could not import {quote(name)}: {{}}. The current data is unchanged."
+        network = self._network_for_data()
+        if network is None:
+            return None
         try:
-            network = self.model.network.with_params(self.model.session.displayed_params())
             dialog = ImportDialog(path, network, self)
         except (CsvError, OSError) as e:
             self.show_message(refused.format(getattr(e, "strerror", None) or e))
@@ -451,14 +455,23 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def choose_dataset(self) -> DatasetDialog:
+    def choose_dataset(self) -> DatasetDialog | None:
         """The data set dialog; the network changes only when a data set is used."""
-        network = self.model.network.with_params(self.model.session.displayed_params())
+        network = self._network_for_data()
+        if network is None:
+            return None
         dialog = DatasetDialog(network, self)
         dialog.network_ready.connect(lambda net: self._on_data_replaced(net, "Data set"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _network_for_data(self) -> Network | None:
+        """The network with the weights shown now, to put new data into; None (said) for an expression."""
+        if self.model.network is None:
+            self.show_message("Data goes into a network: open a network or a preset first (an expression has none).")
+            return None
+        return self.model.network.with_params(self.model.session.displayed_params())
 
     def _on_import_data(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import data", "", "CSV files (*.csv *.tsv *.txt);;All files (*)")

@@ -224,3 +224,13 @@ def test_a_softmax_network_reads_class_targets_one_hot(window, qtbot, monkeypatc
     assert net is not before
     assert net.layers[-1].activation == "softmax"
     np.testing.assert_array_equal(net.Y.argmax(axis=1), [i % 3 for i in range(15)])
+
+
+def test_an_expression_has_no_data_to_replace(window, qtbot, tmp_path):
+    assert window.open_expression("x*y + x", {"x": 2.0, "y": 3.0})
+    assert not window.act_import_data.isEnabled()
+    assert not window.act_dataset.isEnabled()
+    assert window.import_data(write(tmp_path, "blobs.csv", BLOBS)) is None
+    assert "open a network or a preset first" in window.message_bar.text()
+    assert window.choose_dataset() is None
+    assert window.model.network is None
