@@ -410,7 +410,7 @@ def _text(value: Any, what: str, multiline: bool = False) -> str:
     """A text field: a string, without unprintable characters (line breaks too, unless ``multiline``)."""
     if not isinstance(value, str):
         raise NetworkFileError(f"{what} must be text, not {describe(value)}")
-    allowed = "\n\t" if multiline else ""
+    allowed = "\n\r\t" if multiline else ""
     for position, c in enumerate(value):
         if not c.isprintable() and c not in allowed and c != " ":
             raise NetworkFileError(f"{what} contains the unprintable character {repr(c)[1:-1]} at position {position}")

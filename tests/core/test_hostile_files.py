@@ -301,6 +301,7 @@ def test_a_hostile_file_is_one_line_and_exit_2(tmp_path, capsys, key, command):
         pytest.param(with_("name", "n" * 10_000), id="long_name"),
         pytest.param(with_("name", "Café ☕ 网络"), id="unicode_name"),
         pytest.param(with_("description", "line one\nline two\tand a tab"), id="multiline_description"),
+        pytest.param(with_("description", "written\r\non Windows"), id="crlf_description"),
         pytest.param(with_("layers.0.weights", None), id="null_weights_mean_seeded"),
         pytest.param(with_("batch_size", 1000), id="batch_larger_than_the_data"),
         pytest.param(with_("data.X.0.0", -0.0), id="negative_zero"),
