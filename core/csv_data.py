@@ -178,15 +178,13 @@ def sniff(path: str | Path, options: CsvOptions | None = None, rows: int = 20) -
     """The layout of a CSV file from its first lines (delimiter, header, columns), for a preview."""
     options = options or CsvOptions()
     _check_options(options)
-    size = _regular_file_size(path)
-    if size > MAX_CSV_BYTES:
-        raise CsvError(f"the file is {size / 2**20:.1f} MiB; the limit is {MAX_CSV_BYTES // 2**20} MiB")
+    _regular_file_size(path)
     try:
         with open(path, "rb") as f:
             head = f.read(256 * 1024)
     except OSError as e:
         raise CsvError(f"cannot read the file: {e.strerror or e}") from None
-    text = _decode(head, str(path), partial=True)
+    text = _decode(head, partial=True)
     lines = _data_lines(text.splitlines()[:-1] if len(head) == 256 * 1024 else text.splitlines())
     if not lines:
         raise _empty_error(text)
@@ -202,19 +200,18 @@ def read_csv(
 ) -> CsvData:
     """Read a CSV file into features and targets; ``CsvError`` names what is wrong."""
     size = _regular_file_size(path)
-    if size > MAX_CSV_BYTES:
-        raise CsvError(f"the file is {size / 2**20:.1f} MiB; the limit is {MAX_CSV_BYTES // 2**20} MiB")
-    chunks = []
+    chunks, read = [], 0
     try:
         with open(path, "rb") as f:
             while chunk := f.read(1 << 20):
                 chunks.append(chunk)
-                _tick(progress, cancel, 0.2 * sum(map(len, chunks)) / max(size, 1))
-                if sum(map(len, chunks)) > MAX_CSV_BYTES:  # it grew while being read
+                read += len(chunk)
+                if read > MAX_CSV_BYTES:  # it grew while being read
                     raise CsvError(f"the file is over the limit of {MAX_CSV_BYTES // 2**20} MiB")
+                _tick(progress, cancel, 0.2 * read / max(size, 1))
     except OSError as e:
         raise CsvError(f"cannot read the file: {e.strerror or e}") from None
-    return parse_csv(_decode(b"".join(chunks), str(path)), options, progress, cancel)
+    return parse_csv(_decode(b"".join(chunks)), options, progress, cancel)
 
 
 def read_csv_text(text: str, options: CsvOptions | None = None) -> CsvData:
@@ -229,6 +226,7 @@ def read_csv_text(text: str, options: CsvOptions | None = None) -> CsvData:
 def parse_csv(
     text: str, options: CsvOptions | None = None, progress: Progress | None = None, cancel: Cancel | None = None
 ) -> CsvData:
+    """Read decoded CSV text, reporting progress from 0.25 (the bytes are read) to 1."""
     options = options or CsvOptions()
     _check_options(options)
     lines = _data_lines(text.splitlines())
@@ -246,7 +244,7 @@ def parse_csv(
 
 
 def _regular_file_size(path: str | Path) -> int:
-    """The file's size; folders, pipes and devices are refused (a pipe would block the reader)."""
+    """The file's size; folders, pipes, devices and files over the limit are refused before reading."""
     try:
         info = os.stat(path)
     except OSError as e:
@@ -257,10 +255,13 @@ def _regular_file_size(path: str | Path) -> int:
         raise CsvError("is a folder, not a CSV file")
     if not stat.S_ISREG(info.st_mode):
         raise CsvError("is not a regular file (a device, a pipe or a socket), so it is not read")
+    if info.st_size > MAX_CSV_BYTES:
+        raise CsvError(f"the file is {info.st_size / 2**20:.1f} MiB; the limit is {MAX_CSV_BYTES // 2**20} MiB")
     return info.st_size
 
 
-def _decode(raw: bytes, name: str, partial: bool = False) -> str:
+def _decode(raw: bytes, partial: bool = False) -> str:
+    """UTF-8 text (a byte-order mark allowed), else Windows-1252; binary files refused."""
     if not raw.strip():
         raise CsvError("the file is empty")
     sample = raw[:8192]
@@ -435,6 +436,7 @@ class _Table:
         last = len(self.columns) - 1
         if last > 0 and self.columns[last] == f"column {last}" and all(not r[last].strip() for r in self.records):
             self.columns.pop()
+            self.kinds = self.kinds[: len(self.columns)]
             for r in self.records:
                 r.pop()
 
@@ -560,12 +562,14 @@ def _split_with_progress(
 ) -> tuple[list[list[str]], list[int]]:
     records: list[list[str]] = []
     starts: list[int] = []
-    for begin in range(0, len(lines), _ROWS_PER_TICK):
-        chunk = lines[begin : begin + _ROWS_PER_TICK]
+    # A quoted field may span lines, so a file with quotes is split in one go, never mid-field.
+    step = len(lines) if any('"' in line for _, line in lines) else _ROWS_PER_TICK
+    for begin in range(0, len(lines), step):
+        chunk = lines[begin : begin + step]
         r, s = _split(chunk, delimiter)
         records.extend(r)
         starts.extend(s)
-        _tick(progress, cancel, 0.25 + 0.35 * min(begin + _ROWS_PER_TICK, len(lines)) / len(lines))
+        _tick(progress, cancel, 0.25 + 0.35 * min(begin + step, len(lines)) / len(lines))
     return records, starts
 
 
