@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -126,14 +127,28 @@ def data_problem(net: Network) -> str | None:
 def fitting_data(net: Network, examples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """A generated data set of the network's shape: inputs drawn from a standard normal, targets
     from a fixed random teacher (one class per example for softmax, 0/1 for sigmoid, else a
-    smooth function), so there is something to learn."""
+    smooth function), so there is something to learn. The same arguments give the same data."""
+    X, Y = _teacher_data(net.inputs, net.outputs, net.layers[-1].activation, net.loss, examples, seed)
+    return X.copy(), Y.copy()
+
+
+TEACHER_RANK = 8  # the teacher maps inputs to outputs through this many directions at most
+
+
+@lru_cache(maxsize=4)  # the editor asks again on every change while the box is ticked
+def _teacher_data(
+    inputs: int, outputs: int, activation: str, loss: str, examples: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
-    X = rng.normal(size=(examples, net.inputs))
-    scores = np.tanh(X @ rng.normal(size=(net.inputs, net.outputs))) + 0.5 * np.sin(2 * X[:, :1])
-    activation = net.layers[-1].activation
+    X = rng.normal(size=(examples, inputs))
+    # Low rank, so a wide network's teacher stays as small as its data.
+    rank = min(outputs, TEACHER_RANK)
+    hidden = np.tanh(X @ rng.normal(size=(inputs, rank)) / np.sqrt(inputs))
+    scores = hidden @ rng.normal(size=(rank, outputs)) + 0.5 * np.sin(2 * X[:, :1])
     if activation == "softmax":
-        Y = np.eye(net.outputs)[scores.argmax(axis=1)]
-    elif activation == "sigmoid" or net.loss == "log_loss":
+        Y = np.zeros((examples, outputs))
+        Y[np.arange(examples), scores.argmax(axis=1)] = 1.0
+    elif activation == "sigmoid" or loss == "log_loss":
         Y = (scores > 0).astype(float)
     else:
         Y = scores

@@ -110,3 +110,11 @@ def test_generated_data_drops_what_described_the_old_data():
     assert fitted.data_spec is None
     again = loads(json.dumps(to_dict(fitted)))
     np.testing.assert_array_equal(again.X, fitted.X)
+
+
+def test_wide_outputs_get_data_without_a_matrix_per_output_pair():
+    wide = _or_gate_as([(1, "relu"), (50_000, "softmax")], "cross_entropy", inputs=50_000)
+    X, Y = edit.fitting_data(wide, examples=3, seed=0)  # a dense teacher would need 20 GB
+    assert X.shape == (3, 50_000)
+    assert Y.shape == (3, 50_000)
+    np.testing.assert_array_equal(Y.sum(axis=1), np.ones(3))
