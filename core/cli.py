@@ -172,7 +172,7 @@ def _trace(net: Network, example: int | None) -> dict:
                 "label": n.label,
                 "op": n.op.name if n.op else n.kind.value,
                 "value": np.asarray(values[n.id]).tolist(),
-                "grad": np.asarray(grads.get(n.id, 0.0)).tolist() if n.kind.value != "target" else None,
+                "grad": np.asarray(grads.get(n.id, 0.0)).tolist() if n.kind.receives_gradient else None,
             }
             for n in graph.nodes
         ],

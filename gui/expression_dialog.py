@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
-from core.expression import MAX_LENGTH, ExpressionError, parse_values
+from core.expression import ExpressionError, parse_values
 from core.expression_ops import FUNCTIONS
 from core.expression_source import ExpressionSource
 from gui import theme
@@ -20,7 +20,6 @@ class ExpressionDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("New expression")
         self.expression = QLineEdit("(x**2 + 1)**3")
-        self.expression.setMaxLength(MAX_LENGTH)
         self.expression.setFont(theme.font(11))
         self.values = QLineEdit("x=2")
         self.values.setFont(theme.font(11))
