@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
 from core.narration import narrate
 from core.text import Line, line_plain, markdown, paragraph
@@ -20,16 +20,18 @@ class NarrationPane(QWidget):
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.text.setFont(theme.font(10.5))
         self.text.setMaximumBlockCount(5000)
-        self.copy_button = copy = QPushButton("Copy narration")
+        self.copy_button = copy = QToolButton(text="Copy narration")
         copy.clicked.connect(self._on_copy)
-        self.copy_markdown_button = copy_markdown = QPushButton("Copy as Markdown")
-        copy_markdown.clicked.connect(self._on_copy_markdown)
+        # Markdown from the arrow's menu: one button keeps the pane as narrow as before.
+        copy.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        menu = QMenu(copy)
+        self.copy_markdown_action = menu.addAction("Copy as Markdown", self._on_copy_markdown)
+        copy.setMenu(menu)
         title = QLabel("Narration")
         title.setFont(theme.font(10, True))
         top = QHBoxLayout()
         top.addWidget(title, 1)
         top.addWidget(copy)
-        top.addWidget(copy_markdown)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)

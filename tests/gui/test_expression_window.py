@@ -146,6 +146,6 @@ def test_launching_with_expr_renders_the_expression(tmp_path):
 def test_the_narration_copies_as_markdown_from_the_same_structured_lines(window, qtbot):
     _new_expression(qtbot, window, "(x**2 + 1)**3", "x=2")
     press(qtbot, window, Qt.Key.Key_Right)
-    qtbot.mouseClick(window.narration.copy_markdown_button, Qt.MouseButton.LeftButton)
+    window.narration.copy_markdown_action.trigger()  # from the Copy button's menu
     text = QGuiApplication.clipboard().text()
     assert text == "f = (x\\*\\*2 + 1)\\*\\*3 at x = 2  \nF1  x² = 2.000² = **4.000**"
