@@ -21,7 +21,12 @@ from core.bugs import BUGS
 from core.build import layer_graph, leaf_values
 from core.cli_data import add_data_command, add_data_option, data_result, with_csv_data
 from core.cli_optimizer import add_optimizer_options, with_optimizer
-from core.expression_cli import ExpressionArgumentError, expression_from_arguments, trace_expression
+from core.expression_cli import (
+    ExpressionArgumentError,
+    expression_from_arguments,
+    gradcheck_expression,
+    trace_expression,
+)
 from core.gradcheck import THRESHOLD, check_network
 from core.graph import backward, forward
 from core.limits import MAX_EPOCHS, LimitError, check_epochs
@@ -42,10 +47,7 @@ def main(argv: Sequence[str]) -> int:
     trace = sub.add_parser("trace", help="one forward and backward pass, as JSON")
     trace.add_argument("file", nargs="?", help="a network file, or preset:NAME")
     trace.add_argument("--example", type=_whole_number, metavar="I", help="only example I (from 0)")
-    trace.add_argument("--expr", metavar="EXPR", help='an expression instead of a network, as in "(x**2 + 1)**3"')
-    trace.add_argument(
-        "--at", metavar="x=2,y=3", action="append", help="with --expr: the values of its variables (repeatable)"
-    )
+    _add_expression_options(trace)
     train = sub.add_parser("train", help="train and print the costs and parameters, as JSON")
     train.add_argument("file", help="a network file, or preset:NAME")
     train.add_argument("--epochs", type=_whole_number, required=True, metavar="N", help=f"at most {MAX_EPOCHS:,}")
@@ -55,7 +57,8 @@ def main(argv: Sequence[str]) -> int:
         help=f"backprop's gradients against central finite differences, as JSON; exit 1 if any relative "
         f"error exceeds {THRESHOLD:g}",
     )
-    gradcheck.add_argument("file", help="a network file, or preset:NAME")
+    gradcheck.add_argument("file", nargs="?", help="a network file, or preset:NAME")
+    _add_expression_options(gradcheck)
     gradcheck.add_argument(
         "--plant",
         metavar="NAME",
@@ -69,10 +72,10 @@ def main(argv: Sequence[str]) -> int:
     add_data_command(sub)
     try:
         args = parser.parse_args(list(argv))
-        if args.command == "trace" and (args.expr is not None or args.at is not None):
-            return _trace_expression_command(parser, args)
-        if args.command == "trace" and args.file is None:
-            parser.error("trace needs a network FILE, or --expr EXPR --at x=…")
+        if args.command in ("trace", "gradcheck") and (args.expr is not None or args.at is not None):
+            return _expression_command(parser, args)
+        if args.command in ("trace", "gradcheck") and args.file is None:
+            parser.error(f"{args.command} needs a network FILE, or --expr EXPR --at x=…")
         if args.command == "train":
             try:
                 _check_train_arguments(args.epochs, args.every)
@@ -98,20 +101,34 @@ def main(argv: Sequence[str]) -> int:
         return _fail("interrupted", 130)
 
 
-def _trace_expression_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+def _add_expression_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--expr", metavar="EXPR", help='an expression instead of a network, as in "(x**2 + 1)**3"')
+    command.add_argument(
+        "--at", metavar="x=2,y=3", action="append", help="with --expr: the values of its variables (repeatable)"
+    )
+
+
+def _expression_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """``trace --expr`` or ``gradcheck --expr``: the expression's pass, or its variables' gradient check."""
     if args.expr is None:
         parser.error("--at needs --expr EXPR")
-    if args.file is not None or args.example is not None:
-        parser.error("trace takes either a network FILE or --expr, not both")
+    if args.file is not None or getattr(args, "example", None) is not None:
+        parser.error(f"{args.command} takes either a network FILE or --expr, not both")
+    if getattr(args, "plant", None) is not None:
+        parser.error("--plant plants a bug in a network's graph; it does not go with --expr")
     if args.data is not None:
         parser.error("--data replaces a network FILE's data; it does not go with --expr")
     if sys.stdout is None:
         return _fail("standard output is closed, so there is nowhere to print", 1)
     try:
-        result = trace_expression(expression_from_arguments(args.expr, args.at))
+        expression = expression_from_arguments(args.expr, args.at)
+        if args.command == "trace":
+            return _print_json(trace_expression(expression))
+        check = gradcheck_expression(expression)
     except ExpressionArgumentError as e:
         return _fail(str(e), 2)
-    return _print_json(result)
+    status = _print_json(check.to_json())
+    return status or (0 if check.passed else 1)
 
 
 def open_network(name: str) -> Network:

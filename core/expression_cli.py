@@ -1,8 +1,10 @@
-"""``trace --expr EXPR --at x=2,y=3``: an expression's forward and backward pass, as JSON."""
+"""``trace --expr EXPR --at x=2,y=3``: an expression's forward and backward pass, as JSON;
+``gradcheck --expr``: its variables' gradients against finite differences."""
 
 from __future__ import annotations
 
 from core.expression import Expression, parse_expression, parse_values
+from core.gradcheck import STEP, GradCheck, check_graph
 from core.graph import backward, forward
 
 
@@ -44,3 +46,13 @@ def trace_expression(expression: Expression) -> dict:
             for n in graph.nodes
         ],
     }
+
+
+def gradcheck_expression(expression: Expression) -> GradCheck:
+    """∂f/∂x for each variable, backprop against central differences; raises ExpressionArgumentError
+    when the differences' points (x ± 2·STEP) leave the expression's domain."""
+    try:
+        return check_graph(expression.graph, expression.leaves())
+    except (ArithmeticError, ValueError):
+        problem = f"the finite differences (x ± {2 * STEP:g}) leave the domain of the expression there"
+        raise ExpressionArgumentError("--expr", problem) from None

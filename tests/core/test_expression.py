@@ -251,3 +251,27 @@ def test_trace_expr_refuses_a_bad_expression_with_one_line_and_status_2(argv, st
     assert run.stdout == ""
     assert run.stderr.startswith(start), run.stderr
     assert run.stderr.count("\n") == 1, run.stderr
+
+
+def test_gradcheck_expr_compares_each_variable_with_finite_differences():
+    run = _run("gradcheck", "--expr", "x*y + sin(x)", "--at", "x=0.5", "--at", "y=-2")
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert set(out) == {"params", "max_rel_error"}
+    assert set(out["params"]) == {"x", "y"}
+    x = out["params"]["x"]
+    assert x["backprop"] == pytest.approx(-2.0 + math.cos(0.5), rel=1e-12)
+    assert x["numeric"] == pytest.approx(x["backprop"], rel=1e-9)
+    assert out["max_rel_error"] < 1e-6
+
+
+def test_gradcheck_expr_fails_at_a_kink_and_refuses_what_it_cannot_check():
+    kink = _run("gradcheck", "--expr", "relu(x) + x", "--at", "x=0.00001")
+    assert kink.returncode == 1  # the differences straddle ReLU's kink: flagged, not hidden
+    assert json.loads(kink.stdout)["max_rel_error"] > 1e-6
+    outside = _run("gradcheck", "--expr", "log(x)", "--at", "x=0.0001")
+    assert outside.returncode == 2
+    assert outside.stderr.startswith("backprop-stepper: --expr: the finite differences")
+    planted = _run("gradcheck", "--expr", "x*2", "--at", "x=1", "--plant", "loss_gradient_sign")
+    assert planted.returncode == 2
+    assert planted.stderr.count("\n") == 1
