@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-RECENT = 1 << 16  # points kept exactly (between RECENT and twice that)
+RECENT = 1 << 14  # points kept exactly (between RECENT and twice that)
 BASE = 16  # points per bin at the finest level
 LEVELS = 6  # bin widths BASE, 4·BASE, ... 4**5·BASE points
 BINS_PER_LEVEL = 2048  # bins kept per level (the most recent ones), and in the overview
@@ -83,10 +83,10 @@ class _Bins:
         b = int(np.searchsorted(starts, hi_x, side="right"))
         x = np.concatenate([self.pending_x, tail_x])
         y = np.concatenate([self.pending_y, tail_y])
-        keep = (x >= lo_x) & (x <= hi_x)
-        if len(x) and keep.any():  # whole bins from the first kept point, so stored and new bins line up
-            first = max(int(np.argmax(keep)) // self.size * self.size, 0)
-            last = len(x) - int(np.argmax(keep[::-1]))
+        # Whole bins from the first point in range, so stored and new bins line up (x is sorted).
+        first = int(np.searchsorted(x, lo_x)) // self.size * self.size
+        last = int(np.searchsorted(x, hi_x, side="right"))
+        if first < last:
             tail = _fold(x[first:last], y[first:last], self.size)
         else:
             tail = (np.empty(0),) * 3
