@@ -86,10 +86,7 @@ class _Bins:
         # Whole bins from the first point in range, so stored and new bins line up (x is sorted).
         first = int(np.searchsorted(x, lo_x)) // self.size * self.size
         last = int(np.searchsorted(x, hi_x, side="right"))
-        if first < last:
-            tail = _fold(x[first:last], y[first:last], self.size)
-        else:
-            tail = (np.empty(0),) * 3
+        tail = _fold(x[first:last], y[first:last], self.size) if first < last else (np.empty(0),) * 3
         return tuple(np.concatenate([s[a:b], t]) for s, t in zip((starts, self.lo, self.hi), tail, strict=True))
 
     def count(self, lo_x: float, hi_x: float, newer: int) -> int:
