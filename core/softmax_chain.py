@@ -74,7 +74,7 @@ def softmax_shortcut(step_pass: StepPass, node_id: str) -> SoftmaxShortcut | Bat
     values = _forward_values(step_pass)
     if graph.kind.scalar:
         return _scalar(graph, values, node_id)
-    return _layer(graph, values, node_id)
+    return _layer(graph, values, node_id, len(step_pass.examples))
 
 
 def _forward_values(step_pass: StepPass) -> dict[str, Value]:
@@ -88,9 +88,10 @@ def _is_cross_entropy(node) -> bool:
     return loss is not None and loss.name == "cross_entropy"
 
 
-def _one_hot(targets) -> bool:
+def _one_hot(targets, axis: int = -1) -> bool:
+    """Whether the targets along ``axis`` (each example's classes) are probabilities summing to 1."""
     t = np.asarray(targets, dtype=float)
-    return bool(np.all(np.abs(t.sum(axis=-1) - 1.0) <= ONE_HOT_TOLERANCE) and np.all(t >= 0))
+    return bool(np.all(np.abs(t.sum(axis=axis) - 1.0) <= ONE_HOT_TOLERANCE) and np.all(t >= 0))
 
 
 def _scalar(graph: Graph, values, node_id: str) -> SoftmaxShortcut | None:
@@ -137,7 +138,8 @@ def _factor(graph: Graph, values, node_id: str, z: str) -> tuple[str | None, flo
     return None
 
 
-def _layer(graph: Graph, values, node_id: str) -> BatchSoftmaxShortcut | None:
+def _layer(graph: Graph, values, node_id: str, m: int) -> BatchSoftmaxShortcut | None:
+    """(Ŷ − Y)/m, elementwise: the same whichever way round the batch convention shows the matrices."""
     root = graph.root  # C, the mean of the per-example losses L
     if len(root.inputs) != 1 or not _is_cross_entropy(graph[root.inputs[0]]):
         return None
@@ -145,10 +147,10 @@ def _layer(graph: Graph, values, node_id: str) -> BatchSoftmaxShortcut | None:
     if graph[predictions].op is None or graph[predictions].op.name != "softmax":
         return None
     (sums,) = graph[predictions].inputs
-    if node_id != sums or not _one_hot(values[targets]):
-        return None
     p, y = np.asarray(values[predictions]), np.asarray(values[targets])
-    m = p.shape[0]
+    classes_axis = 1 if y.shape[0] == m else 0  # examples as rows, or as columns
+    if node_id != sums or not _one_hot(y, classes_axis):
+        return None
     return BatchSoftmaxShortcut(
         graph[sums].label, root.label, graph[predictions].label, graph[targets].label, m, (p - y) / m
     )

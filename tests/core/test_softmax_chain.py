@@ -104,3 +104,18 @@ def test_layer_graph_sums_get_the_batch_shortcut():
     np.testing.assert_allclose(shortcut.value, grads["Z1"], rtol=RTOL, atol=1e-12)
     others = [n.id for n in graph.nodes if n.id != "Z1" and n.kind is not NodeKind.TARGET]
     assert all(softmax_shortcut(step_pass, n) is None for n in others)
+
+
+def test_the_batch_shortcut_follows_the_examples_as_columns_convention():
+    from core.convention import Convention
+    from core.shown_pass import in_convention
+
+    net = load_preset("softmax_3_class")
+    graph = layer_graph(net)
+    step_pass = record_pass(graph, leaf_values(graph, net.initial_params(), net.X, net.Y), 0.5, tuple(range(45)))
+    shown = in_convention(step_pass, Convention.COLUMNS)
+    shortcut = softmax_shortcut(shown, "Z1")
+    assert shortcut.examples == 45
+    grads = shown.state_at(shown.end_of_backward).grads
+    assert shortcut.value.shape == (3, 45)
+    np.testing.assert_allclose(shortcut.value, grads["Z1"], rtol=RTOL, atol=1e-12)
