@@ -11,8 +11,9 @@ from core.chain import Factor, chain_rule
 from core.graph import NodeKind
 from core.ops import Add, Op, SendRule, Value
 from core.softmax_chain import BatchSoftmaxShortcut, SoftmaxShortcut, softmax_shortcut
-from core.stepper import BackwardEvent, ForwardEvent, StepPass, StepState, UpdateEvent
-from core.text import Document, Line, Role, Run, heading, items, join, line, paragraph
+from core.stepper import BackwardEvent, ForwardEvent, StepPass, StepState
+from core.text import Document, Role, Run, heading, items, join, line, paragraph
+from core.update_text import newton_document, update_lines
 
 
 @dataclass(frozen=True)
@@ -93,17 +94,6 @@ def backward_step(step_pass: StepPass, event: BackwardEvent) -> BackwardStep:
     )
     is_sum = isinstance(node.op, Add)
     return BackwardStep(node.label, node.op.symbol, graph.root.label, event.upstream, sendings, is_sum)
-
-
-def update_line(label: str, root: str, event: UpdateEvent, decimals: int) -> Line:
-    """θ ← θ − α·∂L/∂θ = old − α × grad = new."""
-    return line(
-        Run(
-            f"{label} ← {label} − α·∂{root}/∂{label} = {fmt.value(event.old, decimals)} − "
-            f"{event.learning_rate:g} × {fmt.arg(event.grad, decimals)} = {fmt.value(event.new, decimals)}",
-            Role.UPDATE,
-        )
-    )
 
 
 # -- the explanation of one node -----------------------------------------------------------
@@ -261,5 +251,8 @@ def _chain_document(step_pass: StepPass, state: StepState, node_id: str, d: int)
         )
     update = chain.update
     if update is not None and node_id in state.updated:
-        out.append(paragraph(line(Run("Update", Role.STRONG)), update_line(label, root, update, d)))
+        title = line(Run("Update", Role.STRONG), f" — {step_pass.optimizer.describe()}")
+        out.append(paragraph(title, *update_lines(label, root, update, step_pass, d)))
+        if step_pass.newton is not None:
+            out.append(newton_document(step_pass.newton, root, d))
     return join(out)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from core import fmt
-from core.explain import backward_step, forward_step, update_line
+from core.explain import backward_step, forward_step
 from core.stepper import BackwardEvent, Event, ForwardEvent, StepPass
 from core.text import Line, Role, Run, line
+from core.update_text import update_lines
 
 
 def narrate(event: Event, index: int, step_pass: StepPass, decimals: int) -> Line:
@@ -16,7 +17,9 @@ def narrate(event: Event, index: int, step_pass: StepPass, decimals: int) -> Lin
     if isinstance(event, BackwardEvent):
         return line(f"B{index - step_pass.end_of_forward + 1}  ", *_backward(step_pass, event, decimals))
     label = graph[event.node].label
-    return line(f"U{index - step_pass.end_of_backward + 1}  ", *update_line(label, graph.root.label, event, decimals))
+    lines = update_lines(label, graph.root.label, event, step_pass, decimals)
+    joined = [run for k, ln in enumerate(lines) for run in ((Run(";  "),) if k else ()) + ln]
+    return line(f"U{index - step_pass.end_of_backward + 1}  ", *joined)
 
 
 def _forward(step_pass: StepPass, event: ForwardEvent, decimals: int) -> Line:

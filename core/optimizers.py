@@ -157,14 +157,15 @@ def elementwise_step(
     """Momentum's or Adam's update of one parameter at update ``t`` (from 1), on floats or arrays:
     (new value, new v, new m, the intermediate quantities the stepping lines show)."""
     if opt.name == "momentum":
-        v = opt.momentum * v + grad
-        return value - lr * v, v, m, (("v", v),)
+        v_prev, v = v, opt.momentum * v + grad
+        return value - lr * v, v, m, (("v_prev", v_prev), ("v", v))
+    m_prev, v_prev = m, v
     m = opt.beta1 * m + (1.0 - opt.beta1) * grad
     v = opt.beta2 * v + (1.0 - opt.beta2) * (grad * grad)
     m_hat = m / (1.0 - opt.beta1**t)
     v_hat = v / (1.0 - opt.beta2**t)
     new = value - lr * m_hat / (np.sqrt(v_hat) + opt.eps)
-    return new, v, m, (("m", m), ("v", v), ("m̂", m_hat), ("v̂", v_hat))
+    return new, v, m, (("m_prev", m_prev), ("v_prev", v_prev), ("m", m), ("v", v), ("m_hat", m_hat), ("v_hat", v_hat))
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ class Update:
 
     params: dict[str, np.ndarray]
     state: State
-    quantities: dict[str, tuple[tuple[str, np.ndarray], ...]]  # per name: ("v", …), ("m̂", …)
+    quantities: dict[str, tuple[tuple[str, np.ndarray], ...]]  # per name: ("v_prev", …), ("v", …), ("m_hat", …)
     newton: NewtonStep | None = None
 
 

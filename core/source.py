@@ -22,7 +22,8 @@ from core.network import Network, Params
 from core.ops import Value
 from core.optimizers import State, update
 from core.stepper import NodeUpdates, StepPass, UpdateRule, record_pass
-from core.text import Line, line
+from core.text import Line, Role, Run, line
+from core.update_text import newton_summary
 
 # Above this many parameters the scalar graph is too big to draw readably: a network opens
 # in the layer graph. Above this many nodes it is not offered at all.
@@ -165,11 +166,17 @@ class NetworkSource:
         if not step_pass.graph.kind.scalar:
             rows = step_pass.examples
             span = f"examples {rows[0] + 1}–{rows[-1] + 1}" if len(rows) > 1 else f"example {rows[0] + 1}"
-            return line(f"Batch of {len(rows)} ({span} of {net.examples}), α = {net.learning_rate:g}")
-        i = step_pass.examples[0]
-        x = ", ".join(_number(v) for v in net.X[i])
-        y = ", ".join(_number(v) for v in net.Y[i])
-        return line(f"Example {i + 1} of {net.examples}: x = ({x}), y = {y}, α = {net.learning_rate:g}")
+            text = f"Batch of {len(rows)} ({span} of {net.examples})"
+        else:
+            i = step_pass.examples[0]
+            x = ", ".join(_number(v) for v in net.X[i])
+            y = ", ".join(_number(v) for v in net.Y[i])
+            text = f"Example {i + 1} of {net.examples}: x = ({x}), y = {y}"
+        if net.optimizer.name == "newton":
+            newton = step_pass.newton
+            return line(f"{text}. ", Run(newton_summary(newton, 3), Role.NOTE) if newton else "Newton's method")
+        rate = f", α = {net.learning_rate:g}"
+        return line(text + rate + ("" if net.optimizer.name == "gd" else f", {net.optimizer.describe()}"))
 
 
 def _by_node(graph: Graph, named: Mapping[str, np.ndarray]) -> dict[str, Value]:
