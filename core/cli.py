@@ -29,7 +29,7 @@ from core.expression_cli import (
 )
 from core.gradcheck import THRESHOLD, check_network
 from core.graph import backward, forward
-from core.limits import MAX_EPOCHS, LimitError, check_epochs
+from core.limits import MAX_EPOCHS, LimitError, check_epochs, check_printed_numbers
 from core.network import Network
 from core.network_file import NetworkFileError, load, one_line, quote
 from core.presets import load_preset
@@ -180,6 +180,11 @@ def _trace(net: Network, example: int | None) -> dict:
     with np.errstate(all="ignore"):
         values = forward(graph, leaf_values(graph, params, net.X[rows], net.Y[rows]))
         _, grads = backward(graph, values)
+    printed = sum(2 * p.size for p in params.values()) + sum(
+        np.size(values[n.id]) + (np.size(grads.get(n.id, 0.0)) if n.kind.value != "target" else 0)
+        for n in graph.nodes
+    )
+    check_printed_numbers(printed, "trace", "--example I traces one example")
     return {
         "cost": values[graph.root.id],
         "params": {name: {"value": params[name].tolist(), "grad": np.asarray(grads[name]).tolist()} for name in params},

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 MAX_FILE_BYTES = 100_000_000  # a network file larger than 100 MB is refused before it is read
 MEMORY_BUDGET_BYTES = 2_000_000_000  # 2 GB for the arrays of one network (see network_bytes)
 MAX_EPOCHS = 10_000_000  # the most epochs one `train` command runs
+MAX_PRINTED_NUMBERS = 20_000_000  # numbers one `trace` prints (about 65 bytes each in memory while printed)
 MAX_LAYERS = 100  # layers in one network
 MAX_WHOLE_NUMBER = 2**31 - 1  # inputs, units and batch_size (what the window's number boxes hold)
 MAX_SEED = 2**64 - 1  # numpy's seeds are 64-bit
@@ -69,6 +70,14 @@ def check_epochs(epochs: int) -> None:
         raise LimitError("--epochs must be at least 1")
     if epochs > MAX_EPOCHS:
         raise LimitError(f"--epochs {_count(str(epochs))} is over the limit of {MAX_EPOCHS:,} epochs per run")
+
+
+def check_printed_numbers(count: int, command: str, instead: str) -> None:
+    """Refuse output too large to print, before converting it to text; ``instead`` says what fits."""
+    if count > MAX_PRINTED_NUMBERS:
+        raise LimitError(
+            f"{command} would print {count:,} numbers, over the limit of {MAX_PRINTED_NUMBERS:,}; {instead}"
+        )
 
 
 def check_learning_rate(rate: float) -> None:

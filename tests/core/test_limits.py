@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from core import limits
@@ -51,3 +53,26 @@ def test_check_network_applies_the_budget_to_networks_built_in_code():
 )
 def test_sizes_read_in_decimal_units(n, text):
     assert human_bytes(n) == text
+
+
+def numbers_in(value) -> int:
+    if isinstance(value, dict):
+        return sum(numbers_in(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(numbers_in(v) for v in value)
+    return int(isinstance(value, float | int) and not isinstance(value, bool))
+
+
+def test_a_trace_too_large_to_print_is_refused_before_printing(monkeypatch, capsys):
+    from core import cli
+
+    assert cli.main(["trace", "preset:or_gate"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    printed = numbers_in(out["nodes"]) + numbers_in(out["params"])
+    monkeypatch.setattr(limits, "MAX_PRINTED_NUMBERS", printed - 1)
+    assert cli.main(["trace", "preset:or_gate"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert f"trace would print {printed} numbers, over the limit of {printed - 1}; --example I" in captured.err
+    assert cli.main(["trace", "preset:or_gate", "--example", "0"]) == 0
