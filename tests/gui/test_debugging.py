@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
@@ -100,3 +101,24 @@ def test_training_uses_the_bugs_gradients(window, qtbot):
     clean = train_all(load_preset("or_gate"), net.initial_params(), 50)
     wrong = train_all(net, net.initial_params(), 50)
     assert wrong.costs[-1] > wrong.costs[0] > clean.costs[-1]  # gradient ascent: the cost climbs
+
+
+def test_training_in_the_window_follows_the_planted_bug(window, qtbot):
+    _plant(qtbot, window, "loss_gradient_sign")
+    panel = window.training_panel
+    panel.epochs.setValue(200)
+    qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.trainer.running, timeout=30000)
+    _, costs = window.model.session.cost_curve()
+    net = window.model.network
+    expected = train_all(net, net.initial_params(), 200)
+    np.testing.assert_allclose(costs, expected.costs, rtol=1e-9)
+    assert costs[-1] > costs[0]  # gradient ascent: the cost curve climbs
+
+
+def test_gradient_check_of_an_expression_lists_its_variables(window, qtbot):
+    assert window.open_expression("(x**2 + 1)**3 + x*y", {"x": 2.0, "y": 3.0})
+    assert not _menu_action(window, "Network", "Plant a bug…").isEnabled()
+    dialog = _checked(qtbot, window)
+    assert _rows(dialog) == {"x": "✓", "y": "✓"}
+    assert dialog.table.item(0, 1).text() == "303"  # 3·(x² + 1)²·2x + y at (2, 3)
