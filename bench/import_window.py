@@ -60,6 +60,7 @@ def main() -> int:
             window = MainWindow(load_preset("or_gate"))
             window.resize(1280, 720)
             window.show()
+            window.refresh_now()  # the plots are made now, not by their timer while the file is read
             app.processEvents()
             last, gaps = [time.perf_counter()], []
 
