@@ -166,7 +166,7 @@ class CostPlot(pg.PlotWidget):
         self._epochs, self._costs = epochs, costs
         if per_bin != self._per_bin:
             self._per_bin = per_bin
-            note = "" if per_bin == 1 else f" (min–max of each {compact_number(per_bin)})"
+            note = "" if per_bin == 1 else f"<br>min–max of each {compact_number(per_bin)} epochs"
             self.setTitle(f"Cost per epoch{note}", size=TITLE_SIZE)
         self._updates = updates if updates is not None else (np.empty(0), np.empty(0))
         x, y = self._drawable(epochs, costs)
@@ -306,7 +306,7 @@ class DataPlot(pg.PlotWidget):
         """The title, and how many of the examples are drawn when not all of them are."""
         total = self.network.examples
         if len(self.rows) < total:
-            title += f" ({len(self.rows):,} of {total:,} points shown)"
+            title += f"<br>{len(self.rows):,} of {total:,} points shown"
         self.setTitle(title, size=TITLE_SIZE)
 
     @staticmethod
