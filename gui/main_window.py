@@ -36,6 +36,7 @@ from gui.dataset_dialog import DatasetDialog
 from gui.debugging import Debugging
 from gui.edits import EditParam, ReplaceNetwork
 from gui.expression_dialog import ExpressionDialog
+from gui.file_loader import BACKGROUND_BYTES, FileLoader
 from gui.graph.scene import GraphScene
 from gui.graph.view import GraphView
 from gui.import_dialog import ImportDialog
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.data_panel.import_csv.connect(self._on_import_data)
         self._build_actions()
         self._plots_dirty = True
+        self._file_loader: FileLoader | None = None  # a large file being read in the background
         self._view_out_of_memory = False  # set by a view that ran out of memory drawing a new network
         self._regions_clock = QElapsedTimer()
         self._regions_clock.start()
@@ -325,21 +327,50 @@ class MainWindow(QMainWindow):
     # -- requests --------------------------------------------------------------------------
 
     def open_file(self, path: str) -> bool:
-        """Open a network file; a bad file leaves the current network as it was."""
+        """Open a network file; a bad file leaves the current network as it was.
+
+        A large file is read in a child process, and True means it is on its way: the message
+        bar says so, then the network opens, or the bar says why not."""
+        name = quote(Path(path).name or path)
+        try:
+            size = Path(path).stat().st_size if Path(path).is_file() else 0
+        except OSError:
+            size = 0  # load() says what is wrong with it
+        if size > BACKGROUND_BYTES:
+            self._read_in_background(path, name, size)
+            return True
         try:
             network = load(path)
         except MemoryError:
-            self.show_message(
-                f"Could not open {quote(Path(path).name or path)}: there is not enough memory to "
-                "read it. The current network is unchanged."
-            )
+            self._refuse_file(name, "there is not enough memory to read it")
             return False
         except NetworkFileError as e:
-            name = quote(Path(path).name or path)
-            self.show_message(f"Could not open {name}: {e}. The current network is unchanged.")
+            self._refuse_file(name, str(e))
             return False
         self._replace_network(network, f"Open {Path(path).name}")
         return True
+
+    def _refuse_file(self, name: str, reason: str) -> None:
+        self.show_message(f"Could not open {name}: {reason}. The current network is unchanged.")
+
+    def _read_in_background(self, path: str, name: str, size: int) -> None:
+        if self._file_loader is not None:
+            self._file_loader.cancel()
+        self.show_message(f"Opening {name} ({human_bytes(size)})… The current network stays until it is read.")
+        self._file_loader = loader = FileLoader(path, self)
+        loader.loaded.connect(lambda network: self._on_file_read(loader, network, path))
+        loader.failed.connect(lambda reason: self._on_file_failed(loader, name, reason))
+
+    def _on_file_read(self, loader: FileLoader, network: Network, path: str) -> None:
+        if loader is self._file_loader:  # not one replaced by a later request
+            self._file_loader = None
+            self.show_message("")
+            self._replace_network(network, f"Open {Path(path).name}")
+
+    def _on_file_failed(self, loader: FileLoader, name: str, reason: str) -> None:
+        if loader is self._file_loader:
+            self._file_loader = None
+            self._refuse_file(name, reason)
 
     def open_preset(self, key: str) -> None:
         network = load_preset(key)
@@ -713,6 +744,8 @@ class MainWindow(QMainWindow):
         self.data_panel.show_params(params, self.settings.decimals)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._file_loader is not None:
+            self._file_loader.cancel()
         self.trainer.stop_and_wait()
         for dialog in self.findChildren(ImportDialog):
             dialog.reject()  # stops its reading thread

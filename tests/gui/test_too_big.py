@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from core.network import Layer
 from core.presets import load_preset
@@ -103,3 +104,48 @@ def test_many_examples_are_drawn_as_a_sample_and_the_plot_says_so(window, qtbot)
     assert plot.point_count == 10_000
     assert len(plot.points.data) == 10_000
     assert "10,000 of 30,000 points shown" in plot.plotItem.titleLabel.text
+
+
+def _big_file(tmp_path, examples: int):
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(examples, 2)).round(5)
+    doc = {
+        "format": "backprop-stepper.network/1",
+        "name": "big data",
+        "inputs": 2,
+        "layers": [{"units": 4, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
+        "loss": "log_loss",
+        "learning_rate": 0.5,
+        "data": {"X": X.tolist(), "y": (X[:, :1] > 0).astype(int).tolist()},
+    }
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def test_a_large_file_is_read_without_freezing_the_window(window, qtbot, tmp_path):
+    from gui.file_loader import BACKGROUND_BYTES
+
+    path = _big_file(tmp_path, 150_000)
+    assert path.stat().st_size > BACKGROUND_BYTES
+    ticks = []
+    timer = QTimer(interval=10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    assert window.open_file(str(path))
+    assert window.model.network.name == "OR gate"  # until it is read
+    assert "Opening 'big.json'" in window.message_bar.text()
+    qtbot.waitUntil(lambda: window.model.network.name == "big data", timeout=30000)
+    timer.stop()
+    assert window.model.network.examples == 150_000
+    assert max(np.diff(ticks)) < 1.0  # the event loop kept running while the file was read
+    assert not window.message_bar.isVisible()
+
+
+def test_a_large_bad_file_is_refused_in_one_line(window, qtbot, tmp_path):
+    path = tmp_path / "garbage.json"
+    path.write_bytes(b"{" * 3_000_000)
+    costs, undo_count = _stepped_or_gate(window, qtbot)
+    assert window.open_file(str(path))
+    qtbot.waitUntil(lambda: "Could not open 'garbage.json'" in window.message_bar.text(), timeout=30000)
+    _assert_unchanged(window, costs, undo_count)
