@@ -1,11 +1,14 @@
-"""The chain-rule panel: renders core.explain's explanation of the selected (or current) node as HTML."""
+"""The chain-rule panel: renders core.explain's explanation of the selected (or current) node as HTML,
+below the one-variable lesson for a parameter when one is picked (core.update_text)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTextBrowser
 
+from core.curvature import one_variable
 from core.explain import INTRO, explain_node
 from core.text import html
+from core.update_text import one_variable_document
 from gui import theme
 
 
@@ -16,6 +19,7 @@ class ChainPanel(QTextBrowser):
         super().__init__(parent)
         self._model, self._settings = model, settings
         self.selected: str | None = None
+        self.lesson: tuple[str, tuple[int, ...]] | None = None  # the one-variable lesson's parameter
         self.setFont(theme.font(11))
         self.setOpenLinks(False)
         model.state_changed.connect(self.refresh)
@@ -27,9 +31,21 @@ class ChainPanel(QTextBrowser):
         self.selected = node_id
         self.refresh()
 
+    def show_lesson(self, name: str, index: tuple[int, ...]) -> None:
+        """Newton's method in one variable for parameter ``name[index]``, the others fixed."""
+        self.lesson = (name, tuple(index))
+        self.refresh()
+
     def _on_network_changed(self) -> None:
         self.selected = None
+        self.lesson = None
         self.refresh()
+
+    def _lesson_document(self):
+        net, (name, index) = self._model.network, self.lesson
+        lesson = one_variable(net, self._model.session.params, name, index)
+        label = name + "".join(f"[{i}]" for i in index)
+        return one_variable_document(lesson, label, "C", self._settings.decimals)
 
     def refresh(self) -> None:
         step_pass = self._settings.shown(self._model.current)
@@ -37,8 +53,7 @@ class ChainPanel(QTextBrowser):
         node_id = self.selected if self.selected in step_pass.graph else None
         if node_id is None and state.last is not None:
             node_id = state.last.node
-        if node_id is None:
-            self.setHtml(html(INTRO, theme.role_colours()))
-            return
-        document = explain_node(step_pass, state, node_id, self._settings.decimals)
+        document = INTRO if node_id is None else explain_node(step_pass, state, node_id, self._settings.decimals)
+        if self.lesson is not None and self._model.network is not None:
+            document = self._lesson_document() + document
         self.setHtml(html(document, theme.role_colours()))

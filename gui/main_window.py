@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self.trainer.running_changed.connect(self._on_running_changed)
         # requests to the model
         self.scene.node_clicked.connect(self.chain_panel.select)
+        self.training_panel.optimizer_box.lesson_requested.connect(self.chain_panel.show_lesson)
         self.scene.param_double_clicked.connect(self._on_param_double_clicked)
         self.position_bar.seek_requested.connect(self.model.seek)
         self._on_network_changed()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from core.limits import MAX_LEARNING_RATE, MIN_LEARNING_RATE
 from core.session import Mode
 from gui import theme
+from gui.optimizer_box import OptimizerBox
 
 BATCH_MODES = ("Full batch", "Mini-batch", "Per example")
 STEPPING_NOTE = "Stepping the scalar graph updates after each example; Train uses this setting."
@@ -190,12 +191,14 @@ class TrainingPanel(QWidget):
         status_form.addRow("Epoch", self.epoch_label)
         status_form.addRow("Cost", self.cost_label)
         status_form.addRow("Epochs / s", self.rate_label)
+        self.optimizer_box = OptimizerBox(model)
         display = QGroupBox("Display")
         display_form = QFormLayout(display)
         display_form.addRow("Decimals", self.decimals)
         display_form.addRow(self.log_scale)
         layout = QVBoxLayout(self)
         layout.addWidget(settings_box)
+        layout.addWidget(self.optimizer_box)
         layout.addWidget(status)
         layout.addWidget(display)
         layout.addStretch(1)
@@ -266,7 +269,7 @@ class TrainingPanel(QWidget):
     def _on_running_changed(self, running: bool) -> None:
         self.play_button.setText("⏸ Pause" if running else "▶ Play")
         self.train_button.setEnabled(not running)
-        for w in (self.learning_rate, self.batch_mode, self.batch_size, self.epochs):
+        for w in (self.learning_rate, self.batch_mode, self.batch_size, self.epochs, self.optimizer_box):
             w.setEnabled(not running)
         if not running:
             self._on_settings_changed()

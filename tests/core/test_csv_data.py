@@ -227,6 +227,6 @@ def test_more_refusals_in_one_line(text, message):
 def test_a_quoted_field_may_span_lines_even_across_a_progress_chunk():
     n = csv_data._ROWS_PER_TICK  # lines are split in chunks of n; this field starts on the last line of one
     rows = "".join(f"{i},{'ab'[i % 2]}\n" for i in range(n - 2))
-    data = read_csv_text('x,y\n' + rows + '7,"b\nc"\n8,a\n')
+    data = read_csv_text("x,y\n" + rows + '7,"b\nc"\n8,a\n')
     assert data.classes == ("a", "b", "bc")  # the line break inside quotes joins the two parts
     assert data.rows == n

@@ -1,0 +1,122 @@
+"""The side panel's optimiser: choosing one steps and trains with it, its update lines with their
+numbers in the narration and the chain-rule panel, Newton's damping, the one-variable lesson."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, Qt
+
+from core.curvature import one_variable
+from core.network import Layer
+from core.optimizers import Optimizer
+from core.presets import load_preset
+from core.training import train_all
+from tests.gui.helpers import click_node, f3, press
+
+
+def choose(qtbot, window, downs: int) -> None:
+    """Arrow down the optimiser box from gradient descent: 1 momentum, 2 Adam, 3 Newton's method."""
+    combo = window.training_panel.optimizer_box.choice
+    combo.setFocus()
+    for _ in range(downs):
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+
+
+def narration_updates(window) -> list[str]:
+    return [ln for ln in window.narration.lines() if ln.startswith("U")]
+
+
+def test_momentum_steps_through_its_v_and_theta_lines(window, qtbot):
+    choose(qtbot, window, 1)
+    assert window.model.network.optimizer == Optimizer("momentum")
+    box = window.training_panel.optimizer_box
+    assert box.momentum.isVisible()
+    assert not box.beta1.isVisible()
+    window.act_end_backward.trigger()
+    press(qtbot, window, Qt.Key.Key_Right, 3)
+    events = window.model.current.events[-3:]
+    lines = narration_updates(window)
+    assert len(lines) == 3
+    for line, event in zip(lines, events, strict=True):
+        v = dict(event.quantities)["v"]
+        assert "v ← μ·v + ∂L/∂" in line
+        assert f"= {f3(v)};" in line
+        assert line.endswith(f"= {f3(event.new)}")
+
+
+def test_adam_with_a_typed_beta1_shows_m_v_and_the_corrected_values(window, qtbot):
+    choose(qtbot, window, 2)
+    beta1 = window.training_panel.optimizer_box.beta1
+    beta1.setFocus()
+    qtbot.keyClick(beta1, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(beta1, "0.5")
+    qtbot.keyClick(beta1, Qt.Key.Key_Return)
+    assert window.model.network.optimizer == Optimizer("adam", beta1=0.5)
+    press(qtbot, window, Qt.Key.Key_N)  # the first example's update, then on to the second
+    window.act_end_backward.trigger()
+    press(qtbot, window, Qt.Key.Key_Right, 2)
+    event = window.model.current.events[-2]  # w2
+    q = dict(event.quantities)
+    assert q["m"] == 0.5 * q["m_prev"] + 0.5 * event.grad
+    line = narration_updates(window)[1]
+    for part in ("m ← β₁·m + (1 − β₁)·∂L/∂w2 = 0.5 × ", "v ← β₂·v", "(t = 2)", "w2 ← w2 − α·m̂/(√v̂ + ε)"):
+        assert part in line
+    click_node(qtbot, window, "w2")
+    text = window.chain_panel.toPlainText()
+    assert "Update — Adam (β₁ = 0.5, β₂ = 0.999, ε = 1e-08)" in text
+    assert "m̂ = m/(1 − β₁ᵗ) = " in text
+
+
+def test_newton_says_when_it_damps_with_the_hessians_eigenvalues(window, qtbot):
+    window.preset_actions["mood_2_2_1"].trigger()
+    choose(qtbot, window, 3)
+    assert window.model.network.optimizer.name == "newton"
+    newton = window.model.current.newton
+    note = window.training_panel.optimizer_box.note.text()
+    assert f"H's eigenvalues from {f3(newton.smallest)} to {f3(newton.largest)}" in note
+    assert ("damping λ is raised" in note) is newton.damped
+    window.act_end_backward.trigger()
+    press(qtbot, window, Qt.Key.Key_U)
+    click_node(qtbot, window, window.model.current.graph.params[0].label)
+    text = window.chain_panel.toPlainText()
+    assert "Newton's step" in text
+    assert "H = " in text
+    undamped = window.training_panel.optimizer_box.undamped
+    qtbot.mouseClick(undamped, Qt.MouseButton.LeftButton, pos=QPoint(8, undamped.height() // 2))
+    assert window.model.network.optimizer.undamped
+    assert window.model.current.newton.damping == 0
+
+
+def test_newton_is_not_offered_for_a_large_network(window, qtbot):
+    net = load_preset("mood_2_2_1")
+    window.model.set_network(net.with_settings(layers=(Layer(200, "tanh"), Layer(1, "sigmoid"))))
+    item = window.training_panel.optimizer_box.choice.model().item(3)
+    assert not item.isEnabled()
+    assert "up to 300 parameters" in item.toolTip()
+
+
+def test_training_uses_the_chosen_optimizer(window, qtbot):
+    choose(qtbot, window, 2)
+    panel = window.training_panel
+    panel.epochs.setValue(20)
+    qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.trainer.running, timeout=30000)
+    net = load_preset("or_gate").with_settings(optimizer=Optimizer("adam"))
+    expected = train_all(net, net.initial_params(), 20)
+    for name, value in expected.params.items():
+        np.testing.assert_allclose(window.model.session.params[name], value, rtol=1e-12)
+
+
+def test_the_one_variable_lesson_in_the_chain_panel(window, qtbot):
+    box = window.training_panel.optimizer_box
+    box.lesson_param.setFocus()
+    qtbot.keyClick(box.lesson_param, Qt.Key.Key_Down)  # W1[1][0]: w2
+    assert box.lesson_param.currentText() == "W1[1][0]"
+    qtbot.mouseClick(box.lesson_button, Qt.MouseButton.LeftButton)
+    net = window.model.network
+    lesson = one_variable(net, net.initial_params(), "W1", (1, 0))
+    text = window.chain_panel.toPlainText()
+    assert "One variable: Newton's method" in text
+    assert f"f′(W1[1][0]) = ∂C/∂W1[1][0] = {f3(lesson.slope)}" in text
+    assert f"f″(W1[1][0]) = ∂²C/∂W1[1][0]² = {f3(lesson.curvature)}" in text
+    assert f"= {f3(lesson.newton_x)}" in text
