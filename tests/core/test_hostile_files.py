@@ -104,6 +104,8 @@ NUMBERS = {
     "big_in_weights": (raw("layers.0.weights.0.0", BIG), "weights"),
     "big_in_bias": (raw("layers.0.bias.0", BIG), "bias"),
     "negative_big_in_x": (raw("data.X.1.1", "-" + BIG), "data X"),
+    "big_optimizer_setting": (raw("optimizer", '{"name": "adam", "beta1": ' + BIG + "}"), "optimizer"),
+    "big_newton_damping": (raw("optimizer", '{"name": "newton", "damping": ' + BIG + "}"), "damping"),
     "float_overflow_in_x": (raw("data.X.0.0", "1e999"), "data X"),
     "float_overflow_learning_rate": (raw("learning_rate", "1e400"), "learning_rate"),
     "bool_inputs": (with_("inputs", True), "inputs must be a whole number, not true"),
