@@ -101,3 +101,14 @@ def human_bytes(n: int) -> str:
 def _count(digits: str, limit: int = 40) -> str:
     """A number's digits, shortened in the middle when there are too many to read."""
     return digits if len(digits) <= limit else f"{digits[:12]}…({len(digits)} characters)"
+
+
+MIN_SURFACE_GRID, MAX_SURFACE_GRID = 2, 500  # points along each axis of a loss surface or cost curve
+
+
+def check_surface_grid(points: int) -> None:
+    """Refuse a loss-surface grid of fewer than 2 or more than MAX_SURFACE_GRID points per axis."""
+    if not MIN_SURFACE_GRID <= points <= MAX_SURFACE_GRID:
+        raise LimitError(
+            f"--grid {_count(str(points))} is outside {MIN_SURFACE_GRID}..{MAX_SURFACE_GRID} points per axis"
+        )
