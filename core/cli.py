@@ -1,4 +1,4 @@
-"""The headless command line: ``trace``, ``train`` and ``data`` print JSON and import no Qt."""
+"""The headless command line: ``trace``, ``train``, ``data``, ``gradcheck``, ``surface`` print JSON, import no Qt."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from core.bugs import BUGS
 from core.build import layer_graph, leaf_values
 from core.cli_data import add_data_command, add_data_option, data_result, with_csv_data
 from core.cli_optimizer import add_optimizer_options, with_optimizer
+from core.cli_surface import add_surface_command, surface_result
 from core.expression_cli import (
     ExpressionArgumentError,
     expression_from_arguments,
@@ -35,7 +36,7 @@ from core.network_file import NetworkFileError, load, one_line, quote
 from core.presets import load_preset
 from core.training import train
 
-COMMANDS = ("trace", "train", "data", "gradcheck")
+COMMANDS = ("trace", "train", "data", "gradcheck", "surface")
 MAX_ARGUMENT_DIGITS = 30  # a count with more digits is refused as it is read
 TRAIN_CHUNK_SECONDS = 0.1  # how often `train` takes stock, so Ctrl+C loses at most this much work
 
@@ -69,6 +70,7 @@ def main(argv: Sequence[str]) -> int:
     add_data_option(train)
     add_optimizer_options(train)
     add_data_option(gradcheck)
+    add_data_option(add_surface_command(sub, _whole_number))
     add_data_command(sub)
     try:
         args = parser.parse_args(list(argv))
@@ -92,6 +94,8 @@ def main(argv: Sequence[str]) -> int:
                     net = with_optimizer(net, args)
                 if args.command == "gradcheck":
                     return _gradcheck(net, args.plant)
+                if args.command == "surface":
+                    return _print_json(surface_result(net, args))
                 result = _trace(net, args.example) if args.command == "trace" else _train(net, args.epochs, args.every)
         except (NetworkFileError, KeyError, ValueError) as e:
             message = e.args[0] if isinstance(e, KeyError) else str(e)

@@ -1,0 +1,68 @@
+"""The ``surface`` command: the cost over a grid of one or two parameter entries, as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+from typing import Any
+
+from core.limits import MAX_SURFACE_GRID, MIN_SURFACE_GRID
+from core.network import Network
+from core.network_file import quote
+from core.param_entries import parse_entry
+from core.surface import DEFAULT_GRID, DEFAULT_SPAN, Surface, loss_surface
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def add_surface_command(sub: Any, whole_number: Any) -> argparse.ArgumentParser:
+    """The ``surface FILE --params NAME[,NAME] [--span S] [--grid K]`` sub-command."""
+    surface = sub.add_parser(
+        "surface",
+        help="the cost over a grid of one or two parameters around their values, the others fixed, as JSON",
+    )
+    surface.add_argument("file", help="a network file, or preset:NAME")
+    surface.add_argument(
+        "--params",
+        required=True,
+        metavar="NAME[,NAME]",
+        help="one or two parameter entries, written like W1[0][0] and b1[0]",
+    )
+    surface.add_argument(
+        "--span",
+        type=_span,
+        default=DEFAULT_SPAN,
+        metavar="S",
+        help=f"the grid runs from each value − S to + S (default {DEFAULT_SPAN:g})",
+    )
+    surface.add_argument(
+        "--grid",
+        type=whole_number,
+        default=DEFAULT_GRID,
+        metavar="K",
+        help=f"points per axis, {MIN_SURFACE_GRID} to {MAX_SURFACE_GRID} (default {DEFAULT_GRID})",
+    )
+    return surface
+
+
+def surface_result(net: Network, args: argparse.Namespace) -> dict:
+    """``{"x", "y", "cost"}`` (cost[j][i] at x[i], y[j]) for two names, ``{"x", "cost"}`` for one."""
+    return surface_of(net, args.params, args.span, args.grid).to_json()
+
+
+def surface_of(net: Network, names: str, span: float, points: int) -> Surface:
+    """The surface of the network at its initial parameters over the comma-separated ``names``."""
+    params = net.initial_params()
+    parts = names.split(",")
+    if not 1 <= len(parts) <= 2 or not all(p.strip() for p in parts):
+        raise ValueError(f"--params takes one or two names separated by a comma, not {quote(names, 60)}")
+    return loss_surface(net, params, [parse_entry(p, params) for p in parts], span, points)
+
+
+def _span(text: str) -> float:
+    """A positive finite number (refused as it is read: "nan", "inf", "-1", "1e999")."""
+    value = float(text) if _NUMBER.fullmatch(text.strip()) else math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, not {quote(text, 30)}")
+    return value
