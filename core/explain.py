@@ -12,7 +12,7 @@ from core.graph import NodeKind
 from core.ops import Add, Op, SendRule, Value
 from core.softmax_chain import BatchSoftmaxShortcut, SoftmaxShortcut, softmax_shortcut
 from core.stepper import BackwardEvent, ForwardEvent, StepPass, StepState
-from core.text import Document, Role, Run, heading, items, join, line, paragraph
+from core.text import Document, Role, Run, heading, items, join, line, operand, paragraph
 from core.update_text import newton_document, update_lines
 
 
@@ -108,12 +108,8 @@ INTRO = heading("Chain rule") + paragraph(
 
 
 def partial(of: str, wrt: str) -> str:
-    """∂of/∂wrt, with a label that is a sum or a difference in parentheses: ∂f/∂(x² + 1)."""
-    return f"∂{_grouped(of)}/∂{_grouped(wrt)}"
-
-
-def _grouped(label: str) -> str:
-    return f"({label})" if " " in label and not label.startswith("(") else label
+    """∂of/∂wrt, with a label that is a computation in parentheses: ∂f/∂(x² + 1), ∂z/∂(w1·x1)."""
+    return f"∂{operand(of) if of else of}/∂{operand(wrt)}"
 
 
 def _d(of: str, wrt: str) -> Run:

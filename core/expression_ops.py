@@ -10,35 +10,14 @@ names the problem before an op is evaluated where it has no value.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from core import activations, ops
 from core.ops import Op
+from core.text import enclosed, operand
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_ATOM = re.compile(r"^[\w.⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+$")
-
-
-def atom(text: str) -> str:
-    """``text`` as an operand: in parentheses unless it is a name, a number or a call."""
-    if _ATOM.match(text) or _enclosed(text):
-        return text
-    return f"({text})"
-
-
-def _enclosed(text: str) -> bool:
-    """Whether text is one call or one parenthesised group: f(…) or (…), with nothing after."""
-    start = text.find("(")
-    if start < 0 or not text.endswith(")") or not _ATOM.match(text[:start] or "x"):
-        return False
-    depth = 0
-    for k, c in enumerate(text[start:], start):
-        depth += (c == "(") - (c == ")")
-        if depth == 0 and k != len(text) - 1:
-            return False
-    return True
 
 
 def number_text(value: float) -> str:
@@ -66,7 +45,7 @@ class Product(ExpressionOp, ops.Multiply):
 
 
 def _factor(text: str) -> str:
-    return text if ("·" in text or "/" in text) and not _top_level_sum(text) else atom(text)
+    return text if ("·" in text or "/" in text) and not _top_level_sum(text) else operand(text)
 
 
 def _top_level_sum(text: str) -> bool:
@@ -109,11 +88,11 @@ class Quotient(ExpressionOp):
         return (1.0 / v, -u / (v * v))
 
     def local_formulas(self, input_labels, out_label):
-        u, v = (atom(a) for a in input_labels)
+        u, v = (operand(a) for a in input_labels)
         return (f"1/{v}", f"−{u}/{v}²")
 
     def expression(self, args):
-        return f"{_factor(args[0])}/{atom(args[1])}"
+        return f"{_factor(args[0])}/{operand(args[1])}"
 
 
 class Negation(ExpressionOp):
@@ -129,7 +108,7 @@ class Negation(ExpressionOp):
         return ("−1",)
 
     def expression(self, args):
-        return f"−{atom(args[0])}"
+        return f"−{operand(args[0])}"
 
 
 @dataclass(frozen=True)
@@ -161,7 +140,7 @@ class ConstantPower(ExpressionOp):
     def local_formulas(self, input_labels, out_label):
         n, u = self.exponent, input_labels[0]
         if n == 2:
-            return (f"2{_factor(u)}" if _ATOM.match(u) else f"2·{atom(u)}",)
+            return (f"2{_factor(u)}" if operand(u) == u else f"2·{operand(u)}",)
         return (f"{number_text(n)}·{self._raised(u, n - 1)}",)
 
     def expression(self, args):
@@ -172,8 +151,8 @@ class ConstantPower(ExpressionOp):
         if n == 1:
             return base
         if n.is_integer() and abs(n) < 10:
-            return f"{atom(base)}{number_text(n).replace('−', '-').translate(_SUPERSCRIPTS)}"
-        return f"{atom(base)}^{atom(number_text(n))}"
+            return f"{operand(base)}{number_text(n).replace('−', '-').translate(_SUPERSCRIPTS)}"
+        return f"{operand(base)}^{operand(number_text(n))}"
 
 
 class Power(ExpressionOp):
@@ -193,11 +172,11 @@ class Power(ExpressionOp):
         return (v * math.pow(u, v - 1), out * math.log(u))
 
     def local_formulas(self, input_labels, out_label):
-        u, v = (atom(a) for a in input_labels)
-        return (f"{v}·{u}^({v}−1)", f"{atom(out_label)}·log {u}")
+        u, v = (operand(a) for a in input_labels)
+        return (f"{v}·{u}^({v}−1)", f"{operand(out_label)}·log {u}")
 
     def expression(self, args):
-        return f"{atom(args[0])}^{atom(args[1])}"
+        return f"{operand(args[0])}^{operand(args[1])}"
 
 
 @dataclass(frozen=True)
@@ -228,11 +207,11 @@ class Function(ExpressionOp):
         return (self.derivative(inputs[0], out),)
 
     def local_formulas(self, input_labels, out_label):
-        return (self.derivative_formula.format(u=atom(input_labels[0]), out=atom(out_label)),)
+        return (self.derivative_formula.format(u=operand(input_labels[0]), out=operand(out_label)),)
 
     def expression(self, args):
         text = args[0]
-        return f"{self.name}{text if _enclosed(text) and text.startswith('(') else f'({text})'}"
+        return f"{self.name}{text if enclosed(text) and text.startswith('(') else f'({text})'}"
 
 
 def _log_problem(u: float) -> str | None:

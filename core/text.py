@@ -124,6 +124,29 @@ def _markdown_run(run: Run) -> str:
     return text
 
 
+_ATOM = re.compile(r"^[\w.,⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+$")
+
+
+def operand(text: str) -> str:
+    """``text`` as an operand: in parentheses unless it is a name, a number or a call (w1·x1 → (w1·x1))."""
+    if _ATOM.match(text) or enclosed(text):
+        return text
+    return f"({text})"
+
+
+def enclosed(text: str) -> bool:
+    """Whether text is one call or one parenthesised group: f(…) or (…), with nothing after."""
+    start = text.find("(")
+    if start < 0 or not text.endswith(")") or not _ATOM.match(text[:start] or "x"):
+        return False
+    depth = 0
+    for k, c in enumerate(text[start:], start):
+        depth += (c == "(") - (c == ")")
+        if depth == 0 and k != len(text) - 1:
+            return False
+    return True
+
+
 _INDEX = re.compile(r"([A-Za-zŷŶαβ])(\d+(?:,\d+)?)")
 _NAMED_INDEX = re.compile(r"([A-Za-zŷŶ])_([a-z]\b)")  # z_k
 
