@@ -44,6 +44,7 @@ from gui.narration import NarrationPane
 from gui.network_editor import NetworkEditor
 from gui.param_dialog import ParamDialog
 from gui.position_bar import PositionBar
+from gui.runs_dock import RunsDock
 from gui.session_model import SessionModel
 from gui.settings import DisplaySettings
 from gui.trainer import TrainingController
@@ -164,6 +165,9 @@ class MainWindow(QMainWindow):
         # small screen; drag the tab out to see both.
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.tabifyDockWidget(self.training_dock, dock)
+        self.runs_dock = RunsDock(self.model, self.trainer, self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.runs_dock)
+        self.tabifyDockWidget(dock, self.runs_dock)
         self.training_dock.raise_()
 
     def _on_data_replaced(self, network: Network, text: str) -> None:
@@ -259,6 +263,9 @@ class MainWindow(QMainWindow):
         self.act_data_table = self.data_dock.toggleViewAction()
         self.act_data_table.setText("&Data table")
         view.addAction(self.act_data_table)
+        self.act_runs = self.runs_dock.toggleViewAction()
+        self.act_runs.setText("&Runs side by side")
+        view.addAction(self.act_runs)
         view.addSeparator()
         self._add_convention_actions(view)
         network = self.menuBar().addMenu("&Network")
@@ -718,6 +725,7 @@ class MainWindow(QMainWindow):
             plot.setVisible(self.model.network is not None)
         if self.model.network is not None:
             self._data_plot.set_network(self.model.network)
+        self.runs_dock.ensure_panel()
         self._plots_dirty = True
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -748,6 +756,7 @@ class MainWindow(QMainWindow):
         if self._file_loader is not None:
             self._file_loader.cancel()
         self.trainer.stop_and_wait()
+        self.runs_dock.runs.stop_and_wait()
         for dialog in self.findChildren(ImportDialog):
             dialog.reject()  # stops its reading thread
         super().closeEvent(event)
