@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self._shown_params = None  # the parameters the data table's predictions come from
         self._build_layout()
         self._build_data_dock()
+        self._build_surface_dock()
         self.data_panel.choose_dataset.connect(self.choose_dataset)
         self.data_panel.import_csv.connect(self._on_import_data)
         self._build_actions()
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         # requests to the model
         self.scene.node_clicked.connect(self.chain_panel.select)
         self.training_panel.optimizer_box.lesson_requested.connect(self.chain_panel.show_lesson)
+        self.training_panel.optimizer_box.lesson_requested.connect(self._show_lesson_surface)
         self.scene.param_double_clicked.connect(self._on_param_double_clicked)
         self.position_bar.seek_requested.connect(self.model.seek)
         self._on_network_changed()
@@ -169,6 +171,36 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.runs_dock)
         self.tabifyDockWidget(dock, self.runs_dock)
         self.training_dock.raise_()
+
+    def _build_surface_dock(self) -> None:
+        """View → Loss surface: a dock on the right, made (with pyqtgraph) when first shown."""
+        self.surface_dock = dock = QDockWidget("Loss surface", self)
+        dock.setObjectName("surface")
+        feature = QDockWidget.DockWidgetFeature
+        dock.setFeatures(feature.DockWidgetMovable | feature.DockWidgetClosable | feature.DockWidgetFloatable)
+        dock.setWidget(QLabel("The loss surface appears here."))
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        dock.hide()
+        self.surface_view = None
+        dock.visibilityChanged.connect(self._ensure_surface_view)
+
+    def _ensure_surface_view(self, visible: bool = True) -> None:
+        if visible and self.surface_view is None:
+            from gui.surface_view import SurfaceView
+
+            self.surface_view = SurfaceView(self.model)
+            self.surface_dock.setWidget(self.surface_view)
+            self.resizeDocks([self.surface_dock], [380], Qt.Orientation.Horizontal)
+
+    def show_surface(self) -> None:
+        """Show the Loss surface dock (and make its view)."""
+        self.surface_dock.show()
+        self.surface_dock.raise_()
+        self._ensure_surface_view()
+
+    def _show_lesson_surface(self, name: str, index: tuple) -> None:
+        self.show_surface()
+        self.surface_view.show_lesson(name, index)
 
     def _on_data_replaced(self, network: Network, text: str) -> None:
         self._replace_network(network, text)
@@ -266,6 +298,11 @@ class MainWindow(QMainWindow):
         self.act_runs = self.runs_dock.toggleViewAction()
         self.act_runs.setText("&Runs side by side")
         view.addAction(self.act_runs)
+        self.act_surface = self.surface_dock.toggleViewAction()
+        self.act_surface.setText("&Loss surface")
+        self.act_surface.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.act_surface.setToolTip("The cost over two parameters (or along one), with the path they took")
+        view.addAction(self.act_surface)
         view.addSeparator()
         self._add_convention_actions(view)
         network = self.menuBar().addMenu("&Network")
