@@ -13,7 +13,7 @@ from core.activations import ACTIVATIONS, activation
 from core.bugs import BUGS
 from core.limits import check_learning_rate, check_network_size
 from core.losses import LOSSES, loss
-from core.optimizers import GRADIENT_DESCENT, Optimizer
+from core.optimizers import GRADIENT_DESCENT, Optimizer, fits
 
 Params = dict[str, np.ndarray]  # "W1", "b1", "W2", ... in layer order
 
@@ -223,6 +223,9 @@ def check_network(net: Network) -> None:
         if not np.all(np.isfinite(given)):
             raise ValueError(f"layer {name[1:]} {what} contain a non-finite number")
     check_learning_rate(net.learning_rate)
+    unfit = fits(net.optimizer, sum(int(np.prod(shape)) for shape in param_shapes(net.inputs, net.layers).values()))
+    if unfit:
+        raise ValueError(f"optimizer: {unfit}")
     if net.batch_size is not None and net.batch_size < 1:
         raise ValueError("batch_size must be null (full batch) or at least 1")
     if net.seed < 0:

@@ -25,7 +25,7 @@ from core.limits import (
     check_network_size,
 )
 from core.network import Layer, Network, Params, Standardisation, ViewSettings, check_network
-from core.optimizers import Optimizer, OptimizerError, fits, from_value
+from core.optimizers import Optimizer, OptimizerError, from_value
 
 FORMAT = "backprop-stepper.network/1"
 _REQUIRED = ("format", "inputs", "layers", "loss", "data")
@@ -108,9 +108,6 @@ def from_dict(doc: Any, default_name: str = "network") -> Network:
             standardisation=_standardisation(data.get("standardisation"), inputs),
         )
         check_network(net)
-        unfit = fits(net.optimizer, net.param_count)
-        if unfit:
-            raise NetworkFileError(f"optimizer: {unfit}")
         net.initial_params()  # builds (and caches) the starting parameters, so their errors surface here
     except NetworkFileError:
         raise

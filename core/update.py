@@ -1,8 +1,8 @@
-"""The update rule θ ← θ − α·g, in one place for stepping and both training paths.
+"""Gradient descent θ ← θ − α·g, in three forms: on a value (stepping), in place on arrays
+(the numpy loop), and as Python source (the generated float loop).
 
-Optimisers (momentum, Adam, Newton's method) will join it here, each with the
-same three forms: on a value (stepping), in place on arrays (the numpy loop),
-and as Python source (the generated float loop).
+The other optimisers (momentum, Adam, Newton's method) live in core/optimizers.py, which
+stepping and both training paths call for them.
 """
 
 from __future__ import annotations

@@ -130,3 +130,11 @@ def test_newton_that_does_not_fit_the_network_exits_2(capsys, tmp_path):
     assert err.count("\n") == 1
     assert "Newton's method needs the 601×601 Hessian" in err
     assert "up to 300 parameters" in err
+
+
+def test_the_editor_refuses_newton_on_a_network_grown_too_large():
+    from core.network_edit import LayerChoice, problem, with_structure
+
+    net = load_preset("mood_2_2_1").with_settings(optimizer=Optimizer("newton"))
+    grown = with_structure(net, 2, (LayerChoice(200, "tanh"), LayerChoice(1, "sigmoid")), net.loss, 0.1, None)
+    assert "up to 300 parameters" in problem(grown)
