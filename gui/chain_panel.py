@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QTextBrowser
 
 from core.curvature import one_variable
 from core.explain import INTRO, explain_node
+from core.param_entries import ParamEntry
 from core.text import html
 from core.update_text import one_variable_document
 from gui import theme
@@ -44,8 +45,7 @@ class ChainPanel(QTextBrowser):
     def _lesson_document(self):
         net, (name, index) = self._model.network, self.lesson
         lesson = one_variable(net, self._model.session.params, name, index)
-        label = name + "".join(f"[{i}]" for i in index)
-        return one_variable_document(lesson, label, "C", self._settings.decimals)
+        return one_variable_document(lesson, ParamEntry(name, index).label, "C", self._settings.decimals)
 
     def refresh(self) -> None:
         step_pass = self._settings.shown(self._model.current)

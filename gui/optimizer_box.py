@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,16 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.optimizers import NAMES, TITLES, fits
+from core.param_entries import all_entries
 from core.update_text import newton_summary
-
-
-def param_entries(params: dict[str, np.ndarray]) -> list[tuple[str, str, tuple[int, ...]]]:
-    """(text, name, index) for every scalar parameter: W1[0][0], b1[0], …"""
-    return [
-        (name + "".join(f"[{i}]" for i in index), name, index)
-        for name, value in params.items()
-        for index in np.ndindex(value.shape)
-    ]
 
 
 class OptimizerBox(QGroupBox):
@@ -121,8 +112,8 @@ class OptimizerBox(QGroupBox):
         self.setEnabled(net is not None)
         self.lesson_param.clear()
         if net is not None:
-            for text, name, index in param_entries(net.initial_params()):
-                self.lesson_param.addItem(text, (name, index))
+            for entry in all_entries(net.initial_params()):
+                self.lesson_param.addItem(entry.label, (entry.name, entry.index))
             newton = self.choice.model().item(NAMES.index("newton"))
             unfit = fits(replace(net.optimizer, name="newton"), net.param_count)
             newton.setEnabled(unfit is None)
