@@ -35,7 +35,7 @@ from core.run_set import MAX_RUNS, SWEEP_RATES, Run, RunSetError, RunSettings, d
 from gui.runs import RunsModel
 
 COLUMNS = ("Run", "Settings", "Cost", "Best", "Reached target at", "Epochs/s", "State")
-REDRAW_MS = 100
+REDRAW_MS = 200  # the table and plots while runs train (a repaint costs the UI thread tens of ms)
 BATCHES = ("Network's", "Full batch", "Mini-batch", "1 (stochastic)")
 
 
