@@ -188,7 +188,7 @@ class MainWindow(QMainWindow):
         if visible and self.surface_view is None:
             from gui.surface_view import SurfaceView
 
-            self.surface_view = SurfaceView(self.model)
+            self.surface_view = SurfaceView(self.model, self.runs_dock.runs)
             self.surface_dock.setWidget(self.surface_view)
             self.resizeDocks([self.surface_dock], [380], Qt.Orientation.Horizontal)
 

@@ -8,7 +8,7 @@ import threading
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.curvature import one_variable
@@ -19,6 +19,7 @@ GRID_POINTS = 61  # per axis: odd, so the current point is a grid point
 CURVE_POINTS = 201
 CONTOURS = 10
 MAX_PATH_POINTS = 20_000  # beyond this the path keeps every other point
+RUN_PATHS_INTERVAL_MS = 200  # the runs' paths are redrawn at most this often while they train
 NO_SECOND = "— none: the cost along x —"
 PATH_PEN = pg.mkPen("#ffffff", width=2)
 PATH_SHADOW = pg.mkPen("#000000", width=4)
@@ -31,9 +32,12 @@ class SurfaceView(QWidget):
 
     _computed = Signal(int, object)  # from the worker thread: generation, Surface or an error text
 
-    def __init__(self, model, parent: QWidget | None = None) -> None:
+    def __init__(self, model, runs=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = model
+        self._runs = runs  # the Runs dock's RunsModel: each run's path in its colour
+        self.run_paths: dict[int, pg.PlotDataItem] = {}  # by run number
+        self._runs_dirty = False
         self._entries: list[ParamEntry] = []
         self._surface: Surface | None = None
         self._generation = 0  # the latest request; older results are dropped
@@ -67,6 +71,11 @@ class SurfaceView(QWidget):
         self.recompute_button.clicked.connect(self.recompute)
         model.network_changed.connect(self._on_network_changed)
         model.state_changed.connect(self._on_state_changed)
+        if runs is not None:
+            runs.changed.connect(self._mark_runs_dirty)
+            self._runs_timer = QTimer(self, interval=RUN_PATHS_INTERVAL_MS)
+            self._runs_timer.timeout.connect(self._draw_runs_if_dirty)
+            self._runs_timer.start()
         self._on_network_changed()
 
     def _build_layout(self) -> None:
@@ -130,6 +139,7 @@ class SurfaceView(QWidget):
             return
         self._entries = [x] if y is None else [x, y]
         self._surface = None  # the old grid is of other parameters
+        self.draw_run_paths()
         self.path = []
         self._on_state_changed()
         self.recompute()
@@ -172,6 +182,7 @@ class SurfaceView(QWidget):
         self._surface = result
         self._draw(lesson)
         self._draw_path()
+        self.draw_run_paths()
         if self._outside(self._current()):  # the parameters moved on while it was computed
             self.recompute()
 
@@ -266,6 +277,33 @@ class SurfaceView(QWidget):
         for item in (self.path_shadow, self.path_line):
             item.setData(xs, ys)
         self.marker.setData([xs[-1]], [ys[-1]])
+
+    def _mark_runs_dirty(self) -> None:
+        self._runs_dirty = True
+
+    def _draw_runs_if_dirty(self) -> None:
+        if self._runs_dirty:
+            self._runs_dirty = False
+            self.draw_run_paths()
+
+    def draw_run_paths(self) -> None:
+        """Each run's trajectory over the chosen parameters, in the run's colour."""
+        runs = [] if self._runs is None or self._surface is None else self._runs.runs
+        labels = tuple(e.label for e in self._entries)
+        for number in set(self.run_paths) - {run.number for run in runs}:
+            self.plot.removeItem(self.run_paths.pop(number))
+        for run in runs:
+            try:
+                path = run.path(labels)
+            except (KeyError, IndexError, ValueError):  # a run of a network without these entries
+                path = np.empty((0, len(labels)))
+            if run.number not in self.run_paths:
+                item = pg.PlotDataItem(pen=pg.mkPen(self._runs.colour(run), width=2), name=run.label)
+                self.plot.addItem(item)
+                self.run_paths[run.number] = item
+            xs = path[:, 0]
+            ys = self._cost_along(xs) if len(labels) == 1 else path[:, 1]
+            self.run_paths[run.number].setData(xs, ys)
 
     def _cost_along(self, xs: np.ndarray) -> np.ndarray:
         """For the curve: the path drawn on it, at the curve's height (interpolated in its grid)."""

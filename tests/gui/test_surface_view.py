@@ -72,3 +72,22 @@ def test_an_expression_has_no_surface(qtbot, window):
     window.open_expression("x**2 + 1", {"x": 2.0})
     assert view.entries == []
     assert "needs a network" in view.status.text()
+
+
+def test_each_run_side_by_side_draws_its_path_in_its_colour(qtbot, window):
+    from core.run_set import RunSettings
+
+    view = _shown(qtbot, window)
+    runs = window.runs_dock.runs
+    runs.start_set(window.model.network, window.model.session.displayed_params())
+    slow, fast = runs.add(RunSettings(learning_rate=0.1)), runs.add(RunSettings(learning_rate=3.0))
+    runs.train(50)
+    qtbot.waitUntil(lambda: not runs.any_running and slow.epoch == fast.epoch == 50, timeout=20000)
+    view.draw_run_paths()
+    for run in (slow, fast):
+        xs, ys = view.run_paths[run.number].getData()
+        assert len(xs) >= 2  # sampled per training record: at least the start and the end
+        assert (xs[0], ys[0]) == (0.1, 0.6)  # every run starts where the window's weights are
+        assert (xs[-1], ys[-1]) == (run.params["W1"][0, 0], run.params["W1"][1, 0])
+        assert view.run_paths[run.number].opts["pen"].color().name() == runs.colour(run).lower()
+    assert view.run_paths[fast.number].getData()[0][-1] != view.run_paths[slow.number].getData()[0][-1]
