@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea, QWidget
 
 from core.network import Network
 from gui.runs import RunsModel
@@ -10,6 +11,14 @@ from gui.runs import RunsModel
 
 def _shape(network: Network) -> tuple:
     return network.inputs, tuple(layer.units for layer in network.layers)
+
+
+class _NarrowScroll(QScrollArea):
+    """Asks for no more width than the panel's narrowest form: the dock area keeps its width."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), 240), hint.height())
 
 
 class RunsDock(QDockWidget):
@@ -33,7 +42,11 @@ class RunsDock(QDockWidget):
 
             self.panel = RunsPanel(self.runs, self._base)
             self.panel.make_current.connect(self.make_current)
-            self.setWidget(self.panel)
+            # Scrolled, so the table's width never widens the tabs it shares with Training and Data.
+            scroll = _NarrowScroll()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(self.panel)
+            self.setWidget(scroll)
         return self.panel
 
     def _base(self):
