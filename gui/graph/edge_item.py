@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -44,6 +46,7 @@ class EdgeItem(QGraphicsItem):
     def set_label_position(self, t: float) -> None:
         self.prepareGeometryChange()
         self._label_at = t
+        self._anchor = self._path.pointAtPercent(t)
         self._bounds = self._compute_bounds()
 
     # -- geometry ----------------------------------------------------------------------
@@ -57,10 +60,11 @@ class EdgeItem(QGraphicsItem):
         path = QPainterPath(s)
         path.cubicTo(QPointF(s.x() + dx, s.y()), QPointF(t.x() - dx, t.y()), t)
         self._path = path
+        self._anchor = path.pointAtPercent(self._label_at)
         self._bounds = self._compute_bounds()
 
     def label_anchor(self) -> QPointF:
-        return self._path.pointAtPercent(self._label_at)
+        return self._anchor
 
     def label_rects(self) -> list[QRectF]:
         """Where the two labels are drawn, in scene coordinates."""
@@ -68,8 +72,7 @@ class EdgeItem(QGraphicsItem):
         rects = []
         for text, above in ((self.forward_text, True), (self.backward_text, False)):
             if text:
-                metrics = theme.metrics(theme.edge_font())
-                w, h = metrics.horizontalAdvance(text) + 6, metrics.height()
+                w, h = _label_size(text)
                 top = anchor.y() - h - 1 if above else anchor.y() + 1
                 rects.append(QRectF(anchor.x() - w / 2, top, w, h))
         return rects
@@ -120,3 +123,10 @@ class EdgeItem(QGraphicsItem):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawPolygon(QPolygonF([tip, left, right]))
+
+
+@lru_cache(maxsize=4096)
+def _label_size(text: str) -> tuple[float, float]:
+    """A label's box: its text in the edge font, with a little room either side (label placement asks often)."""
+    metrics = theme.metrics(theme.edge_font())
+    return metrics.horizontalAdvance(text) + 6, metrics.height()

@@ -74,10 +74,10 @@ class GraphScene(QGraphicsScene):
             item.set_size(widths[pos.column], max(theme.NODE_HEIGHT, item.needed_height()))
             item.setPos(QPointF(centres[pos.column], pos.row * (height + theme.ROW_GAP)))
         for source, target in graph.edges:
-            edge = EdgeItem(self.nodes[source], self.nodes[target])
+            self.edges[(source, target)] = EdgeItem(self.nodes[source], self.nodes[target])
+        self._place_labels(layer)  # before the edges join the scene: trying a spot then moves no index
+        for edge in self.edges.values():
             self.addItem(edge)
-            self.edges[(source, target)] = edge
-        self._place_labels(layer)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-40, -40, 40, 40))
 
     def _place_labels(self, layer: bool) -> None:
