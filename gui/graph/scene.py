@@ -25,6 +25,7 @@ _LOOKS = {
 _LABEL_POSITIONS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85, 0.1, 0.9)
 LINE_CHARS = 26  # longer node lines break after their label
 EDGE_ENTRIES = 2  # on a layer-graph edge, values with more entries are shown by their shape
+MAX_EVENTS_REWRITTEN = 64  # a jump over more events than this rewrites every item
 _SAMPLE = {True: "−0.000", False: "[−0.000, −0.000]"}  # the widest usual edge label, by graph.kind.scalar
 
 
@@ -39,6 +40,8 @@ class GraphScene(QGraphicsScene):
         self._pass: StepPass | None = None
         self._backward_at: dict[str, int] = {}  # event index of each op node's backward visit
         self._complete_at: dict[str, int] = {}  # the cursor from which a node's gradient is complete
+        self._edges_at: dict[str, list[tuple[str, str]]] = {}  # the edges into and out of each node
+        self._shown: tuple[int, int, str | None] | None = None  # (cursor, decimals, last node) on the items
         self.setBackgroundBrush(theme.colour("background"))
         self.selectionChanged.connect(self._on_selection_changed)
 
@@ -48,7 +51,7 @@ class GraphScene(QGraphicsScene):
         """Lay the pass's graph out left to right and create its items, each node tall
         enough for everything it will show by the end of the pass."""
         self.clear()
-        self.nodes, self.edges, self._pass = {}, {}, None
+        self.nodes, self.edges, self._pass, self._shown = {}, {}, None, None
         graph = step_pass.graph
         layer = not graph.kind.scalar
         width = theme.LAYER_NODE_WIDTH if layer else theme.NODE_WIDTH
@@ -79,6 +82,7 @@ class GraphScene(QGraphicsScene):
         for edge in self.edges.values():
             self.addItem(edge)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-40, -40, 40, 40))
+        self._shown = None  # the edges are new: the next state is written on every item
 
     def _place_labels(self, layer: bool) -> None:
         """Slide each edge's labels along it to the first spot free of nodes and other labels."""
@@ -102,13 +106,23 @@ class GraphScene(QGraphicsScene):
     # -- showing a state ---------------------------------------------------------------
 
     def show_state(self, step_pass: StepPass, state: StepState, decimals: int) -> None:
-        """Write every known value and gradient on the items; hide what is not yet known."""
+        """Write every known value and gradient on the items; hide what is not yet known.
+
+        A step within the pass already shown rewrites only the items its events touch
+        (a big graph would otherwise rewrite, and repaint, every item on each key)."""
         graph = step_pass.graph
-        if step_pass is not self._pass:
+        changed = self._changed_nodes(step_pass, state, decimals)
+        if changed is None:
             self._remember(step_pass)
-        root = graph.root.label
+            nodes, edges = graph.nodes, self.edges.items()
+        else:
+            nodes = [graph[node_id] for node_id in changed]
+            keys = dict.fromkeys(key for node_id in changed for key in self._edges_at[node_id])
+            edges = [(key, self.edges[key]) for key in keys]
         last = state.last
-        for node in graph.nodes:
+        self._shown = (state.cursor, decimals, getattr(last, "node", None))
+        root = graph.root.label
+        for node in nodes:
             item = self.nodes[node.id]
             known = node.id in state.values
             shown = step_pass.leaves[node.id] if node.op is None else state.values.get(node.id)
@@ -134,7 +148,7 @@ class GraphScene(QGraphicsScene):
             item.show_lines(value, grad_text, local_text, update_text, tip)
             item.highlight(last is not None and last.node == node.id)
         active_inputs = set(graph[last.node].inputs) if isinstance(last, BackwardEvent) else set()
-        for (source, target), edge in self.edges.items():
+        for (source, target), edge in edges:
             known = source in state.values
             flowing = step_pass.leaves[source] if graph[source].op is None else state.values.get(source)
             forward = _on_edge(flowing, decimals) if known else ""
@@ -148,9 +162,32 @@ class GraphScene(QGraphicsScene):
             edge.show_values(forward, backward, tip)
             edge.highlight(target == getattr(last, "node", None) and source in active_inputs)
 
+    def _changed_nodes(self, step_pass: StepPass, state: StepState, decimals: int) -> set[str] | None:
+        """The nodes whose items change from the state shown to ``state``, or None to rewrite them all.
+
+        Events between the two cursors change their own node and, on the way back, the inputs
+        they send to (gradients, "so far"); the highlight moves from the last event's node to the new one."""
+        if step_pass is not self._pass or self._shown is None:
+            return None
+        cursor, shown_decimals, shown_last = self._shown
+        lo, hi = sorted((cursor, state.cursor))
+        if decimals != shown_decimals or hi - lo > MAX_EVENTS_REWRITTEN:
+            return None
+        graph = step_pass.graph
+        changed = {shown_last, getattr(state.last, "node", None)} - {None}
+        for event in step_pass.events[lo:hi]:
+            changed.add(event.node)
+            if isinstance(event, BackwardEvent):
+                changed.update(graph[event.node].inputs)
+        return changed
+
     def _remember(self, step_pass: StepPass) -> None:
         """Index the pass: where each node is visited, and from when its gradient is complete."""
         self._pass = step_pass
+        self._edges_at = {node.id: [] for node in step_pass.graph.nodes}
+        for key in self.edges:
+            for node_id in key:
+                self._edges_at[node_id].append(key)
         self._backward_at = {e.node: k for k, e in enumerate(step_pass.events) if isinstance(e, BackwardEvent)}
         consumers = step_pass.graph.consumers
         self._complete_at = {
