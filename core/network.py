@@ -116,9 +116,10 @@ class Network:
 
     def with_params(self, params: Mapping[str, np.ndarray]) -> Network:
         """The same network starting from the given parameters."""
+        named = [layer_param_names(i) for i in range(1, len(self.layers) + 1)]
         layers = tuple(
-            replace(layer, weights=np.array(params[f"W{i}"]), bias=np.array(params[f"b{i}"]))
-            for i, layer in enumerate(self.layers, start=1)
+            replace(layer, weights=np.array(params[w]), bias=np.array(params[b]))
+            for layer, (w, b) in zip(self.layers, named, strict=True)
         )
         return replace(self, layers=layers)
 
@@ -145,12 +146,17 @@ class Network:
         return [np.arange(start, start + size) for start, size in zip(starts, sizes, strict=True)]
 
 
+def layer_param_names(layer: int) -> tuple[str, str]:
+    """The names of layer ``layer``'s (counted from 1) weights and bias among a network's parameters."""
+    return f"W{layer}", f"b{layer}"
+
+
 def param_shapes(inputs: int, layers: tuple[Layer, ...]) -> dict[str, tuple[int, ...]]:
     shapes: dict[str, tuple[int, ...]] = {}
     fan_in = inputs
     for i, layer in enumerate(layers, start=1):
-        shapes[f"W{i}"] = (fan_in, layer.units)
-        shapes[f"b{i}"] = (layer.units,)
+        w, b = layer_param_names(i)
+        shapes[w], shapes[b] = (fan_in, layer.units), (layer.units,)
         fan_in = layer.units
     return shapes
 
@@ -167,7 +173,7 @@ def _initial_params(net: Network) -> Params:
         else:
             w = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=(fan_in, layer.units))
         b = np.zeros(layer.units) if layer.bias is None else np.array(layer.bias, dtype=float)
-        params[f"W{i}"], params[f"b{i}"] = w, b
+        params.update(zip(layer_param_names(i), (w, b), strict=True))
         fan_in = layer.units
     return params
 

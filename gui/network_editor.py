@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from core import network_edit as edit
 from core.initialisers import SCHEMES, initial_params
 from core.limits import MAX_WHOLE_NUMBER
-from core.network import Network, Params
+from core.network import Network, Params, layer_param_names
 from gui.matrix_table import LayerTableModel, parse_number
 from gui.training_panel import RateSpinBox
 
@@ -345,17 +345,16 @@ class NetworkEditor(QDialog):
             self.weights_note.setText(f"No weights: {too_big}.")
             return
         shapes = edit.shapes_of(net)
+        names = [layer_param_names(i) for i in range(1, len(net.layers) + 1)]
         refilled = [
-            name[1:]
-            for name, shape in shapes.items()
-            if name[0] == "W" and self._params.get(name, np.empty(0)).shape != shape
+            str(i) for i, (w, _) in enumerate(names, start=1) if self._params.get(w, np.empty(0)).shape != shapes[w]
         ]
         self._params = edit.fitted_params(shapes, self._params, lambda: self._fresh_params(net))
         self.weights.clear()
-        for i in range(1, len(net.layers) + 1):
-            model = LayerTableModel(self._params[f"W{i}"], self._params[f"b{i}"], self)
+        for i, (w, b) in enumerate(names, start=1):
+            model = LayerTableModel(self._params[w], self._params[b], self)
             # The tables write into the draft's arrays, so typed numbers are what Apply uses.
-            self._params[f"W{i}"], self._params[f"b{i}"] = model.weights, model.bias
+            self._params[w], self._params[b] = model.weights, model.bias
             model.rejected.connect(self.weights_note.setText)
             model.dataChanged.connect(lambda *_: self._on_changed())
             view = QTableView()
