@@ -32,6 +32,7 @@ from core.training import train
 # The folder that holds the running `core` package: the child must import this one.
 PROJECT_ROOT = Path(core.__file__).resolve().parent.parent
 _server_lock = threading.Lock()
+TRAINING_NICENESS = 10  # added to the child's nice value (lower scheduling priority)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,14 @@ def ensure_server() -> None:
     if context().get_start_method() == "forkserver":
         with own_module_path():
             forkserver.ensure_running()
+
+
+def run_in_background(*args) -> None:
+    """``run`` as a child process's body, below the front end in the scheduler: the front end's
+    thread then gets a core when it wakes, even while several runs keep every core busy."""
+    with contextlib.suppress(OSError):
+        os.nice(TRAINING_NICENESS)
+    run(*args)
 
 
 def run(conn: Connection, stop, network: Network, params: Params, epochs: int, chunk_seconds: float) -> None:

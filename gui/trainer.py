@@ -70,7 +70,7 @@ class TrainingController(QObject):
         receiver, sender = self._context.Pipe(duplex=False)
         stop_receiver, self._stop_sender = self._context.Pipe(duplex=False)
         self._process = self._context.Process(
-            target=training_process.run,
+            target=training_process.run_in_background,
             args=(sender, training_process.StopRequest(stop_receiver), self._model.network, params, epochs, 1 / 30),
             daemon=True,
         )

@@ -9,7 +9,9 @@ import sys
 import time
 
 import pytest
+from PySide6.QtCore import Qt
 
+from core.training_process import TRAINING_NICENESS
 from tests.conftest import REPO
 
 # Started as the installed command starts the app: the script's own folder, not the working folder,
@@ -97,3 +99,12 @@ def test_pausing_a_frozen_training_process_kills_it_and_says_so(window, qtbot):
     assert process.exitcode == -signal.SIGKILL
     assert "did not answer" in window.message_bar.text()
     assert window.act_play.text() == "▶ Train"
+
+
+def test_training_runs_below_the_window_in_the_scheduler(window, qtbot):
+    """Several runs keep both cores busy: the window's thread must still get one when it wakes."""
+    qtbot.mouseClick(window.training_panel.play_button, Qt.MouseButton.LeftButton)
+    pid = window.trainer._process.pid
+    qtbot.waitUntil(lambda: os.getpriority(os.PRIO_PROCESS, pid) != os.getpriority(os.PRIO_PROCESS, 0), timeout=3000)
+    assert os.getpriority(os.PRIO_PROCESS, pid) == min(os.getpriority(os.PRIO_PROCESS, 0) + TRAINING_NICENESS, 19)
+    window.trainer.stop_and_wait()
