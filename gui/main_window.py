@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -788,6 +788,21 @@ class MainWindow(QMainWindow):
         self._shown_params = params = self.model.session.displayed_params()
         self.data_plot.show_params(params)
         self.data_panel.show_params(params, self.settings.decimals)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """A key pressed while the window is not (yet) the active one still reaches its action.
+
+        Qt matches window shortcuts only in the active window; a window just shown, or one whose
+        activation is pending, would otherwise drop the key."""
+        if not self.isActiveWindow():
+            pressed = QKeySequence(event.keyCombination())
+            for action in self.actions():
+                exact = QKeySequence.SequenceMatch.ExactMatch
+                if action.isEnabled() and any(key.matches(pressed) == exact for key in action.shortcuts()):
+                    action.trigger()
+                    event.accept()
+                    return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._file_loader is not None:
