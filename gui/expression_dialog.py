@@ -25,7 +25,7 @@ class ExpressionDialog(QDialog):
         self.values.setFont(theme.font(11))
         self.values.setPlaceholderText("x=2, y=3")
         self.error = QLabel(wordWrap=True)
-        self.error.setStyleSheet(f"color:{theme.PALETTE.backward}; font-weight:600")
+        self.error.setStyleSheet(f"color:{theme.THEME.palette.backward}; font-weight:600")
         help_text = QLabel(
             "+ − * /, unary minus, ** or ^ for powers, numbers, names and "
             + ", ".join(sorted(FUNCTIONS))

@@ -97,7 +97,7 @@ class GradCheckDialog(QDialog):
             + ("every entry agrees." if check.passed else f"{flagged} of {len(entries)} entries flagged ✗.")
         )
         self.table.setRowCount(len(entries))
-        red = QBrush(QColor(theme.PALETTE.backward))
+        red = QBrush(QColor(theme.THEME.palette.backward))
         for row, (name, index, backprop, numeric, error) in enumerate(entries):
             bad = error > check.threshold
             label = f"{name}[{','.join(str(i) for i in index)}]" if index else name

@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.view = GraphView(self.scene)
         self.message_bar = QLabel(wordWrap=True)
         self.message_bar.setStyleSheet(
-            f"background:#fdecea; color:{theme.PALETTE.backward}; border:1px solid #f5c6cb;"
+            f"background:#fdecea; color:{theme.THEME.palette.backward}; border:1px solid #f5c6cb;"
             " padding:6px; font-weight:600"
         )
         self.message_bar.hide()

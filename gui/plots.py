@@ -91,14 +91,14 @@ class CostPlot(pg.PlotWidget):
         self.setLabel("left", "cost")
         self.showGrid(x=True, y=True, alpha=0.25)
         self.addLegend(offset=(-8, 8), labelTextSize="8pt")
-        self.curve = self.plot(pen=pg.mkPen(theme.PALETTE.backward, width=1), symbol=None, name="per epoch")
-        self.dots = self.plot(pen=None, symbol="o", symbolSize=6, symbolBrush=theme.PALETTE.backward)
+        self.curve = self.plot(pen=pg.mkPen(theme.THEME.palette.backward, width=1), symbol=None, name="per epoch")
+        self.dots = self.plot(pen=None, symbol="o", symbolSize=6, symbolBrush=theme.THEME.palette.backward)
         self.update_dots = self.plot(
             pen=None,
             symbol="o",
             symbolSize=7,
             symbolBrush=None,
-            symbolPen=pg.mkPen(theme.PALETTE.update, width=1),
+            symbolPen=pg.mkPen(theme.THEME.palette.update, width=1),
             name="per stepped update",
         )
         self.readout = pg.TextItem(color="#263238", anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 220))

@@ -1,10 +1,16 @@
-"""Colours, fonts, sizes and z-values in one place, so presenter mode changes one thing."""
+"""Colours, fonts, sizes and z-values in one place: the live theme every widget and plot reads.
+
+``THEME`` is the one theme object. Widgets read colours and fonts through it (or the helpers below,
+which return the current, scaled values) and follow its ``changed`` signal, so a new palette, a
+presenter's font scale or thicker lines reach every widget and plot at once.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from functools import cache
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
 from core.text import Role
@@ -12,28 +18,72 @@ from core.text import Role
 
 @dataclass(frozen=True)
 class Palette:
-    forward: str = "#1b8a2e"  # green: values flowing forward
-    backward: str = "#c62828"  # red: gradients flowing back
-    update: str = "#6a1b9a"  # parameter updates
-    edge: str = "#9aa3ad"
-    node_fill: str = "#ffffff"
-    node_border: str = "#607d8b"
-    param_fill: str = "#fff4d6"  # parameters: what learning changes
-    param_border: str = "#c49000"
-    input_fill: str = "#e8f1fb"
-    target_fill: str = "#eeeeee"
-    current: str = "#ffb300"  # halo of the node of the current step
-    text: str = "#212121"
-    background: str = "#fafbfc"
+    forward: str  # values flowing forward
+    backward: str  # gradients flowing back
+    update: str  # parameter updates
+    edge: str
+    node_fill: str
+    node_border: str
+    param_fill: str  # parameters: what learning changes
+    param_border: str
+    input_fill: str
+    target_fill: str
+    current: str  # halo of the node of the current step
+    text: str
+    background: str
 
 
-PALETTE = Palette()
+LIGHT = Palette(
+    forward="#1b8a2e",  # green
+    backward="#c62828",  # red
+    update="#6a1b9a",
+    edge="#9aa3ad",
+    node_fill="#ffffff",
+    node_border="#607d8b",
+    param_fill="#fff4d6",
+    param_border="#c49000",
+    input_fill="#e8f1fb",
+    target_fill="#eeeeee",
+    current="#ffb300",
+    text="#212121",
+    background="#fafbfc",
+)
 
+DARK = Palette(
+    forward="#6fcf7c",
+    backward="#ff7a70",
+    update="#d7a6f0",
+    edge="#6e7a86",
+    node_fill="#242c33",
+    node_border="#8fa3b3",
+    param_fill="#3a3220",
+    param_border="#e0b43a",
+    input_fill="#1d2d3f",
+    target_fill="#30343a",
+    current="#ffb300",
+    text="#e8eaed",
+    background="#14181c",
+)
 
-def role_colours() -> dict[Role, str]:
-    """The colour of each coloured role of core's structured text, from the palette."""
-    return {Role.FORWARD: PALETTE.forward, Role.BACKWARD: PALETTE.backward, Role.UPDATE: PALETTE.update}
+# Forward and backward told apart without red and green: Okabe-Ito blue and vermillion.
+COLOUR_BLIND = Palette(
+    forward="#0072B2",
+    backward="#D55E00",
+    update="#CC79A7",
+    edge="#9aa3ad",
+    node_fill="#ffffff",
+    node_border="#607d8b",
+    param_fill="#fff4d6",
+    param_border="#b08400",
+    input_fill="#e8f1fb",
+    target_fill="#eeeeee",
+    current="#E69F00",
+    text="#212121",
+    background="#fafbfc",
+)
 
+PALETTES = {"light": LIGHT, "dark": DARK, "colour-blind": COLOUR_BLIND}
+THEME_NAMES = tuple(PALETTES)  # ("light", "dark", "colour-blind")
 
 # Class colours for decision regions and data points (colour-blind safe, Okabe-Ito).
 CLASS_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
@@ -49,32 +99,123 @@ COLUMN_GAP = 92  # horizontal space between columns, where edge labels go
 ROW_GAP = 30
 
 
+class Theme(QObject):
+    """The current palette, font scale and line scale; ``changed`` is emitted after any of them changes."""
+
+    changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "light"
+        self._font_scale = 1.0
+        self._line_scale = 1.0
+        self._fonts: dict[tuple[float, bool], QFont] = {}
+        self._metrics: dict[str, QFontMetricsF] = {}
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def palette(self) -> Palette:
+        return PALETTES[self._name]
+
+    @property
+    def font_scale(self) -> float:
+        return self._font_scale
+
+    @property
+    def line_scale(self) -> float:
+        return self._line_scale
+
+    def set_name(self, name: str) -> None:
+        if name not in PALETTES:
+            raise ValueError(f"unknown theme {name!r}: choose one of {', '.join(THEME_NAMES)}")
+        if name != self._name:
+            self._name = name
+            self.changed.emit()
+
+    def set_font_scale(self, scale: float) -> None:
+        scale = _checked_scale(scale, "font")
+        if scale != self._font_scale:
+            self._font_scale = scale
+            self._fonts.clear()
+            self._metrics.clear()
+            self.changed.emit()
+
+    def set_line_scale(self, scale: float) -> None:
+        scale = _checked_scale(scale, "line")
+        if scale != self._line_scale:
+            self._line_scale = scale
+            self.changed.emit()
+
+    def reset(self) -> None:
+        """Back to the light palette at scale 1 (tests start from here)."""
+        self.set_name("light")
+        self.set_font_scale(1.0)
+        self.set_line_scale(1.0)
+
+    def font(self, point_size: float, bold: bool = False) -> QFont:
+        """A font of ``point_size`` points at the current font scale (shared: do not modify it)."""
+        key = (point_size, bold)
+        f = self._fonts.get(key)
+        if f is None:
+            f = self._fonts[key] = QFont()
+            f.setPointSizeF(point_size * self._font_scale)
+            f.setBold(bold)
+        return f
+
+    def metrics(self, f: QFont) -> QFontMetricsF:
+        """The metrics of ``f``, cached (a node's paint asks for them on every line)."""
+        key = f.key()
+        m = self._metrics.get(key)
+        if m is None:
+            m = self._metrics[key] = QFontMetricsF(f)
+        return m
+
+
+def _checked_scale(scale: float, what: str) -> float:
+    scale = float(scale)
+    if not math.isfinite(scale) or not 0.25 <= scale <= 8:
+        raise ValueError(f"{what} scale {scale} is outside 0.25 to 8")
+    return scale
+
+
+THEME = Theme()
+
+
+def role_colours() -> dict[Role, str]:
+    """The colour of each coloured role of core's structured text, from the current palette."""
+    palette = THEME.palette
+    return {Role.FORWARD: palette.forward, Role.BACKWARD: palette.backward, Role.UPDATE: palette.update}
+
+
 def font(point_size: float = 10, bold: bool = False) -> QFont:
-    f = QFont()
-    f.setPointSizeF(point_size)
-    f.setBold(bold)
-    return f
+    """A new font of ``point_size`` points at the current font scale."""
+    return QFont(THEME.font(point_size, bold))
 
 
-@cache
 def node_title_font() -> QFont:
-    return font(10.5, bold=True)
+    return THEME.font(10.5, bold=True)
 
 
-@cache
 def node_font() -> QFont:
-    return font(9.5)
+    return THEME.font(9.5)
 
 
-@cache
 def edge_font() -> QFont:
-    return font(9.5, bold=True)
+    return THEME.font(9.5, bold=True)
 
 
-@cache
 def metrics(f: QFont) -> QFontMetricsF:
-    return QFontMetricsF(f)
+    return THEME.metrics(f)
 
 
 def colour(name: str) -> QColor:
-    return QColor(getattr(PALETTE, name))
+    """A colour of the current palette by its field name ("forward", "background", ...)."""
+    return QColor(getattr(THEME.palette, name))
+
+
+def line(width: float) -> float:
+    """A pen width at the current line scale."""
+    return width * THEME.line_scale

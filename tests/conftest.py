@@ -38,3 +38,11 @@ def fresh_preferences(tmp_path_factory):
 
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("config")))
     yield
+
+
+@pytest.fixture(autouse=True)
+def default_theme():
+    """Each test that uses the live theme starts from the light palette at scale 1, whatever the last one set."""
+    theme = sys.modules.get("gui.theme")
+    if theme is not None:
+        theme.THEME.reset()

@@ -73,7 +73,7 @@ class EdgeItem(QGraphicsItem):
         rects = []
         for text, above in ((self.forward_text, True), (self.backward_text, False)):
             if text:
-                w, h = _label_size(text)
+                w, h = _label_size(text, theme.THEME.font_scale)
                 top = anchor.y() - h - 1 if above else anchor.y() + 1
                 rects.append(QRectF(anchor.x() - w / 2, top, w, h))
         return rects
@@ -107,7 +107,7 @@ class EdgeItem(QGraphicsItem):
             strict=True,
         ):
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(theme.QColor(theme.PALETTE.background))
+            painter.setBrush(theme.colour("background"))
             painter.drawRoundedRect(rect, 3, 3)
             painter.setPen(theme.colour(name))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
@@ -127,7 +127,8 @@ class EdgeItem(QGraphicsItem):
 
 
 @lru_cache(maxsize=4096)
-def _label_size(text: str) -> tuple[float, float]:
-    """A label's box: its text in the edge font, with a little room either side (label placement asks often)."""
+def _label_size(text: str, font_scale: float) -> tuple[float, float]:
+    """A label's box: its text in the edge font at ``font_scale``, with a little room either side
+    (label placement asks often)."""
     metrics = theme.metrics(theme.edge_font())
     return metrics.horizontalAdvance(text) + 6, metrics.height()

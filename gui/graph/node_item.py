@@ -9,7 +9,6 @@ from PySide6.QtGui import QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
-from gui.theme import PALETTE
 
 PADDING = 6  # above the first line and below the last
 SIDE_PADDING = 8
@@ -21,6 +20,15 @@ class NodeLook(enum.Enum):
     TARGET = "target"
     PARAM = "param"
     OP = "op"
+
+
+# The palette's fields for each look's fill and border.
+_FILL_AND_BORDER = {
+    NodeLook.PARAM: ("param_fill", "param_border"),
+    NodeLook.INPUT: ("input_fill", "node_border"),
+    NodeLook.TARGET: ("target_fill", "node_border"),
+    NodeLook.OP: ("node_fill", "node_border"),
+}
 
 
 class NodeItem(QGraphicsItem):
@@ -86,23 +94,18 @@ class NodeItem(QGraphicsItem):
         return path
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        fill, border = {
-            NodeLook.PARAM: (PALETTE.param_fill, PALETTE.param_border),
-            NodeLook.INPUT: (PALETTE.input_fill, PALETTE.node_border),
-            NodeLook.TARGET: (PALETTE.target_fill, PALETTE.node_border),
-            NodeLook.OP: (PALETTE.node_fill, PALETTE.node_border),
-        }[self.look]
+        fill, border = _FILL_AND_BORDER[self.look]
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.current:
             painter.setPen(QPen(theme.colour("current"), 7))
             painter.drawRoundedRect(self._rect.adjusted(-2, -2, 2, 2), 12, 12)
         pen = QPen(
-            theme.colour("text") if self.isSelected() else theme.QColor(border), 2.5 if self.isSelected() else 1.5
+            theme.colour("text" if self.isSelected() else border), 2.5 if self.isSelected() else 1.5
         )
         if self.look is NodeLook.PARAM:
             pen.setWidthF(pen.widthF() + 0.8)
         painter.setPen(pen)
-        painter.setBrush(theme.QColor(fill))
+        painter.setBrush(theme.colour(fill))
         radius = 4 if self.look is NodeLook.PARAM else 10
         painter.drawRoundedRect(self._rect, radius, radius)
         self._draw_lines(painter, self._lines())
