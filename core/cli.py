@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
-import math
 import os
 import re
 import signal
@@ -18,7 +16,6 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from core.bugs import BUGS
-from core.build import layer_graph, leaf_values
 from core.cli_data import add_data_command, add_data_option, data_result, with_csv_data
 from core.cli_optimizer import add_optimizer_options, with_optimizer
 from core.cli_surface import add_surface_command, surface_result
@@ -29,11 +26,11 @@ from core.expression_cli import (
     trace_expression,
 )
 from core.gradcheck import THRESHOLD, check_network
-from core.graph import backward, forward
-from core.limits import MAX_EPOCHS, LimitError, check_epochs, check_printed_numbers
+from core.limits import MAX_EPOCHS, LimitError, check_epochs
 from core.network import Network
 from core.network_file import NetworkFileError, load, one_line, quote
 from core.presets import load_preset
+from core.trace import finite_or_null, trace_network, write_json
 from core.training import train
 
 COMMANDS = ("trace", "train", "data", "gradcheck", "surface")
@@ -145,15 +142,14 @@ def open_network(name: str) -> Network:
 def _print_json(result: dict) -> int:
     """Print the result as strict JSON; 0, or 1 if training stopped, values were not finite or output failed."""
     interrupted = result.pop("interrupted", False)
-    result, not_finite = _finite_or_null(result)
+    finite, not_finite = finite_or_null(result)
     if not_finite:
         _say(
             f"{not_finite} {'value was' if not_finite == 1 else 'values were'} "
             "not finite (infinite or NaN); they are written as null"
         )
     try:
-        json.dump(result, sys.stdout, allow_nan=False)
-        sys.stdout.write("\n")
+        write_json(finite, sys.stdout)
         sys.stdout.flush()
     except OSError as e:  # a full disk (> /dev/full), a reader that went away (| head -c 10)
         # What is still buffered goes nowhere, so Python's own flush at exit cannot fail again.
@@ -178,31 +174,7 @@ def _fail(message: str, status: int) -> int:
 def _trace(net: Network, example: int | None) -> dict:
     if example is not None and not 0 <= example < net.examples:
         raise ValueError(f"--example {example} is outside 0..{net.examples - 1}")
-    rows = slice(None) if example is None else [example]
-    graph = layer_graph(net)
-    params = net.initial_params()
-    with np.errstate(all="ignore"):
-        values = forward(graph, leaf_values(graph, params, net.X[rows], net.Y[rows]))
-        _, grads = backward(graph, values)
-    printed = sum(2 * p.size for p in params.values()) + sum(
-        np.size(values[n.id]) + (np.size(grads.get(n.id, 0.0)) if n.kind.value != "target" else 0)
-        for n in graph.nodes
-    )
-    check_printed_numbers(printed, "trace", "--example I traces one example")
-    return {
-        "cost": values[graph.root.id],
-        "params": {name: {"value": params[name].tolist(), "grad": np.asarray(grads[name]).tolist()} for name in params},
-        "nodes": [
-            {
-                "id": n.id,
-                "label": n.label,
-                "op": n.op.name if n.op else n.kind.value,
-                "value": np.asarray(values[n.id]).tolist(),
-                "grad": np.asarray(grads.get(n.id, 0.0)).tolist() if n.kind.receives_gradient else None,
-            }
-            for n in graph.nodes
-        ],
-    }
+    return trace_network(net, rows=None if example is None else [example])
 
 
 def _gradcheck(net: Network, plant: str | None) -> int:
@@ -261,19 +233,6 @@ def _sigint_sets(event: threading.Event) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-def _finite_or_null(value: Any) -> tuple[Any, int]:
-    """The value with each non-finite float replaced by None (JSON has no Infinity or NaN), and how many were."""
-    if isinstance(value, float):
-        return (value, 0) if math.isfinite(value) else (None, 1)
-    if isinstance(value, dict):
-        pairs = [(k, *_finite_or_null(v)) for k, v in value.items()]
-        return {k: v for k, v, _ in pairs}, sum(n for _, _, n in pairs)
-    if isinstance(value, list):
-        pairs = [_finite_or_null(v) for v in value]
-        return [v for v, _ in pairs], sum(n for _, n in pairs)
-    return value, 0
 
 
 def _whole_number(text: str) -> int:

@@ -20,6 +20,7 @@ from core.network_file import FORMAT, NetworkFileError, from_dict, load, save, t
 from core.presets import load_preset
 from core.session import Mode
 from core.source import saved_mode
+from core.trace import strict_json, trace_network
 from core.training import train_all
 
 CSV = Path(__file__).resolve().parents[1] / "data" / "csv"
@@ -34,8 +35,7 @@ def _trace_json(argv: list[str]) -> str:
 
 def _trace_of(net: Network) -> str:
     """What ``trace`` prints for a network held in memory (its initial parameters)."""
-    result, _ = cli._finite_or_null(cli._trace(net, None))
-    return json.dumps(result, allow_nan=False) + "\n"
+    return strict_json(trace_network(net))[0]
 
 
 def _generated_softmax() -> Network:
