@@ -242,12 +242,18 @@ def save(net: Network, path: str | os.PathLike[str], params: Params | None = Non
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write text to a temporary file beside ``path``, then rename it into place."""
+    """Write text (UTF-8) to a temporary file beside ``path``, then rename it into place."""
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write bytes to a temporary file beside ``path``, flushed to disk, then rename it into place:
+    a failed write leaves neither a partial file nor the temporary one, and any old file whole."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(tmp, _new_file_mode(path))  # mkstemp makes the file private (0600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
