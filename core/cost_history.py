@@ -38,6 +38,55 @@ class _Bins:
     def n(self) -> int:
         return len(self.start)
 
+    def copy(self) -> _Bins:
+        other = _Bins(self.size, self.keep_all)
+        other.start, other.lo, other.hi = self.start.copy(), self.lo.copy(), self.hi.copy()
+        other.pending_x, other.pending_y = self.pending_x.copy(), self.pending_y.copy()
+        other.dropped = self.dropped
+        return other
+
+    def to_state(self) -> dict:
+        return {
+            "size": self.size,
+            "start": self.start.copy(),
+            "lo": self.lo.copy(),
+            "hi": self.hi.copy(),
+            "dropped": self.dropped,
+            "pending_epochs": self.pending_x.copy(),
+            "pending_costs": self.pending_y.copy(),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict, size: int | None, keep_all: bool, what: str) -> _Bins:
+        """Bins as ``to_state`` described them; ``size`` is the width a level must have (None: the
+        overview's, BASE doubled any number of times)."""
+        bins = cls(state["size"], keep_all)
+        width = bins.size
+        if size is not None and width != size:
+            raise ValueError(f"{what} size must be {size}, not {width}")
+        if size is None and (width < BASE or width % BASE or (width // BASE) & (width // BASE - 1)):
+            raise ValueError(f"{what} size must be {BASE} times a power of 2, not {width}")
+        bins.start, bins.lo, bins.hi = (np.asarray(state[k], dtype=float) for k in ("start", "lo", "hi"))
+        pending = ("pending_epochs", "pending_costs")
+        bins.pending_x, bins.pending_y = (np.asarray(state[k], dtype=float) for k in pending)
+        _same_length(bins.start, bins.lo, f"{what} start", "lo")
+        _same_length(bins.start, bins.hi, f"{what} start", "hi")
+        _same_length(bins.pending_x, bins.pending_y, f"{what} pending_epochs", "pending_costs")
+        if bins.n > 2 * BINS_PER_LEVEL:
+            raise ValueError(f"{what} holds {bins.n:,} bins, over the {2 * BINS_PER_LEVEL:,} kept")
+        if len(bins.pending_x) >= width:
+            raise ValueError(f"{what} holds {len(bins.pending_x)} pending points, a bin holds {width}")
+        _increasing(np.concatenate([bins.start, bins.pending_x]), f"{what} start and pending_epochs")
+        bins.dropped = state["dropped"]
+        if not isinstance(bins.dropped, bool) or (bins.dropped and keep_all):
+            raise ValueError(f"{what} dropped must be true or false (false for the overview)")
+        return bins
+
+    def holds(self, folded: int) -> bool:
+        """Whether these bins account for ``folded`` points (a level that dropped bins, or the overview,
+        holds fewer)."""
+        return self.keep_all or self.dropped or self.n * self.size + len(self.pending_x) == folded
+
     @property
     def nbytes(self) -> int:
         return sum(a.nbytes for a in (self.start, self.lo, self.hi, self.pending_x, self.pending_y))
@@ -206,3 +255,65 @@ class CostHistory:
         with np.errstate(invalid="ignore"):
             folded = start[edges], np.fmin.reduceat(lo, edges), np.fmax.reduceat(hi, edges)
         return (*envelope(*folded), self._overview.size * group)
+
+    # -- saving and restoring (core/session_file.py) ----------------------------------------
+
+    def copy(self) -> CostHistory:
+        other = CostHistory()
+        other._x, other._y = self._x.copy(), self._y.copy()
+        other._n, other._total, other._last = self._n, self._total, self._last
+        other._levels = [level.copy() for level in self._levels]
+        other._overview = self._overview.copy()
+        return other
+
+    def to_state(self) -> dict:
+        """Everything the history holds, as plain numbers and arrays (see ``from_state``)."""
+        return {
+            "epochs": self.epochs.copy(),
+            "costs": self.costs.copy(),
+            "total": self._total,
+            "last": self._last,
+            "levels": [level.to_state() for level in self._levels],
+            "overview": self._overview.to_state(),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> CostHistory:
+        """The history ``to_state`` described; a ValueError names what does not fit."""
+        history = cls()
+        epochs, costs = (np.asarray(state[k], dtype=float) for k in ("epochs", "costs"))
+        _same_length(epochs, costs, "epochs", "costs")
+        if len(epochs) > 2 * RECENT:
+            raise ValueError(f"holds {len(epochs):,} exact points, over the {2 * RECENT:,} kept")
+        _increasing(epochs, "epochs")
+        total = state["total"]
+        folded = total - len(epochs)
+        if folded < 0 or folded % RECENT or (folded and len(epochs) < RECENT):
+            raise ValueError(f"total {total:,} does not fit the {len(epochs):,} exact points")
+        levels = state["levels"]
+        if len(levels) != LEVELS:
+            raise ValueError(f"has {len(levels)} levels, not {LEVELS}")
+        history._levels = [
+            _Bins.from_state(level, BASE * 4**k, False, f"level {k + 1}") for k, level in enumerate(levels)
+        ]
+        history._overview = _Bins.from_state(state["overview"], None, True, "overview")
+        for k, level in enumerate(history._levels):
+            if not level.holds(folded):
+                raise ValueError(f"level {k + 1} does not hold the {folded:,} points folded into it")
+        last = state["last"]
+        if (last is None) != (total == 0):
+            raise ValueError("last must be given exactly when the history holds points")
+        history._x[: len(epochs)], history._y[: len(costs)] = epochs, costs
+        history._n, history._total = len(epochs), total
+        history._last = None if last is None else (float(last[0]), float(last[1]))
+        return history
+
+
+def _same_length(a: np.ndarray, b: np.ndarray, what_a: str, what_b: str) -> None:
+    if a.ndim != 1 or a.shape != b.shape:
+        raise ValueError(f"{what_a} and {what_b} must be lists of the same length")
+
+
+def _increasing(x: np.ndarray, what: str) -> None:
+    if not np.all(np.isfinite(x)) or np.any(np.diff(x) < 0):
+        raise ValueError(f"{what} must be finite and in increasing order")

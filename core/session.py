@@ -8,18 +8,59 @@ parameters and hands its progress records to ``absorb``.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from core.cost_history import DEFAULT_BUDGET, CostHistory
 from core.graph import Graph
 from core.network import Network, Params
-from core.optimizers import State
+from core.optimizers import Optimizer, State
 from core.source import GraphSource, Mode, NetworkSource, as_source
 from core.stepper import Phase, StepPass, StepState
 from core.training import TrainProgress
 
-__all__ = ["CostHistory", "Mode", "Session"]
+__all__ = ["CostHistory", "Mode", "PassRun", "Session", "Snapshot"]
+
+KEPT_PASSES = 1000  # passes a snapshot keeps for stepping back (whole epochs before them become history)
+
+
+@dataclass(frozen=True)
+class PassRun:
+    """Consecutive passes recorded with the same learning rate and optimiser."""
+
+    count: int
+    learning_rate: float
+    optimizer: Optimizer
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything needed to bring a network's session back exactly: ``Session.snapshot`` and
+    ``Session.restored``. The passes are a replay recipe: the first starts from ``first_params``
+    and ``optimizer_state``, each next one from the parameters the previous one's update gave,
+    the last (current) one from ``params``."""
+
+    network: Network  # with the settings in force (learning rate, batch size, optimiser)
+    mode: Mode
+    params: Params  # at the start of the current pass
+    first_params: Params  # at the start of the first pass kept for stepping back
+    optimizer_state: State | None  # before the first kept pass
+    passes: tuple[PassRun, ...]  # empty: no pass recorded yet
+    updates: int  # updates committed in the current segment (the current pass's number)
+    epoch_offset: float
+    history: CostHistory
+    update_history: CostHistory
+    cursor: int
+
+    @property
+    def pass_count(self) -> int:
+        return sum(run.count for run in self.passes)
+
+    @property
+    def position(self) -> tuple[float, int, int]:
+        """Where in the walk-through this is: epochs before the current pass, its number, the cursor."""
+        return self.epoch_offset, self.updates, self.cursor
 
 
 class Session:
@@ -154,6 +195,77 @@ class Session:
 
     def _params_after(self, step_pass: StepPass) -> Params:
         return self.source.params_from_leaves(step_pass.graph, step_pass.leaves_after(), self.params)
+
+    # -- snapshots ---------------------------------------------------------------------
+
+    def snapshot(self, kept_passes: int = KEPT_PASSES) -> Snapshot:
+        """The state now, for a session file or a walkthrough stop; nothing here changes.
+
+        At most about ``kept_passes`` passes are kept for stepping back: whole epochs stepped
+        before them go into the histories, exactly as their points are drawn now.
+        """
+        if self.network is None:
+            raise ValueError("only a network's session can be saved (an expression has no parameters)")
+        passes, history, update_history = self._passes, self.history.copy(), self.update_history.copy()
+        per = self.updates_per_epoch
+        dropped = max(0, (len(passes) - kept_passes) // per * per)
+        if dropped:
+            update_x, update_y = self._segment_points(per_epoch=False)
+            epoch_x, epoch_y = self._segment_points(per_epoch=True)
+            history.extend(epoch_x[: dropped // per], epoch_y[: dropped // per])
+            update_history.extend(update_x[:dropped], update_y[:dropped])
+        kept = passes[dropped:]
+        state = self.optimizer_state if not dropped else passes[dropped - 1].state_after
+        runs: list[PassRun] = []
+        for p in kept:
+            if runs and (runs[-1].learning_rate, runs[-1].optimizer) == (p.learning_rate, p.optimizer):
+                runs[-1] = replace(runs[-1], count=runs[-1].count + 1)
+            else:
+                runs.append(PassRun(1, p.learning_rate, p.optimizer))
+        first = self.source.params_from_leaves(kept[0].graph, kept[0].leaves, self.params) if kept else self.params
+        return Snapshot(
+            network=self.network,
+            mode=self.mode,
+            params={k: v.copy() for k, v in self.params.items()},
+            first_params={k: np.array(v, dtype=float) for k, v in first.items()},
+            optimizer_state=state,
+            passes=tuple(runs),
+            updates=self.updates - dropped,
+            epoch_offset=self.epoch_offset + dropped // per,
+            history=history,
+            update_history=update_history,
+            cursor=self.cursor,
+        )
+
+    @classmethod
+    def restored(cls, snapshot: Snapshot) -> Session:
+        """The session a snapshot describes, its passes recorded again; a ValueError names what
+        does not fit (a cursor beyond the pass, a graph the network cannot show)."""
+        network = snapshot.network
+        session = cls(network, snapshot.mode)
+        if snapshot.mode is not session.mode:
+            raise ValueError(f"mode {snapshot.mode.value!r} is not offered for this network")
+        count = snapshot.pass_count
+        if count > snapshot.updates + 1:
+            raise ValueError(f"{count} passes kept but only {snapshot.updates} updates made")
+        session.params = {k: np.array(v, dtype=float) for k, v in snapshot.params.items()}
+        session.history, session.update_history = snapshot.history.copy(), snapshot.update_history.copy()
+        session.epoch_offset, session.updates = snapshot.epoch_offset, snapshot.updates
+        session.optimizer_state = snapshot.optimizer_state
+        params, state, number = snapshot.first_params, snapshot.optimizer_state, snapshot.updates - count + 1
+        settings = [(run.learning_rate, run.optimizer) for run in snapshot.passes for _ in range(run.count)]
+        for k, (rate, optimizer) in enumerate(settings):
+            if k == count - 1:
+                params = session.params
+            source = session.source.with_settings_of(network.with_settings(learning_rate=rate, optimizer=optimizer))
+            step_pass = source.record(session.mode, params, number + k, state)
+            session._passes.append(step_pass)
+            params, state = session._params_after(step_pass), step_pass.state_after
+        limit = len(session._passes[-1]) if session._passes else 0
+        if not 0 <= snapshot.cursor <= limit:
+            raise ValueError(f"cursor {snapshot.cursor} is beyond the pass (0 to {limit})")
+        session.cursor = snapshot.cursor
+        return session
 
     # -- stepping --------------------------------------------------------------------
 
