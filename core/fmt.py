@@ -1,7 +1,12 @@
-"""Number formatting for every front end: fixed decimals, compact vectors and matrices."""
+"""Number formatting for every front end: fixed decimals, compact vectors and matrices.
+
+Numbers are rounded half away from zero, as a class rounds by hand (−0.0625 → −0.063, 2.5 → 3):
+the decimal digits of the number as Python writes it (its repr), not of its binary value.
+"""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 from typing import Any
 
@@ -16,17 +21,32 @@ def _float(value: float, decimals: int) -> str:
 
 
 def number(value: float, decimals: int = 3) -> str:
-    """A number with fixed decimals, a real minus sign, and no "-0.000"."""
+    """A number with fixed decimals rounded half away from zero, a real minus sign, and no "−0.000"."""
     value = float(value)
     if not np.isfinite(value):
         return "NaN" if np.isnan(value) else ("∞" if value > 0 else "−∞")
-    if value != 0 and abs(value) >= 10 ** (9 - decimals):
-        text = f"{value:.{max(decimals - 1, 1)}e}"
-    else:
-        text = f"{value:.{decimals}f}"
-        if float(text) == 0:
-            text = text.lstrip("-")
+    spec = f".{max(decimals - 1, 1)}e" if value != 0 and abs(value) >= 10 ** (9 - decimals) else f".{decimals}f"
+    with localcontext() as context:
+        context.rounding = ROUND_HALF_UP
+        text = format(Decimal(repr(value)), spec)
+    mantissa, e, exponent = text.partition("e")
+    if e:  # as Python writes floats: at least two exponent digits (1.23e+05)
+        text = f"{mantissa}e{exponent[0]}{exponent[1:].zfill(2)}"
+    if not any(c in "123456789" for c in text.split("e")[0]):
+        text = text.lstrip("-")  # a number that rounds to zero is shown as 0.000, without a sign
     return text.replace("-", "−")
+
+
+def count(value: float) -> str:
+    """A count such as an epoch: a whole number as an integer with thousands separators
+    (1,084,450), otherwise with the decimals it needs, at most four (1,084,450.25)."""
+    value = float(value)
+    if not np.isfinite(value):
+        return number(value)
+    rounded = round(value, 4)
+    if rounded.is_integer():
+        return f"{int(rounded):,}".replace("-", "−")
+    return f"{rounded:,.4f}".rstrip("0").replace("-", "−")
 
 
 def value(v: Any, decimals: int = 3) -> str:

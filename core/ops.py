@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from core.convention import Convention
+from core.text import fill
 
 Value = Any  # a float in the scalar graph, an ndarray in the layer graph
 
@@ -241,7 +242,7 @@ class Activation(Op):
         return (self.definition.derivative_formula.format(z=input_labels[0], a=out_label),)
 
     def expression(self, args):
-        return self.definition.template.format(z=args[0])
+        return fill(self.definition.template, z=args[0])
 
 
 def softmax_rows(z: np.ndarray) -> np.ndarray:
@@ -360,7 +361,7 @@ class ScalarLoss(_LossOp):
 
     def expression(self, args):
         k = len(args) // 2
-        return " + ".join(self.loss.template.format(p=p, y=y) for p, y in zip(args[:k], args[k:], strict=True))
+        return " + ".join(fill(self.loss.template, p=p, y=y) for p, y in zip(args[:k], args[k:], strict=True))
 
 
 @dataclass(frozen=True)
@@ -381,7 +382,7 @@ class RowLoss(_LossOp):
         return (self.loss.derivative_formula.format(p=p, y=y), None)
 
     def expression(self, args):
-        return "Σ_k " + self.loss.template.format(p=args[0], y=args[1])
+        return "Σ_k " + fill(self.loss.template, p=args[0], y=args[1])
 
     def send(self, upstream, inputs, out, local):
         return (upstream[:, None] * local[0], None)

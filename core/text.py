@@ -147,6 +147,40 @@ def enclosed(text: str) -> bool:
     return True
 
 
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_NUMBER = re.compile(r"^\(?(−?)([\d.,]+(?:e[+−-]?\d+)?)\)?$")  # as fmt.arg writes one: 0.500, (−1.157)
+
+
+def fill(template: str, **args: str) -> str:
+    """A formula template (``tanh({z})``, ``−{y} ln {p}``) with its placeholders replaced by labels or
+    numbers, each number written as ``fmt.arg`` writes it (a negative one in parentheses).
+
+    A call's own argument needs no parentheses of its own (tanh(−1.157), not tanh((−1.157))), and a
+    minus sign in front of a number is applied to it: −y is 0.000 at y = 0 (not −0.000) and 2.000 at
+    y = −2.
+    """
+    out: list[str] = []
+    end = 0
+    for match in _PLACEHOLDER.finditer(template):
+        start, stop = match.span()
+        before, after = template[:start], template[stop:]
+        text = args[match.group(1)]
+        number = _NUMBER.match(text)
+        if number and before.endswith("−") and (start == 1 or template[start - 2] in "( "):
+            sign, digits = number.groups()
+            positive = sign or not any(c in "123456789" for c in digits.split("e")[0])
+            out.append(template[end : start - 1])
+            out.append(digits if positive else f"−{digits}")
+        else:
+            if before.endswith(("(", ", ")) and after.startswith((")", ",")) and enclosed(text) and text[0] == "(":
+                text = text[1:-1]  # the call's parentheses are enough
+            out.append(template[end:start])
+            out.append(text)
+        end = stop
+    out.append(template[end:])
+    return "".join(out)
+
+
 _INDEX = re.compile(r"([A-Za-zŷŶαβ])(\d+(?:,\d+)?)")
 _NAMED_INDEX = re.compile(r"([A-Za-zŷŶ])_([a-z]\b)")  # z_k
 

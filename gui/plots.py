@@ -213,7 +213,7 @@ class CostPlot(pg.PlotWidget):
         if k > 0 and abs(epochs[k - 1] - x) < abs(epochs[k] - x):
             k -= 1
         epoch, cost = epochs[k], costs[k]
-        self.readout.setText(f"epoch {epoch:g}\n{kind} {fmt.number(cost, 6)}")
+        self.readout.setText(f"epoch {fmt.count(epoch)}\n{kind} {fmt.number(cost, 6)}")
         y = np.log10(cost) if self.getPlotItem().ctrl.logYCheck.isChecked() and cost > 0 else cost
         self.readout.setPos(epoch, y)
         self.readout.show()

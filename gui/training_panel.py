@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import fmt
 from core.limits import MAX_LEARNING_RATE, MIN_LEARNING_RATE
 from core.session import Mode
 from gui import theme
@@ -211,6 +212,7 @@ class TrainingPanel(QWidget):
         self.train_button.clicked.connect(lambda: self._trainer.start(self.epochs.value()))
         self.play_button.clicked.connect(self._on_play)
         self.decimals.valueChanged.connect(settings.set_decimals)
+        settings.changed.connect(self._on_history_changed)  # the cost in the decimals chosen
         # updates from the model
         model.network_changed.connect(self._on_network_changed)
         model.settings_changed.connect(self._on_settings_changed)
@@ -239,6 +241,7 @@ class TrainingPanel(QWidget):
             self._trainer.start()
 
     def _on_network_changed(self) -> None:
+        self.rate_label.setText("—")  # the speed of training another network, or another graph
         # Emitted on mode switches too: only the scalar graph steps one example at a time.
         self.stepping_note.setVisible(self._model.mode is Mode.EXAMPLE)
 
@@ -258,13 +261,14 @@ class TrainingPanel(QWidget):
 
     def _on_history_changed(self) -> None:
         session = self._model.session
-        self.epoch_label.setText(f"{session.epoch:.6g}")
+        self.epoch_label.setText(fmt.count(session.epoch))
         last = session.last_cost()
         if last is None:
             self.cost_label.setText("—")
         else:
             cost, kind = last
-            self.cost_label.setText(f"{cost:.6g}" if kind == "epoch" else f"{cost:.6g} (last update)")
+            text = fmt.number(cost, self._settings.decimals)
+            self.cost_label.setText(text if kind == "epoch" else f"{text} (last update)")
 
     def _on_running_changed(self, running: bool) -> None:
         self.play_button.setText("⏸ Pause" if running else "▶ Play")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from PySide6.QtCore import Qt
 
 
@@ -31,6 +33,7 @@ def click_node(qtbot, window, label: str) -> None:
 
 
 def f3(x: float) -> str:
-    """A number as the window shows it by default (3 decimals, a real minus sign)."""
-    text = f"{x:.3f}"
-    return ("0.000" if float(text) == 0 else text).replace("-", "−")
+    """A number as the window shows it by default: 3 decimals rounded half away from zero (as a class
+    rounds by hand), a real minus sign."""
+    rounded = Decimal(repr(float(x))).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    return "0.000" if rounded == 0 else f"{rounded:f}".replace("-", "−")

@@ -59,7 +59,7 @@ def test_train_5000_epochs(window, qtbot, reference):
     assert abs(costs[0] - reference["batch"]["epochs"][0]["cost"]) < 1e-12
     params = window.model.session.params
     assert np.allclose(params["W1"].ravel(), final["W"], atol=1e-9)
-    assert panel.epoch_label.text() == "5000"
+    assert panel.epoch_label.text() == "5,000"
     # Pausing shows the trained weights in the graph (the walkthrough's scalar graph).
     assert node(window, "w1").value_text == f3(final["W"][0]) == "6.434"
 

@@ -8,7 +8,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
 from core.network_file import load
-from tests.gui.helpers import node, press
+from tests.gui.helpers import f3, node, press
 
 
 def test_save_writes_the_parameters_shown(window, qtbot, monkeypatch, tmp_path):
@@ -94,12 +94,12 @@ def test_following_the_current_step_keeps_it_readable(window, qtbot):
 def test_progress_shows_the_last_update_before_an_epoch_completes(window, qtbot):
     window.act_next.trigger()
     loss = window.model.session.update_curve()[1][-1]
-    assert window.training_panel.cost_label.text() == f"{loss:.6g} (last update)"
+    assert window.training_panel.cost_label.text() == f"{f3(loss)} (last update)"
     assert window.training_panel.epoch_label.text() == "0.25"
     for _ in range(3):
         window.act_next.trigger()
     mean = window.model.session.cost_curve()[1][-1]
-    assert window.training_panel.cost_label.text() == f"{mean:.6g}"
+    assert window.training_panel.cost_label.text() == f3(mean)
 
 
 def test_hovering_the_cost_plot_reads_out_a_point(window, qtbot):
