@@ -62,7 +62,7 @@ class Debugging(QObject):
         hidden = name is None
         bug = BUGS[random.choice(tuple(BUGS))] if hidden else BUGS[name]
         self.model.change_settings(planted_bug=bug.name)
-        self.window.show_message(
+        self.window.show_info(
             "A bug is planted, hidden: stepping, training and the gradient check all use its wrong gradients. "
             "Network → Reveal the bug names it."
             if hidden
@@ -72,7 +72,7 @@ class Debugging(QObject):
     def reveal(self) -> None:
         if self.planted is not None:
             bug = BUGS[self.planted]
-            self.window.show_message(f"The planted bug: {bug.title}. It shows at {bug.where}.")
+            self.window.show_info(f"The planted bug: {bug.title}. It shows at {bug.where}.")
 
     def remove(self) -> None:
         if self.planted is None or self._refused():

@@ -29,7 +29,6 @@ from core.network_file import NetworkFileError, load, quote, save
 from core.presets import load_preset, preset_keys
 from core.session import Mode
 from core.source import GraphSource, saved_mode
-from gui import theme
 from gui.chain_panel import ChainPanel
 from gui.data_dock import DataDock
 from gui.dataset_dialog import DatasetDialog
@@ -40,6 +39,7 @@ from gui.file_loader import BACKGROUND_BYTES, FileLoader
 from gui.graph.scene import GraphScene
 from gui.graph.view import GraphView
 from gui.import_dialog import ImportDialog
+from gui.message_bar import MessageBar, MessageKind
 from gui.narration import NarrationPane
 from gui.network_editor import NetworkEditor
 from gui.param_dialog import ParamDialog
@@ -54,6 +54,7 @@ PLOT_INTERVAL_MS = 33  # plots redraw at most ~30 times a second
 PLOTS_AFTER_SHOW_MS = 100  # time for the first paint before pyqtgraph is imported
 TRAINING_PLOT_INTERVAL_MS = 100  # while training, 10 a second: the two cores may share one physical core
 REGIONS_INTERVAL_MS = 333  # decision regions cost more: 3 times a second while training
+CONFIRMATION_MS = 5000  # how long "Saved …" stays in the status bar
 
 
 class MainWindow(QMainWindow):
@@ -68,12 +69,7 @@ class MainWindow(QMainWindow):
         self.expression_dialog: ExpressionDialog | None = None
         self.scene = GraphScene(self)
         self.view = GraphView(self.scene)
-        self.message_bar = QLabel(wordWrap=True)
-        self.message_bar.setStyleSheet(
-            f"background:#fdecea; color:{theme.THEME.palette.backward}; border:1px solid #f5c6cb;"
-            " padding:6px; font-weight:600"
-        )
-        self.message_bar.hide()
+        self.message_bar = MessageBar()
         self.position_bar = PositionBar()
         self.chain_panel = ChainPanel(self.model, self.settings)
         # The plots are made just after the window first shows: importing pyqtgraph takes
@@ -109,6 +105,7 @@ class MainWindow(QMainWindow):
         self.model.state_changed.connect(self._on_state_changed)
         self.model.history_changed.connect(self._on_history_changed)
         self.model.message.connect(self.show_message)
+        self.model.stepped.connect(self._on_stepped)
         self.settings.changed.connect(self._on_display_settings_changed)
         self.settings.convention_changed.connect(self._on_convention_changed)
         self.trainer.running_changed.connect(self._on_running_changed)
@@ -117,6 +114,7 @@ class MainWindow(QMainWindow):
         self.training_panel.optimizer_box.lesson_requested.connect(self.chain_panel.show_lesson)
         self.training_panel.optimizer_box.lesson_requested.connect(self._show_lesson_surface)
         self.scene.param_double_clicked.connect(self._on_param_double_clicked)
+        self.narration.copied.connect(self.confirm)
         self.position_bar.seek_requested.connect(self.model.seek)
         self._on_network_changed()
         self.resize(1600, 1000)
@@ -401,7 +399,7 @@ class MainWindow(QMainWindow):
     def _read_in_background(self, path: str, name: str, size: int) -> None:
         if self._file_loader is not None:
             self._file_loader.cancel()
-        self.show_message(f"Opening {name} ({human_bytes(size)})… The current network stays until it is read.")
+        self.show_info(f"Opening {name} ({human_bytes(size)})… The current network stays until it is read.")
         self._file_loader = loader = FileLoader(path, self)
         loader.loaded.connect(lambda network: self._on_file_read(loader, network, path))
         loader.failed.connect(lambda reason: self._on_file_failed(loader, name, reason))
@@ -569,6 +567,10 @@ class MainWindow(QMainWindow):
             save(self.model.network.with_settings(view=self._view()), path, self.model.session.displayed_params())
         except OSError as e:
             self.show_message(f"Could not save {path}: {e.strerror or e}. Nothing was written.")
+            return
+        if self.message_bar.text().startswith("Could not save"):
+            self.show_message("")  # this save worked: the earlier failure no longer holds
+        self.confirm(f"Saved {Path(path).name}")
 
     def _view(self) -> ViewSettings:
         """The window's settings a saved network keeps: graph, epochs to train, decimals, convention."""
@@ -618,8 +620,20 @@ class MainWindow(QMainWindow):
         self.model.set_mode(mode)
 
     def show_message(self, text: str) -> None:
-        self.message_bar.setText(text)
-        self.message_bar.setVisible(bool(text))
+        """An error or a refusal in the message bar ("" clears it)."""
+        self.message_bar.show_message(text, MessageKind.ERROR)
+
+    def show_info(self, text: str) -> None:
+        """A notice about what the window did, in the message bar's information style."""
+        self.message_bar.show_message(text, MessageKind.INFO)
+
+    def _on_stepped(self) -> None:
+        if self.message_bar.kind is MessageKind.ERROR:
+            self.message_bar.clear()  # the step worked: what went wrong before no longer holds
+
+    def confirm(self, text: str) -> None:
+        """A short confirmation of a finished action (Saved …, Copied …) in the status bar."""
+        self.statusBar().showMessage(text, CONFIRMATION_MS)
 
     # -- updates from the model -------------------------------------------------------------
 
@@ -645,7 +659,7 @@ class MainWindow(QMainWindow):
         self._shown_params = model.session.displayed_params()
         self.data_panel.set_network(model.network, self._shown_params, self.settings.decimals)
         if model.mode is Mode.BATCH and model.session.source.scalar_graph_is_large:
-            self.show_message(
+            self.show_info(
                 f"This network has {model.network.param_count} parameters, too many to draw one node per "
                 "weight, so it opens in the layer graph. The graph selector on the toolbar switches back."
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
@@ -12,6 +13,8 @@ from gui import theme
 
 class NarrationPane(QWidget):
     """Lines for the steps taken so far in the current pass; stepping back removes the last."""
+
+    copied = Signal(str)  # what was put on the clipboard, in words, for the window to confirm
 
     def __init__(self, model, settings, parent=None) -> None:
         super().__init__(parent)
@@ -62,6 +65,8 @@ class NarrationPane(QWidget):
 
     def _on_copy(self) -> None:
         QGuiApplication.clipboard().setText(self.text.toPlainText())
+        self.copied.emit("Copied the narration")
 
     def _on_copy_markdown(self) -> None:
         QGuiApplication.clipboard().setText(markdown(paragraph(*self._lines)))
+        self.copied.emit("Copied the narration as Markdown")

@@ -19,6 +19,7 @@ class SessionModel(QObject):
     history_changed = Signal()  # the cost curve changed
     settings_changed = Signal()  # learning rate or batch size
     message = Signal(str)  # something the user must read; "" clears it
+    stepped = Signal()  # a step was taken and its cost is finite: an error about an earlier action is stale
 
     def __init__(self, network: Network, mode: Mode | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -153,6 +154,8 @@ class SessionModel(QObject):
                 f"The cost is not finite: the learning rate {self.network.learning_rate:g} is too large "
                 "for this data (or the inputs need standardising). Reset, then lower it."
             )
+        else:
+            self.stepped.emit()
 
     def _applied_updates(self) -> int:
         session = self.session

@@ -1,0 +1,94 @@
+"""Stale state and feedback: the message bar's close button, errors cleared when they no longer
+hold, information apart from errors, confirmations of Save and Copy, the speed of an earlier run."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog
+
+from core.network import Layer, Network
+from gui.message_bar import MessageKind
+from tests.gui.helpers import press
+
+
+def _open_bad_file(window, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text("{ not json")
+    assert not window.open_file(str(path))
+    assert window.message_bar.isVisible()
+    assert window.message_bar.kind is MessageKind.ERROR
+
+
+def test_the_close_button_dismisses_a_message(window, qtbot, tmp_path):
+    _open_bad_file(window, tmp_path)
+    qtbot.mouseClick(window.message_bar.close_button, Qt.MouseButton.LeftButton)
+    assert not window.message_bar.isVisible()
+
+
+def test_an_error_is_cleared_by_the_next_step_and_by_opening_a_network(window, qtbot, tmp_path):
+    _open_bad_file(window, tmp_path)
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert not window.message_bar.isVisible()
+    _open_bad_file(window, tmp_path)
+    window.preset_actions["mood_2_2_1"].trigger()
+    assert not window.message_bar.isVisible()
+
+
+def test_an_information_notice_is_not_styled_as_an_error(window, qtbot, tmp_path):
+    _open_bad_file(window, tmp_path)
+    error_style = window.message_bar.styleSheet()
+    rng = np.random.default_rng(0)
+    big = Network(
+        name="2-16-16-1",
+        inputs=2,
+        layers=(Layer(16, "tanh"), Layer(16, "tanh"), Layer(1, "sigmoid")),
+        loss="log_loss",
+        learning_rate=0.1,
+        X=rng.normal(size=(40, 2)),
+        Y=rng.integers(0, 2, size=(40, 1)).astype(float),
+    )
+    window._replace_network(big, "Open 2-16-16-1")
+    bar = window.message_bar
+    assert "opens in the layer graph" in bar.text()
+    assert bar.kind is MessageKind.INFO
+    assert bar.styleSheet() != error_style
+    press(qtbot, window, Qt.Key.Key_Right)  # a notice is not an error: stepping keeps it
+    assert bar.isVisible()
+
+
+def test_save_and_copy_are_confirmed(window, qtbot, monkeypatch, tmp_path):
+    path = tmp_path / "or_gate.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert window.statusBar().currentMessage() == "Saved or_gate.json"
+    press(qtbot, window, Qt.Key.Key_Right, 2)
+    qtbot.mouseClick(window.narration.copy_button, Qt.MouseButton.LeftButton)
+    assert window.statusBar().currentMessage() == "Copied the narration"
+    assert QGuiApplication.clipboard().text() == window.narration.text.toPlainText()
+
+
+def test_a_saved_network_follows_the_umask(window, qtbot, monkeypatch, tmp_path):
+    for umask, mode in ((0o022, 0o644), (0o027, 0o640)):
+        path = tmp_path / f"net-{umask:o}.json"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, p=path, **k: (str(p), ""))
+        previous = os.umask(umask)
+        try:
+            qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        finally:
+            os.umask(previous)
+        assert stat.S_IMODE(path.stat().st_mode) == mode
+
+
+def test_the_speed_of_an_earlier_run_is_cleared_by_a_new_network(window, qtbot):
+    panel = window.training_panel
+    qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.rate_label.text() != "—", timeout=20_000)
+    qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.trainer.running, timeout=5_000)
+    window.preset_actions["mood_2_2_1"].trigger()
+    assert panel.rate_label.text() == "—"
