@@ -17,7 +17,7 @@ import numpy as np
 
 from core.cost_history import CostHistory
 from core.network import Network, Params
-from core.optimizers import Optimizer
+from core.optimizers import Optimizer, State
 from core.training import TrainProgress
 
 MAX_RUNS = 8
@@ -90,6 +90,7 @@ class Run:
         self.diverged_at: int | None = None  # the epoch whose cost was NaN or infinite
         self.stop_reason: str | None = None
         self.seconds = 0.0  # training time reported with the records
+        self.optimizer_state: State | None = None  # where the next stretch of training goes on from
         self._samples: list[tuple[int, Params]] = [(0, self.params)]
         self._sample_every = 1  # records between trajectory samples
         self._since_sample = 0
@@ -139,6 +140,7 @@ class Run:
         self.epoch = record.epoch
         self.seconds = seconds
         self.params = {k: np.array(v, dtype=float) for k, v in record.params.items()}
+        self.optimizer_state = record.state
         if record.stopped:
             self.stop_reason = record.stopped
             self.diverged_at = record.epoch + 1

@@ -368,7 +368,8 @@ class Session:
         self.cursor = min(cursor, len(self.current))
 
     def begin_training(self) -> tuple[Params, float]:
-        """Commit what stepping showed; return the parameters and the epoch training starts from."""
+        """Commit what stepping showed; return the parameters and the epoch training starts from
+        (the optimiser's state it starts from is then ``optimizer_state``)."""
         self._restart()
         return self.params, self.epoch_offset
 
@@ -379,7 +380,7 @@ class Session:
         self.history.extend(start_epoch + np.arange(first, progress.epoch + 1), progress.costs)
         self.params = {k: np.array(v, dtype=float) for k, v in progress.params.items()}
         self._passes, self.cursor = [], 0
-        self.optimizer_state = None  # training's optimiser state stays with the run
+        self.optimizer_state = progress.state  # stepping after training goes on from the run's state
         self.epoch_offset, self.updates = start_epoch + progress.epoch, 0
 
     def _restart(self) -> None:

@@ -17,7 +17,9 @@ update from core.update, and a planted bug's wrong gradients from core.bugs.
 
 Gradient descent is fused into each loop. The other optimisers (momentum, Adam, Newton's
 method) take each batch's gradient from the loop and update through core.optimizers.update,
-the function stepping uses; their state (velocity, moments) starts afresh with each run.
+the function stepping uses; their state (velocity, moments) goes on from the state a run is
+given, and each record carries it on, so a paused run, stepping after it and the next run continue
+where the last update left off.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class TrainProgress:
     costs: np.ndarray  # the cost of each epoch of the chunk
     params: Params  # after the chunk; on a stop, the last ones with a finite cost
     stopped: str | None = None  # why training stopped early, in words
+    state: State | None = None  # the optimiser's state after the chunk (None for gradient descent, or after a stop)
 
 
 MAX_CHUNK_EPOCHS = 1_000_000
@@ -61,33 +64,35 @@ def train(
     chunk_seconds: float = 1 / 30,
     chunk_epochs: int | None = None,
     path: str = "auto",
+    state: State | None = None,
 ) -> Iterator[TrainProgress]:
-    """Train for ``epochs`` epochs from ``params`` (which are not modified).
+    """Train for ``epochs`` epochs from ``params`` (which are not modified) and the optimiser's ``state``.
 
     A record is yielded whenever ``chunk_epochs`` epochs or ``chunk_seconds``
     have passed, and at the end; the consumer may stop iterating at any yield.
     ``path`` is "numpy", "float", or "auto" (the faster one for the network).
     """
-    loop = _loop(net, params, path)
+    loop = _loop(net, params, path, state)
     done = 0
     while done < epochs:
         # Each chunk preallocates its costs: bounded, so "train until paused" asks for little memory.
         limit = min(epochs - done, chunk_epochs or MAX_CHUNK_EPOCHS, MAX_CHUNK_EPOCHS)
         costs, stopped = loop.run(limit, time.perf_counter() + chunk_seconds)
         done += len(costs)
-        yield TrainProgress(done, costs, loop.params(), stopped)
+        yield TrainProgress(done, costs, loop.params(), stopped, None if stopped else loop.optimizer_state())
         if stopped:
             return
 
 
-def train_all(net: Network, params: Params, epochs: int, path: str = "auto") -> TrainProgress:
+def train_all(
+    net: Network, params: Params, epochs: int, path: str = "auto", state: State | None = None
+) -> TrainProgress:
     """Train to the end in one call and return every epoch's cost."""
     if epochs <= 0:
-        return TrainProgress(0, np.empty(0), {k: np.array(v, dtype=float) for k, v in params.items()})
-    chunks = list(train(net, params, epochs, chunk_seconds=math.inf, path=path))
-    return TrainProgress(
-        chunks[-1].epoch, np.concatenate([c.costs for c in chunks]), chunks[-1].params, chunks[-1].stopped
-    )
+        return TrainProgress(0, np.empty(0), {k: np.array(v, dtype=float) for k, v in params.items()}, state=state)
+    chunks = list(train(net, params, epochs, chunk_seconds=math.inf, path=path, state=state))
+    last = chunks[-1]
+    return TrainProgress(last.epoch, np.concatenate([c.costs for c in chunks]), last.params, last.stopped, last.state)
 
 
 # Python floats beat numpy while an update takes fewer multiply-adds (examples × parameters)
@@ -97,7 +102,7 @@ def train_all(net: Network, params: Params, epochs: int, path: str = "auto") -> 
 _SCALAR_MAX_WORK = 300
 
 
-def _loop(net: Network, params: Params, path: str) -> _Loop:
+def _loop(net: Network, params: Params, path: str, state: State | None) -> _Loop:
     if path not in ("auto", "numpy", "float"):
         raise ValueError(f"unknown training path {path!r} (use auto, numpy or float)")
     unfit = fits(net.optimizer, net.param_count)
@@ -105,7 +110,10 @@ def _loop(net: Network, params: Params, path: str) -> _Loop:
         raise OptimizerError(unfit)
     per_update = min(net.batch_size or net.examples, net.examples)
     on_floats = path == "float" or (path == "auto" and per_update * net.param_count <= _SCALAR_MAX_WORK)
-    return _ScalarLoop(net, params) if on_floats else _ArrayLoop(net, params)
+    loop = _ScalarLoop(net, params) if on_floats else _ArrayLoop(net, params)
+    if loop.steps is not None:
+        loop.steps.state = state
+    return loop
 
 
 class _OptimizerSteps:
@@ -134,6 +142,7 @@ class _Loop:
 
     rule: GradientDescent
     net: Network
+    steps: _OptimizerSteps | None
     has_finite_cost = False  # whether the spare parameters are ones with a finite cost
     stopped_params = False  # whether params() should return the spare parameters
 
@@ -142,6 +151,9 @@ class _Loop:
 
     def params(self) -> Params:
         raise NotImplementedError
+
+    def optimizer_state(self) -> State | None:
+        return None if self.steps is None else self.steps.state
 
     def run(self, epochs: int, deadline: float) -> tuple[np.ndarray, str | None]:
         costs = np.empty(epochs)

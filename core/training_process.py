@@ -27,6 +27,7 @@ from threadpoolctl import threadpool_limits
 
 import core
 from core.network import Network, Params
+from core.optimizers import State
 from core.training import train
 
 # The folder that holds the running `core` package: the child must import this one.
@@ -100,7 +101,15 @@ def run_in_background(*args) -> None:
     run(*args)
 
 
-def run(conn: Connection, stop, network: Network, params: Params, epochs: int, chunk_seconds: float) -> None:
+def run(
+    conn: Connection,
+    stop,
+    network: Network,
+    params: Params,
+    epochs: int,
+    chunk_seconds: float,
+    state: State | None = None,
+) -> None:
     """The child's body: send records until done, stopped, failed, or the parent is gone.
 
     ``stop`` is anything with ``is_set()``: a StopRequest from the window, an Event in tests.
@@ -110,7 +119,7 @@ def run(conn: Connection, stop, network: Network, params: Params, epochs: int, c
     # thread against 4,507 on two; only 40,000-example batches lose, about 10%).
     threadpool_limits(1, user_api="blas")
     try:
-        for record in train(network, params, epochs, chunk_seconds=chunk_seconds):
+        for record in train(network, params, epochs, chunk_seconds=chunk_seconds, state=state):
             conn.send(record)
             if stop.is_set():
                 break

@@ -7,11 +7,13 @@ controller talks to, handing its records to the run set instead of the session.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from PySide6.QtCore import QObject, Signal
 
 from core.network import Network, Params
+from core.optimizers import State
 from core.run_set import Run, RunSet, RunSettings
 from core.training import TrainProgress
 from gui.trainer import FOREVER, TrainingController
@@ -42,8 +44,12 @@ class RunTraining(QObject):
         self._seconds_before = self.run.seconds
         return self.run.params, self.run.epoch
 
+    @property
+    def optimizer_state(self) -> State | None:
+        return self.run.optimizer_state
+
     def absorb(self, record: TrainProgress, start_epoch: int) -> None:
-        shifted = TrainProgress(start_epoch + record.epoch, record.costs, record.params, record.stopped)
+        shifted = dataclasses.replace(record, epoch=start_epoch + record.epoch)
         seconds = self._seconds_before + time.perf_counter() - self._resumed_at
         self._runs.run_set.absorb(self.run, shifted, seconds)
         self._runs.changed.emit()

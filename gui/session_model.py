@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from core.network import Network
+from core.optimizers import State
 from core.session import Mode, Session
 from core.source import GraphSource
 from core.stepper import StepPass, StepState
@@ -125,6 +126,11 @@ class SessionModel(QObject):
         self.state_changed.emit()
         self.history_changed.emit()
         return params, epoch
+
+    @property
+    def optimizer_state(self) -> State | None:
+        """The optimiser's state training goes on from (after begin_training)."""
+        return self.session.optimizer_state
 
     def absorb(self, progress: TrainProgress, start_epoch: float) -> None:
         self.session.absorb(progress, start_epoch)

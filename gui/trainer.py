@@ -71,7 +71,15 @@ class TrainingController(QObject):
         stop_receiver, self._stop_sender = self._context.Pipe(duplex=False)
         self._process = self._context.Process(
             target=training_process.run_in_background,
-            args=(sender, training_process.StopRequest(stop_receiver), self._model.network, params, epochs, 1 / 30),
+            args=(
+                sender,
+                training_process.StopRequest(stop_receiver),
+                self._model.network,
+                params,
+                epochs,
+                1 / 30,
+                self._model.optimizer_state,  # momentum and Adam go on where stepping or the last run left them
+            ),
             daemon=True,
         )
         training_process.ensure_server()

@@ -250,3 +250,39 @@ def test_settings_read_back():
     assert opt.momentum == 0.5
     assert from_value(opt.to_dict()) == opt
     assert from_value(Optimizer("newton", damping=0.5, undamped=True).to_dict()).undamped
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS, ids=lambda o: o.name)
+@pytest.mark.parametrize("path", PATHS)
+def test_training_in_pieces_equals_one_run(optimizer, path):
+    """Pause and Play: a run given the state the previous one ended with goes on where it left off."""
+    net = load_preset("mood_2_2_1").with_settings(optimizer=optimizer, batch_size=2)
+    whole = train_all(net, net.initial_params(), 6, path=path)
+    first = train_all(net, net.initial_params(), 2, path=path)
+    second = train_all(net, first.params, 4, path=path, state=first.state)
+    close = NEWTON_CLOSE if optimizer.name == "newton" else CLOSE
+    np.testing.assert_allclose(np.concatenate([first.costs, second.costs]), whole.costs, **close)
+    for name, value in whole.params.items():
+        np.testing.assert_allclose(second.params[name], value, **close, err_msg=name)
+
+
+@pytest.mark.parametrize("optimizer", [Optimizer("momentum", momentum=0.9), Optimizer("adam")], ids=lambda o: o.name)
+def test_stepping_training_and_stepping_again_go_on_with_one_state(optimizer):
+    net = load_preset("or_gate").with_settings(optimizer=optimizer, batch_size=None)
+    session = Session(net, Mode.BATCH)
+    session.next_example()
+    session.next_example()  # two epochs stepped by hand
+    params, start = session.begin_training()
+    session.absorb(train_all(net, params, 3, state=session.optimizer_state), start)
+    session.next_example()  # and one more by hand
+    straight = train_all(net, net.initial_params(), 6)
+    np.testing.assert_allclose(session.cost_curve()[1], straight.costs, **CLOSE)
+    for name, value in straight.params.items():
+        np.testing.assert_allclose(session.params[name], value, **CLOSE, err_msg=name)
+
+
+def test_a_run_that_stops_on_a_non_finite_cost_hands_back_no_state():
+    net = load_preset("house_prices").with_settings(optimizer=Optimizer("momentum", momentum=0.9), learning_rate=1000)
+    result = train_all(net, net.initial_params(), 200)
+    assert result.stopped
+    assert result.state is None

@@ -1,5 +1,7 @@
 """The run set: runs differing in settings, their records, best cost, target, divergence, sweep."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -42,6 +44,19 @@ def test_each_run_trains_as_it_would_alone():
     assert runs.runs[2].network.optimizer.name == "adam"
     assert "Adam" in runs.runs[2].label
     assert "seed 7" in runs.runs[3].label
+
+
+def test_a_paused_run_goes_on_with_its_optimizers_state():
+    base = load_preset("mood_2_2_1")
+    runs = RunSet(base, base.initial_params())
+    run = runs.add(RunSettings(optimizer=Optimizer("adam"), learning_rate=0.05))
+    _feed(runs, run, 12)
+    for record in train(run.network, run.params, 18, chunk_epochs=5, state=run.optimizer_state):  # Play again
+        runs.absorb(run, dataclasses.replace(record, epoch=12 + record.epoch), seconds=1.0)
+    expected = train_all(run.network, base.initial_params(), 30)
+    np.testing.assert_allclose(run.history.costs, expected.costs, rtol=1e-12)
+    for k, v in expected.params.items():
+        np.testing.assert_allclose(run.params[k], v, rtol=1e-12)
 
 
 def test_a_seed_draws_other_initial_weights_and_none_keeps_the_base_ones():

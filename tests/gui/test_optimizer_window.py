@@ -107,6 +107,20 @@ def test_training_uses_the_chosen_optimizer(window, qtbot):
         np.testing.assert_allclose(window.model.session.params[name], value, rtol=1e-12)
 
 
+def test_training_twice_goes_on_with_the_optimizers_state(window, qtbot):
+    """Adam's moments survive the pause between two runs and the update stepped after them."""
+    choose(qtbot, window, 2)
+    panel = window.training_panel
+    panel.epochs.setValue(10)
+    for _ in range(2):
+        qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not window.trainer.running, timeout=30000)
+    net = load_preset("or_gate").with_settings(optimizer=Optimizer("adam"))
+    expected = train_all(net, net.initial_params(), 20)
+    for name, value in expected.params.items():
+        np.testing.assert_allclose(window.model.session.params[name], value, rtol=1e-12)
+
+
 def test_the_one_variable_lesson_in_the_chain_panel(window, qtbot):
     box = window.training_panel.optimizer_box
     box.lesson_param.setFocus()
