@@ -1,15 +1,26 @@
-"""An edge from an input to its consumer: the forward value in green above it, the gradient in red below."""
+"""An edge from an input to its consumer: the forward value in green above it, the gradient in red below.
+
+The edge item itself paints nothing: it is what a hover or a click finds (its shape is its curve),
+and it holds the edge's state. Its resting curve is drawn with every other one in the scene's
+cached background (gui/graph/edge_curves.py); its labels are a small child item with a pixmap cache,
+and its highlighted curve a child shown only while the edge is active. A step thus repaints the few
+labels and curves it changes, not every edge in view.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
+from gui.graph.edge_curves import Curve
 from gui.graph.node_item import NodeItem
+
+REST_WIDTH = 1.4  # the pen of a resting curve
+ACTIVE_WIDTH = 2.6  # the pen of a curve carrying the current step's gradient
 
 
 class EdgeItem(QGraphicsItem):
@@ -20,11 +31,12 @@ class EdgeItem(QGraphicsItem):
         self.backward_text = ""
         self.active = False
         self._label_at = 0.5  # where along the edge the labels sit; see set_label_position
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setZValue(theme.Z_EDGE)
-        # Drawn directly, not cached: a long edge's cache is a pixmap as big as its bounds, and
-        # following the step exposes new edges on most keys (measured: a step on 2-16-16-1 took
-        # 44-57 ms with the cache, 22-24 ms without). Nodes, small and redrawn often, keep theirs.
-        self._path = QPainterPath()
+        self.labels = EdgeLabels(self)
+        self._highlight = _ActiveCurve(self)
+        self.curve: Curve
+        self._shape: QPainterPath | None = None
         self._bounds = QRectF()
         self.adjust()
 
@@ -32,23 +44,21 @@ class EdgeItem(QGraphicsItem):
 
     def show_values(self, forward: str, backward: str, tooltip: str) -> None:
         if (forward, backward) != (self.forward_text, self.backward_text):
-            self.prepareGeometryChange()
             self.forward_text, self.backward_text = forward, backward
-            self._bounds = self._compute_bounds()
-            self.update()
+            self.labels.relayout()
         if tooltip != self.toolTip():
             self.setToolTip(tooltip)
+            self.labels.setToolTip(tooltip)
 
     def highlight(self, on: bool) -> None:
         if on != self.active:
             self.active = on
-            self.update()
+            self._highlight.setVisible(on)
 
     def set_label_position(self, t: float) -> None:
-        self.prepareGeometryChange()
         self._label_at = t
-        self._anchor = self._path.pointAtPercent(t)
-        self._bounds = self._compute_bounds()
+        self._anchor = self.curve.point_at(t)
+        self.labels.relayout()
 
     # -- geometry ----------------------------------------------------------------------
 
@@ -58,11 +68,12 @@ class EdgeItem(QGraphicsItem):
         s = self.source.mapToScene(QPointF(self.source.boundingRect().right() - 6, 0))
         t = self.target.mapToScene(QPointF(self.target.boundingRect().left() + 6, 0))
         dx = max((t.x() - s.x()) * 0.5, 20)
-        path = QPainterPath(s)
-        path.cubicTo(QPointF(s.x() + dx, s.y()), QPointF(t.x() - dx, t.y()), t)
-        self._path = path
-        self._anchor = path.pointAtPercent(self._label_at)
-        self._bounds = self._compute_bounds()
+        self.curve = Curve((s.x(), s.y()), (s.x() + dx, s.y()), (t.x() - dx, t.y()), (t.x(), t.y()))
+        self._anchor = self.curve.point_at(self._label_at)
+        self._shape = None
+        self._bounds = self.curve.bounds().adjusted(-8, -8, 8, 8)
+        self._highlight.set_curve(self.curve)
+        self.labels.relayout()
 
     def label_anchor(self) -> QPointF:
         return self._anchor
@@ -78,52 +89,84 @@ class EdgeItem(QGraphicsItem):
                 rects.append(QRectF(anchor.x() - w / 2, top, w, h))
         return rects
 
-    def _compute_bounds(self) -> QRectF:
-        r = self._path.boundingRect().adjusted(-8, -8, 8, 8)
-        for rect in self.label_rects():
-            r = r.united(rect)
-        return r
-
     def boundingRect(self) -> QRectF:
         return self._bounds
 
     def shape(self) -> QPainterPath:
-        stroker = QPainterPathStroker()
-        stroker.setWidth(8)
-        return stroker.createStroke(self._path)
+        if self._shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(8)
+            self._shape = stroker.createStroke(self.curve.path)
+        return self._shape
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        """Nothing: see the module's docstring."""
+
+
+class EdgeLabels(QGraphicsItem):
+    """An edge's two labels (forward above the anchor, gradient below), each on a background box."""
+
+    def __init__(self, edge: EdgeItem) -> None:
+        super().__init__(edge)
+        self.edge = edge
+        self.shown: list[tuple[QRectF, str, str]] = []  # (rect, text, colour name)
+        self._bounds = QRectF()
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def relayout(self) -> None:
+        """Follow the edge's texts and anchor."""
+        edge = self.edge
+        texts = [(t, name) for t, name in ((edge.forward_text, "forward"), (edge.backward_text, "backward")) if t]
+        rects = edge.label_rects() if texts else []
+        self.prepareGeometryChange()
+        self.shown = [(r, t, name) for r, (t, name) in zip(rects, texts, strict=True)]
+        bounds = QRectF()
+        for r in rects:
+            bounds = bounds.united(r)
+        self._bounds = bounds
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        colour = theme.colour("backward" if self.active else "edge")
-        painter.setPen(QPen(colour, 2.6 if self.active else 1.4))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self._path)
-        self._draw_arrow(painter, colour)
         painter.setFont(theme.edge_font())
-        for rect, text, name in zip(
-            self.label_rects(),
-            [t for t in (self.forward_text, self.backward_text) if t],
-            [n for t, n in ((self.forward_text, "forward"), (self.backward_text, "backward")) if t],
-            strict=True,
-        ):
+        for rect, text, name in self.shown:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(theme.colour("background"))
             painter.drawRoundedRect(rect, 3, 3)
             painter.setPen(theme.colour(name))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
-    def _draw_arrow(self, painter: QPainter, colour) -> None:
-        tip = self._path.pointAtPercent(1.0)
-        back = self._path.pointAtPercent(0.97)
-        d = tip - back
-        length = max((d.x() ** 2 + d.y() ** 2) ** 0.5, 1e-6)
-        ux, uy = d.x() / length, d.y() / length
-        size = 8
-        left = QPointF(tip.x() - size * ux + size * 0.5 * uy, tip.y() - size * uy - size * 0.5 * ux)
-        right = QPointF(tip.x() - size * ux - size * 0.5 * uy, tip.y() - size * uy + size * 0.5 * ux)
+
+class _ActiveCurve(QGraphicsItem):
+    """The edge's curve drawn thick in the gradient's colour, over the resting one; visible only when active."""
+
+    def __init__(self, edge: EdgeItem) -> None:
+        super().__init__(edge)
+        self.curve: Curve | None = None
+        self._bounds = QRectF()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
+        self.setVisible(False)
+
+    def set_curve(self, curve: Curve) -> None:
+        self.prepareGeometryChange()
+        self.curve = curve
+        self._bounds = curve.bounds().adjusted(-3, -3, 3, 3)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        colour = theme.colour("backward")
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(colour, ACTIVE_WIDTH))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.curve.path)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
-        painter.drawPolygon(QPolygonF([tip, left, right]))
+        painter.drawPolygon(self.curve.arrow)
 
 
 @lru_cache(maxsize=4096)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from core import fmt
@@ -12,7 +13,8 @@ from core.graph import GraphKind, NodeKind
 from core.layout import layered_layout
 from core.stepper import BackwardEvent, StepPass, StepState
 from gui import theme
-from gui.graph.edge_item import EdgeItem
+from gui.graph.edge_curves import EdgeCurves
+from gui.graph.edge_item import REST_WIDTH, EdgeItem
 from gui.graph.node_item import NodeItem, NodeLook
 
 _LOOKS = {
@@ -32,11 +34,13 @@ _SAMPLE = {True: "−0.000", False: "[−0.000, −0.000]"}  # the widest usual 
 class GraphScene(QGraphicsScene):
     node_clicked = Signal(str)
     param_double_clicked = Signal(str)  # a parameter node's id: the user wants to type its value
+    background_changed = Signal()  # what drawBackground draws changed: views drop what they cached of it
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[tuple[str, str], EdgeItem] = {}
+        self._curves = EdgeCurves()  # every edge's resting curve, drawn as the background
         self._pass: StepPass | None = None
         self._backward_at: dict[str, int] = {}  # event index of each op node's backward visit
         self._complete_at: dict[str, int] = {}  # the cursor from which a node's gradient is complete
@@ -81,8 +85,18 @@ class GraphScene(QGraphicsScene):
         self._place_labels(layer)  # before the edges join the scene: trying a spot then moves no index
         for edge in self.edges.values():
             self.addItem(edge)
+        self._curves = EdgeCurves([edge.curve for edge in self.edges.values()])
         self.setSceneRect(self.itemsBoundingRect().adjusted(-40, -40, 40, 40))
+        self.background_changed.emit()
         self._shown = None  # the edges are new: the next state is written on every item
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        """The background colour and every edge's resting curve (the view caches what this draws)."""
+        super().drawBackground(painter, rect)
+        colour = theme.colour("edge")
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(colour, REST_WIDTH))
+        self._curves.paint(painter, rect, colour)
 
     def _place_labels(self, layer: bool) -> None:
         """Slide each edge's labels along it to the first spot free of nodes and other labels."""

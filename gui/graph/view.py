@@ -10,6 +10,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView
 
+from gui.graph.background_tiles import BackgroundTiles
+
 MIN_SCALE, MAX_SCALE = 0.1, 6.0
 FOLLOW_SCALE = 1.0  # following the current step zooms to the natural size…
 READABLE_SCALE = 0.5  # …once the view shows the graph smaller than this
@@ -22,6 +24,9 @@ class GraphView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)  # the edges' curves: see GraphScene
+        self._tiles = BackgroundTiles(lambda painter, rect: self.scene().drawBackground(painter, rect))
+        scene.background_changed.connect(self._on_background_changed)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.moved_by_hand = False  # zoomed or panned since the last fit: resizing then leaves the view be
 
@@ -62,6 +67,15 @@ class GraphView(QGraphicsView):
             self.centerOn(rect.center())
         else:
             self.ensureVisible(rect, 80, 60)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        if not self._tiles.paint(painter, rect):
+            super().drawBackground(painter, rect)
+
+    def _on_background_changed(self) -> None:
+        self._tiles.clear()
+        self.resetCachedContent()
+        self.viewport().update()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:

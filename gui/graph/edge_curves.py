@@ -1,0 +1,155 @@
+"""Every edge's resting curve and arrowhead, drawn together as the scene's background.
+
+The curves do not change while a pass is stepped (only their labels and the highlighted ones do),
+so the scene paints them with its background, which the view caches: a step or a repaint then
+copies that cache, and a scroll draws only the strips it exposes. Drawing a curve costs what its
+whole length costs, however little of it shows, so a curve partly in the exposed rect is drawn
+as the pieces of it that are (each piece an exact part of the cubic, split by de Casteljau).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPolygonF
+
+PIECE_LENGTH = 160.0  # about how long a piece of a curve is, in scene units
+ARROW_SIZE = 8.0
+
+Point = tuple[float, float]
+
+
+@dataclass
+class Curve:
+    """A cubic from ``p0`` to ``p3`` with control points ``p1`` and ``p2``, and its arrowhead at ``p3``."""
+
+    p0: Point
+    p1: Point
+    p2: Point
+    p3: Point
+    path: QPainterPath = field(init=False)
+    arrow: QPolygonF = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.path = QPainterPath(QPointF(*self.p0))
+        self.path.cubicTo(QPointF(*self.p1), QPointF(*self.p2), QPointF(*self.p3))
+        self.arrow = _arrowhead(self.p3, _tangent(self, 1.0))
+
+    def point_at(self, t: float) -> QPointF:
+        return QPointF(*_bezier(self, t))
+
+    def bounds(self) -> QRectF:
+        """A rect holding the curve and its arrowhead (the control polygon's bounds hold the curve)."""
+        xs, ys = zip(self.p0, self.p1, self.p2, self.p3, strict=True)
+        return QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)).united(self.arrow.boundingRect())
+
+
+class EdgeCurves:
+    """The curves of a scene cut into pieces about PIECE_LENGTH long, found by the rect they cross."""
+
+    def __init__(self, curves: list[Curve] | None = None) -> None:
+        self.curves = list(curves or [])
+        p = np.array([(c.p0, c.p1, c.p2, c.p3) for c in self.curves], dtype=float).reshape(-1, 4, 2)
+        arrows = [c.arrow.boundingRect() for c in self.curves]
+        self._arrow_boxes = np.array([(a.left(), a.top(), a.right(), a.bottom()) for a in arrows]).reshape(-1, 4)
+        self._curve_boxes = _boxes(p, pad=2.0)
+        # Each piece: its curve, the part [t0, t1] of it, and the bounds of its control polygon.
+        counts = np.maximum(1, np.ceil(np.linalg.norm(p[:, 3] - p[:, 0], axis=1) / PIECE_LENGTH)).astype(int)
+        self._piece_curve = np.repeat(np.arange(len(p)), counts)
+        first = np.repeat(np.cumsum(counts) - counts, counts)
+        k = np.arange(counts.sum()) - first
+        n = counts[self._piece_curve]
+        self._t = np.stack([k / n, (k + 1) / n], axis=1)
+        self._pieces = _split(p[self._piece_curve], self._t[:, 0], self._t[:, 1])
+        self._piece_boxes = _boxes(self._pieces, pad=2.0)
+        self._piece_paths: dict[int, QPainterPath] = {}
+
+    def paint(self, painter: QPainter, rect: QRectF, arrow_colour: QColor) -> None:
+        """Draw what falls in ``rect``: curves with the painter's pen, arrowheads filled in ``arrow_colour``.
+
+        A curve wholly inside is drawn in one go; of one partly inside, only the pieces that are."""
+        r = (rect.left(), rect.top(), rect.right(), rect.bottom())
+        painter.save()
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        inside = _within(self._curve_boxes, r)
+        for i in np.flatnonzero(inside):
+            painter.drawPath(self.curves[i].path)
+        for j in np.flatnonzero(_meets(self._piece_boxes, r) & ~inside[self._piece_curve]):
+            painter.drawPath(self._piece_path(j))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(arrow_colour)
+        for i in np.flatnonzero(_meets(self._arrow_boxes, r)):
+            painter.drawPolygon(self.curves[i].arrow)
+        painter.restore()
+
+    def _piece_path(self, j: int) -> QPainterPath:
+        path = self._piece_paths.get(j)
+        if path is None:
+            q = self._pieces[j]
+            path = QPainterPath(QPointF(*q[0]))
+            path.cubicTo(QPointF(*q[1]), QPointF(*q[2]), QPointF(*q[3]))
+            self._piece_paths[j] = path
+        return path
+
+
+def _split(p: np.ndarray, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+    """The parts [t0, t1] of cubics (n, 4, 2), each itself a cubic: ends on the curve, tangents scaled."""
+
+    def at(t):
+        u = (1 - t)[:, None]
+        t = t[:, None]
+        return u**3 * p[:, 0] + 3 * u * u * t * p[:, 1] + 3 * u * t * t * p[:, 2] + t**3 * p[:, 3]
+
+    def slope(t):
+        u = (1 - t)[:, None]
+        t = t[:, None]
+        return 3 * u * u * (p[:, 1] - p[:, 0]) + 6 * u * t * (p[:, 2] - p[:, 1]) + 3 * t * t * (p[:, 3] - p[:, 2])
+
+    k = ((t1 - t0) / 3)[:, None]
+    s, e = at(t0), at(t1)
+    return np.stack([s, s + k * slope(t0), e - k * slope(t1), e], axis=1)
+
+
+def _boxes(p: np.ndarray, pad: float) -> np.ndarray:
+    """(left, top, right, bottom) of each control polygon, widened by ``pad`` (half the widest pen, and more)."""
+    lo, hi = p.min(axis=1) - pad, p.max(axis=1) + pad
+    return np.concatenate([lo, hi], axis=1).reshape(-1, 4)
+
+
+def _meets(boxes: np.ndarray, r: tuple[float, float, float, float]) -> np.ndarray:
+    return (boxes[:, 0] <= r[2]) & (boxes[:, 2] >= r[0]) & (boxes[:, 1] <= r[3]) & (boxes[:, 3] >= r[1])
+
+
+def _within(boxes: np.ndarray, r: tuple[float, float, float, float]) -> np.ndarray:
+    return (boxes[:, 0] >= r[0]) & (boxes[:, 2] <= r[2]) & (boxes[:, 1] >= r[1]) & (boxes[:, 3] <= r[3])
+
+
+def _bezier(c: Curve, t: float) -> Point:
+    u = 1 - t
+    a, b, cc, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+    return (
+        a * c.p0[0] + b * c.p1[0] + cc * c.p2[0] + d * c.p3[0],
+        a * c.p0[1] + b * c.p1[1] + cc * c.p2[1] + d * c.p3[1],
+    )
+
+
+def _tangent(c: Curve, t: float) -> Point:
+    """The derivative of the curve at ``t``."""
+    u = 1 - t
+    a, b, d = 3 * u * u, 6 * u * t, 3 * t * t
+    return (
+        a * (c.p1[0] - c.p0[0]) + b * (c.p2[0] - c.p1[0]) + d * (c.p3[0] - c.p2[0]),
+        a * (c.p1[1] - c.p0[1]) + b * (c.p2[1] - c.p1[1]) + d * (c.p3[1] - c.p2[1]),
+    )
+
+
+def _arrowhead(tip: Point, direction: Point) -> QPolygonF:
+    length = max(math.hypot(*direction), 1e-6)
+    ux, uy = direction[0] / length, direction[1] / length
+    x, y, s = tip[0], tip[1], ARROW_SIZE
+    left = QPointF(x - s * ux + s * 0.5 * uy, y - s * uy - s * 0.5 * ux)
+    right = QPointF(x - s * ux - s * 0.5 * uy, y - s * uy + s * 0.5 * ux)
+    return QPolygonF([QPointF(x, y), left, right])
