@@ -17,22 +17,15 @@ import pytest
 from core.limits import MAX_EPOCHS, MAX_FILE_BYTES, MAX_LAYERS
 from core.network_file import FORMAT
 from gui.launch import main
+from tests.core.documents import or_gate_document
 
 BIG = "1" + "0" * 399  # a 400-digit integer
 
 
 def good_doc() -> dict:
-    return {
-        "format": FORMAT,
-        "name": "OR gate",
-        "inputs": 2,
-        "layers": [{"units": 1, "activation": "sigmoid", "weights": [[0.1], [0.6]], "bias": [0.0]}],
-        "loss": "half_squared_error",
-        "learning_rate": 1.0,
-        "batch_size": None,
-        "seed": 0,
-        "data": {"X": [[0, 0], [0, 1], [1, 0], [1, 1]], "y": [[0], [1], [1], [1]], "feature_names": ["x1", "x2"]},
-    }
+    doc = or_gate_document()
+    doc["data"]["feature_names"] = ["x1", "x2"]
+    return doc
 
 
 def with_(path: str, value) -> bytes:

@@ -16,19 +16,10 @@ from core.network_file import FORMAT, NetworkFileError, from_dict, load, loads, 
 from core.presets import load_preset, preset_keys
 from core.session import Mode, Session
 from core.training import train_all
+from tests.core.documents import or_gate_document
 
 REPO = Path(__file__).resolve().parents[2]
-OR_GATE = {
-    "format": FORMAT,
-    "name": "OR gate",
-    "inputs": 2,
-    "layers": [{"units": 1, "activation": "sigmoid", "weights": [[0.1], [0.6]], "bias": [0.0]}],
-    "loss": "half_squared_error",
-    "learning_rate": 1.0,
-    "batch_size": None,
-    "seed": 0,
-    "data": {"X": [[0, 0], [0, 1], [1, 0], [1, 1]], "y": [[0], [1], [1], [1]]},
-}
+OR_GATE = or_gate_document()
 OR_TEXT = json.dumps(OR_GATE)
 
 
