@@ -34,6 +34,7 @@ from gui.data_dock import DataDock
 from gui.dataset_dialog import DatasetDialog
 from gui.debugging import Debugging
 from gui.edits import EditParam, ReplaceNetwork
+from gui.export_menu import ExportMenu
 from gui.expression_dialog import ExpressionDialog
 from gui.file_loader import BACKGROUND_BYTES, FileLoader
 from gui.graph.scene import GraphScene
@@ -264,6 +265,8 @@ class MainWindow(QMainWindow):
         self.act_import_data = self._action("&Import data…", self._on_import_data, tip="Read a CSV file as the data")
         file_menu.addAction(self.act_import_data)
         file_menu.addAction(self._action("Save &screenshot…", self._on_save_screenshot))
+        self.export_menu = ExportMenu(self)
+        file_menu.addMenu(self.export_menu)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, [QKeySequence.StandardKey.Quit]))
         presets = self.menuBar().addMenu("&Presets")
@@ -325,6 +328,7 @@ class MainWindow(QMainWindow):
             self.act_data_table,
             self.act_import_data,
             self.act_dataset,
+            *self.export_menu.network_only_actions,
         )
         self.debugging = Debugging(self, view, network)
         stepping = self.menuBar().addMenu("&Step")
@@ -341,7 +345,7 @@ class MainWindow(QMainWindow):
             stepping.addAction(a)
 
     def _build_edit_menu(self) -> None:
-        edit = self.menuBar().addMenu("&Edit")
+        self.edit_menu = edit = self.menuBar().addMenu("&Edit")
         self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
         self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
@@ -350,6 +354,8 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
             edit.addAction(action)
+        edit.addSeparator()
+        edit.addAction(self.export_menu.act_copy_graph)
 
     def _add_convention_actions(self, menu) -> None:
         """Examples as rows or as columns: the layer graph's shapes, labels and formulas follow."""

@@ -67,6 +67,10 @@ class NarrationPane(QWidget):
         QGuiApplication.clipboard().setText(self.text.toPlainText())
         self.copied.emit("Copied the narration")
 
+    def markdown(self) -> str:
+        """What the pane shows, as Markdown (values in bold), one line per step."""
+        return markdown(paragraph(*self._lines))
+
     def _on_copy_markdown(self) -> None:
-        QGuiApplication.clipboard().setText(markdown(paragraph(*self._lines)))
+        QGuiApplication.clipboard().setText(self.markdown())
         self.copied.emit("Copied the narration as Markdown")

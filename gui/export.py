@@ -1,0 +1,224 @@
+"""Export what the window shows, for slides and notes: the graph (PNG at a scale, SVG with its text as
+text), the cost plot (PNG, SVG, CSV), the current pass as ``trace`` JSON, the narration as Markdown and
+the chain-rule panel as PNG. Used by the File → Export menu and by ``backprop-stepper export``.
+
+Rendering functions return bytes or text; ``save`` writes them atomically and says what it wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+
+from core.expression_cli import trace_expression
+from core.limits import human_bytes
+from core.network_file import quote, write_bytes_atomically
+from core.session import Session
+from core.source import NetworkSource
+from core.trace import strict_json, trace_network
+
+SCALES = (1, 2, 3, 4)  # the graph's PNG scales offered in the menu (any other can be typed)
+DEFAULT_SCALE = 2.0
+MAX_SIDE = 16_000  # pixels: a larger PNG is refused (Qt's raster painting and most viewers stop near here)
+MARGIN = 16  # scene units of background around the graph
+IMAGE_FORMATS = (".png", ".svg")
+
+
+class ExportError(ValueError):
+    """An export that cannot be made (a bad scale, a file type not offered); the message is one line."""
+
+
+# -- rendering scenes ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _drawn_plainly(scene: QGraphicsScene) -> Iterator[None]:
+    """Items painted directly, not from their pixmap caches (an SVG would get bitmaps instead of text),
+    and without the selection outline; both restored afterwards."""
+    items = scene.items()
+    caches = [item.cacheMode() for item in items]
+    selected = scene.selectedItems()
+    blocked = scene.blockSignals(True)  # deselecting for the picture is not the user's click
+    try:
+        for item in items:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        for item in selected:
+            item.setSelected(False)
+        yield
+    finally:
+        for item, cache in zip(items, caches, strict=True):
+            item.setCacheMode(cache)
+        for item in selected:
+            item.setSelected(True)
+        scene.blockSignals(blocked)
+
+
+def graph_rect(scene: QGraphicsScene) -> QRectF:
+    """The part of the graph scene an export shows: every item, with a margin."""
+    return scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+
+
+def image_size(rect: QRectF, scale: float) -> QSize:
+    """The pixel size of ``rect`` drawn at ``scale``; refuses a scale that is not a number above 0, or an
+    image over MAX_SIDE pixels a side."""
+    if not (isinstance(scale, int | float) and math.isfinite(scale) and scale > 0):
+        raise ExportError(f"the scale must be a number above 0, not {scale!r}")
+    width, height = math.ceil(rect.width() * scale), math.ceil(rect.height() * scale)
+    if max(width, height) > MAX_SIDE:
+        largest = MAX_SIDE / max(rect.width(), rect.height())
+        raise ExportError(
+            f"the image would be {width:,} × {height:,} pixels, over {MAX_SIDE:,} pixels a side "
+            f"(the largest scale for this picture is {math.floor(largest * 100) / 100:g})"
+        )
+    return QSize(max(width, 1), max(height, 1))
+
+
+def _background(scene: QGraphicsScene, background: QColor | None) -> QColor:
+    """What is behind the items: given (a view's background), else the scene's own, else white."""
+    if background is not None:
+        return background
+    brush = scene.backgroundBrush()
+    return brush.color() if brush.style() != Qt.BrushStyle.NoBrush else QColor("white")
+
+
+def scene_image(scene: QGraphicsScene, rect: QRectF, scale: float, background: QColor | None = None) -> QImage:
+    """``rect`` of the scene drawn into an image ``scale`` times its size in scene units."""
+    size = image_size(rect, scale)
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(_background(scene, background))
+    painter = QPainter(image)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    with _drawn_plainly(scene):
+        scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect)
+    painter.end()
+    return image
+
+
+def scene_svg(scene: QGraphicsScene, rect: QRectF, title: str, background: QColor | None = None) -> bytes:
+    """``rect`` of the scene as SVG, in scene units; labels and numbers stay ``<text>``."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(QSize(math.ceil(rect.width()), math.ceil(rect.height())))
+    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    generator.setTitle(title)
+    generator.setDescription("Made with Backprop Stepper")
+    painter = QPainter(generator)
+    painter.fillRect(QRectF(0, 0, rect.width(), rect.height()), _background(scene, background))
+    with _drawn_plainly(scene):
+        scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    painter.end()
+    return bytes(buffer.data())
+
+
+def png_bytes(image: QImage) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ExportError("Qt could not encode the image as PNG")
+    return bytes(buffer.data())
+
+
+def graph_file(scene: QGraphicsScene, suffix: str, scale: float, title: str) -> bytes:
+    """The whole graph as ``.png`` (at ``scale``) or ``.svg``."""
+    rect = graph_rect(scene)
+    if suffix == ".svg":
+        return scene_svg(scene, rect, title)
+    return png_bytes(scene_image(scene, rect, scale))
+
+
+def widget_scene_file(view, suffix: str, scale: float, title: str) -> bytes:
+    """A graphics view's whole scene as it is laid out on screen (a pyqtgraph plot), as PNG or SVG."""
+    scene, rect = view.scene(), view.mapToScene(view.viewport().rect()).boundingRect()
+    background = view.backgroundBrush().color()
+    if suffix == ".svg":
+        return scene_svg(scene, rect, title, background)
+    return png_bytes(scene_image(scene, rect, scale, background))
+
+
+def document_image(document: QTextDocument, width: float, scale: float, background: str = "white") -> QImage:
+    """A rich-text document (the chain-rule panel's) laid out ``width`` wide, drawn whole at ``scale``."""
+    document = document.clone()
+    document.setTextWidth(width)
+    size = document.size()
+    pixels = image_size(QRectF(0, 0, size.width(), size.height()), scale)
+    image = QImage(pixels, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(background)
+    painter = QPainter(image)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    painter.scale(scale, scale)
+    document.drawContents(painter)
+    painter.end()
+    return image
+
+
+# -- data -----------------------------------------------------------------------------------------
+
+
+def cost_csv(session: Session) -> str:
+    """The cost plot's numbers: ``series,epoch,cost,epochs_per_bin``.
+
+    ``epoch`` rows are the cost per epoch exactly; in a long run whose older epochs are kept as
+    the lowest and highest cost of each bin, every bin is a ``bin_min`` and a ``bin_max`` row at the
+    bin's first epoch, covering ``epochs_per_bin`` epochs; ``update`` rows are the stepped updates'
+    dots, at their epoch positions (fractions of an epoch).
+    """
+    epochs, costs, per_bin = session.cost_view(None, budget=2**62)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("series", "epoch", "cost", "epochs_per_bin"))
+    for k, (epoch, cost) in enumerate(zip(epochs.tolist(), costs.tolist(), strict=True)):
+        series = "epoch" if per_bin == 1 else ("bin_min", "bin_max")[k % 2]
+        writer.writerow((series, _number(epoch), _number(cost), per_bin))
+    for epoch, cost in zip(*(a.tolist() for a in session.update_curve()), strict=True):
+        writer.writerow(("update", _number(epoch), _number(cost), ""))
+    return out.getvalue()
+
+
+def _number(value: float) -> str:
+    """Exact (repr round-trips), whole numbers without ".0", NaN and infinities by name."""
+    if math.isfinite(value) and value == int(value) and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value)
+
+
+def trace_json(session: Session) -> str:
+    """The current pass exactly as ``backprop-stepper trace`` prints it: the layer graph's forward and
+    backward pass over the pass's examples at the parameters it started from (the scalar graph's example
+    I is ``trace FILE --example I``). An expression's is ``trace --expr``'s."""
+    step_pass = session.current
+    if isinstance(session.source, NetworkSource):
+        result = trace_network(session.source.network, session.params, step_pass.examples)
+    else:
+        result = trace_expression(session.source.expression)
+    return strict_json(result)[0]
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+
+def save(path: str | Path, data: bytes | str) -> str:
+    """Write ``data`` atomically to ``path``; the confirmation to show, e.g. "Saved graph.svg (1.2 kB)".
+    Raises OSError (nothing written) if the file cannot be written."""
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    write_bytes_atomically(path, data)
+    name = path.name if path.name.isprintable() else quote(path.name)
+    return f"Saved {name} ({human_bytes(len(data))})"
+
+
+def failure(path: str | Path, error: OSError | ExportError) -> str:
+    """One line saying why ``path`` was not written."""
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return f"Could not export {quote(str(path), 200)}: {reason}. Nothing was written."

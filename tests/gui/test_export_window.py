@@ -1,0 +1,243 @@
+"""File → Export, driven through the window's menu: graph PNG/SVG, cost plot, trace, narration, chain panel,
+clipboard; every file written whole or not at all, and the window says which."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import math
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QImage
+
+from core import cli
+from core.limits import human_bytes
+from core.network_file import save
+from gui import export
+from tests.gui.helpers import f3, press
+
+SVG = "{http://www.w3.org/2000/svg}"
+REFERENCE = json.loads((Path(__file__).resolve().parents[1] / "data" / "or_gate_reference.json").read_text())
+EXAMPLE_1 = REFERENCE["example_1"]
+
+
+@pytest.fixture
+def save_as(monkeypatch, tmp_path):
+    """The file dialog answers with the path set here (relative to tmp_path)."""
+    answer = {"path": ""}
+
+    def dialog(*args, **kwargs):
+        return str(answer["path"]), ""
+
+    monkeypatch.setattr("gui.export_menu.QFileDialog.getSaveFileName", dialog)
+
+    def choose(name: str | Path) -> Path:
+        answer["path"] = tmp_path / name
+        return answer["path"]
+
+    return choose
+
+
+def svg_texts(path: Path) -> list[str]:
+    root = ET.parse(path).getroot()
+    return ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
+
+
+def saved_notice(window) -> str:
+    return window.statusBar().currentMessage()
+
+
+def test_the_graph_as_svg_keeps_labels_and_values_as_text(window, qtbot, save_as):
+    press(qtbot, window, Qt.Key.Key_Right, 7)  # the forward pass, then ∂L/∂L, ∂L/∂ŷ and σ's backward step
+    out = save_as("graph.svg")
+    window.export_menu.act_graph_svg.trigger()
+    texts = svg_texts(out)  # parses as XML
+    assert {"x1", "x2", "y"} <= set(texts)
+    assert any(t.endswith("w1·x1") for t in texts)
+    forward, backward = EXAMPLE_1["forward"], EXAMPLE_1["backward"]
+    for value in (forward["yhat"], forward["loss"], EXAMPLE_1["w"][1]):
+        assert f3(value) in texts
+    assert f"∂L/∂ŷ = {f3(backward['dL_dyhat'])}" in texts
+    assert f"∂L/∂z = {f3(backward['dL_dz'])}" in texts
+    assert f"local ŷ(1−ŷ) = {f3(backward['local_dyhat_dz'])}" in texts
+    assert b"<image" not in out.read_bytes()  # drawn, not pasted from the nodes' pixmap caches
+    assert saved_notice(window) == f"Saved graph.svg ({human_bytes(out.stat().st_size)})"
+    assert window.message_bar.isHidden()
+
+
+def test_the_graph_as_png_has_the_size_of_its_scale(window, qtbot, save_as):
+    rect = window.scene.itemsBoundingRect()
+    sizes = {}
+    for scale in (1, 3):
+        out = save_as(f"graph{scale}.png")
+        window.export_menu.graph_png_actions[scale].trigger()
+        image = QImage(str(out))
+        sizes[scale] = (image.width(), image.height())
+    for scale, (w, h) in sizes.items():
+        assert w == math.ceil((rect.width() + 2 * export.MARGIN) * scale)
+        assert h == math.ceil((rect.height() + 2 * export.MARGIN) * scale)
+    assert saved_notice(window).startswith("Saved graph3.png (")
+
+
+def test_a_typed_scale_is_used_and_a_bad_one_refused(window, qtbot, save_as, monkeypatch):
+    answers = iter([("2.5×", True), ("big", True)])
+    monkeypatch.setattr("gui.export_menu.QInputDialog.getText", lambda *a, **k: next(answers))
+    out = save_as("graph.png")
+    window.export_menu.act_graph_png_other.trigger()
+    rect = window.scene.itemsBoundingRect()
+    assert QImage(str(out)).width() == math.ceil((rect.width() + 2 * export.MARGIN) * 2.5)
+    out.unlink()
+    window.export_menu.act_graph_png_other.trigger()
+    assert "scale must be a number above 0" in window.message_bar.text()
+    assert not out.exists()
+
+
+def test_a_scale_too_large_is_refused_and_writes_nothing(window, qtbot, save_as, monkeypatch):
+    monkeypatch.setattr("gui.export_menu.QInputDialog.getText", lambda *a, **k: ("400", True))
+    out = save_as("huge.png")
+    window.export_menu.act_graph_png_other.trigger()
+    assert "over 16,000 pixels a side" in window.message_bar.text()
+    assert os.listdir(out.parent) == []
+
+
+def test_export_into_a_folder_that_cannot_be_written_says_so_and_leaves_no_file(window, qtbot, save_as):
+    # A parent that is a file makes the write fail even for root, where a read-only folder would not.
+    blocker = save_as("not-a-folder")
+    blocker.write_text("a file")
+    for action, name in (
+        (window.export_menu.act_graph_svg, "graph.svg"),
+        (window.export_menu.graph_png_actions[2], "graph.png"),
+        (window.export_menu.act_cost_csv, "cost.csv"),
+        (window.export_menu.act_trace, "trace.json"),
+        (window.export_menu.act_narration, "narration.md"),
+    ):
+        save_as(Path("not-a-folder") / name)
+        action.trigger()
+        message = window.message_bar.text()
+        assert message.startswith("Could not export ")
+        assert name in message
+        assert message.endswith("Nothing was written.")
+        assert "\n" not in message
+        assert os.listdir(blocker.parent) == ["not-a-folder"]
+    assert not saved_notice(window).startswith("Saved")
+
+
+def test_a_file_name_with_another_extension_is_refused(window, qtbot, save_as):
+    out = save_as("graph.jpg")
+    window.export_menu.act_graph_svg.trigger()
+    assert "makes a .svg file, not .jpg" in window.message_bar.text()
+    assert not out.exists()
+
+
+def test_a_name_without_extension_gets_the_export_s(window, qtbot, save_as, tmp_path):
+    save_as("graph")
+    window.export_menu.act_graph_svg.trigger()
+    assert (tmp_path / "graph.svg").exists()
+
+
+def _trace_output(argv: list[str]) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(argv) == 0
+    return out.getvalue()
+
+
+def test_the_json_trace_is_what_the_trace_command_prints_for_the_same_position(window, qtbot, save_as, tmp_path):
+    press(qtbot, window, Qt.Key.Key_Right, 3)
+    out = save_as("trace.json")
+    window.export_menu.act_trace.trigger()
+    assert out.read_text() == _trace_output(["trace", "preset:or_gate", "--example", "0"])
+    assert json.loads(out.read_text())["cost"] == EXAMPLE_1["forward"]["loss"]
+    # After an update, on the next example: the same as trace on the network saved with its new weights.
+    press(qtbot, window, Qt.Key.Key_N)
+    window.export_menu.act_trace.trigger()
+    network = tmp_path / "updated.json"
+    save(window.model.network, network, window.model.session.params)
+    assert out.read_text() == _trace_output(["trace", str(network), "--example", "1"])
+    assert json.loads(out.read_text())["params"]["b1"]["value"] == [EXAMPLE_1["after_update"]["b"]]
+    # The layer graph's pass is the whole batch (the OR gate is full batch).
+    window.mode_box.setCurrentIndex(1)
+    window.mode_box.activated.emit(1)
+    window.export_menu.act_trace.trigger()
+    save(window.model.network, network, window.model.session.params)
+    assert out.read_text() == _trace_output(["trace", str(network)])
+
+
+def test_the_cost_csv_holds_the_epochs_and_the_stepped_updates(window, qtbot, save_as):
+    press(qtbot, window, Qt.Key.Key_N, 8)  # two epochs of per-example updates
+    out = save_as("cost.csv")
+    window.export_menu.act_cost_csv.trigger()
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    epochs = [r for r in rows if r["series"] == "epoch"]
+    updates = [r for r in rows if r["series"] == "update"]
+    assert [float(r["epoch"]) for r in epochs] == [1.0, 2.0]
+    assert [float(r["epoch"]) for r in updates] == [0.25 * k for k in range(1, 9)]
+    update_costs = [float(r["cost"]) for r in updates]
+    assert update_costs[0] == pytest.approx(EXAMPLE_1["forward"]["loss"], abs=1e-15)
+    # An epoch's cost is the mean of the losses its updates were computed from.
+    for k, row in enumerate(epochs):
+        assert float(row["cost"]) == pytest.approx(sum(update_costs[4 * k : 4 * k + 4]) / 4, rel=1e-12)
+        assert row["epochs_per_bin"] == "1"
+    _x, y = window.model.session.cost_curve()
+    assert [float(r["cost"]) for r in epochs] == y.tolist()
+
+
+def test_the_narration_as_markdown_holds_every_line_of_the_pane(window, qtbot, save_as):
+    press(qtbot, window, Qt.Key.Key_Right, 6)
+    out = save_as("narration.md")
+    window.export_menu.act_narration.trigger()
+    text = out.read_text().replace("**", "").replace("\\", "")
+    lines = window.narration.lines()
+    assert len(lines) == 7  # the example's header and six steps
+    for line in lines:
+        assert line in text
+    assert f"**{f3(EXAMPLE_1['forward']['yhat'])}**" in out.read_text()  # values in bold
+
+
+def test_the_chain_rule_panel_as_png_is_the_whole_explanation(window, qtbot, save_as):
+    press(qtbot, window, Qt.Key.Key_Right, 7)
+    out = save_as("chain.png")
+    window.export_menu.act_chain.trigger()
+    image = QImage(str(out))
+    assert image.width() == 2 * window.chain_panel.viewport().width()
+    assert image.height() >= 2 * min(window.chain_panel.document().size().height(), 1) > 0
+
+
+def test_the_cost_plot_as_svg_and_png(window, qtbot, save_as):
+    press(qtbot, window, Qt.Key.Key_N, 4)
+    svg = save_as("cost.svg")
+    window.export_menu.act_cost_svg.trigger()
+    texts = svg_texts(svg)
+    assert "Cost per epoch" in texts
+    assert "per stepped update" in texts
+    png = save_as("cost.png")
+    window.export_menu.act_cost_png.trigger()
+    viewport = window.cost_plot.viewport()
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (2 * viewport.width(), 2 * viewport.height())
+
+
+def test_copy_graph_image_puts_the_graph_on_the_clipboard(window, qtbot):
+    QGuiApplication.clipboard().clear()
+    qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    image = QGuiApplication.clipboard().image()
+    rect = window.scene.itemsBoundingRect()
+    assert image.width() == math.ceil((rect.width() + 2 * export.MARGIN) * 2)
+    assert image.height() == math.ceil((rect.height() + 2 * export.MARGIN) * 2)
+    assert saved_notice(window) == f"Copied the graph image ({image.width()} × {image.height()} pixels)"
+    assert window.export_menu.act_copy_graph in window.edit_menu.actions()
+
+
+def test_the_export_leaves_the_selection_and_the_node_caches_as_they_were(window, qtbot, save_as):
+    item = next(iter(window.scene.nodes.values()))
+    item.setSelected(True)
+    save_as("graph.svg")
+    window.export_menu.act_graph_svg.trigger()
+    assert item.isSelected()
+    assert item.cacheMode() is item.CacheMode.DeviceCoordinateCache
