@@ -32,6 +32,7 @@ from core import cli  # noqa: E402
 from core.expression_cli import ExpressionArgumentError, expression_from_arguments  # noqa: E402
 from core.network_file import quote  # noqa: E402
 
+EXPORT = "export"  # the one headless command that draws with Qt (gui/export_cli.py)
 NO_DISPLAY = (
     "backprop-stepper: no display found (DISPLAY and WAYLAND_DISPLAY are unset); "
     "to render without a screen run: QT_QPA_PLATFORM=offscreen backprop-stepper --screenshot OUT.png"
@@ -54,8 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in cli.COMMANDS:
         return cli.main(argv)
+    if argv and argv[0] == EXPORT:
+        return _export(argv[1:])
     if argv and _unknown_command(argv[0]):
-        commands = ", ".join(cli.COMMANDS)
+        commands = ", ".join((*cli.COMMANDS, EXPORT))
         print(
             f"backprop-stepper: unknown command {quote(argv[0])} (the commands are {commands}; "
             "or give a network file to open it in the window)",
@@ -85,6 +88,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gui.app import run  # Qt is imported only once a window is wanted
 
     return run(args)
+
+
+def _export(argv: list[str]) -> int:
+    """``export``: drawn offscreen, so no display is needed (unless the user chose a platform that needs one)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not _display_available():
+        platform = quote(os.environ["QT_QPA_PLATFORM"])
+        print(
+            f"backprop-stepper: QT_QPA_PLATFORM={platform} needs a display and none was found "
+            "(DISPLAY and WAYLAND_DISPLAY are unset); leave QT_QPA_PLATFORM unset to export without one",
+            file=sys.stderr,
+        )
+        return 2
+    from gui.export_cli import main as export_main  # Qt is imported only for this command
+
+    return export_main(argv)
 
 
 def _unknown_command(word: str) -> bool:

@@ -1,0 +1,145 @@
+"""``backprop-stepper export``: the graph after N steps as SVG or PNG, headless (no display needed).
+
+Bad input (a missing or broken file, an unknown preset, a bad option) exits 2 with one line on stderr;
+a file that cannot be written exits 1, leaving no file behind. Nothing is printed on success.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from core import cli
+from core.convention import Convention
+from core.network import Network
+from core.network_file import NetworkFileError, quote
+from core.session import Mode, Session
+from core.source import NetworkSource, saved_mode
+
+MAX_STEPS = 10_000  # as --screenshot --steps
+GRAPHS = {"scalar": Mode.EXAMPLE, "layer": Mode.BATCH}
+
+
+def parser() -> argparse.ArgumentParser:
+    from gui.export import DEFAULT_SCALE, MAX_SIDE
+    from gui.theme import THEME_NAMES
+
+    p = cli._Parser(
+        prog="backprop-stepper export",
+        description="Draw the computation graph after N steps into an SVG (text stays text) or PNG file, "
+        "without a display.",
+    )
+    p.add_argument("file", metavar="FILE|preset:NAME", help="a network file, or preset:NAME")
+    p.add_argument(
+        "--steps",
+        type=_steps,
+        default=0,
+        metavar="N",
+        help=f"step-forward presses from the start of the first pass, 0 to {MAX_STEPS:,} (default 0); past the "
+        "update they go on to the next example or batch, as the → key does",
+    )
+    p.add_argument("--out", required=True, metavar="graph.svg|graph.png", help="the file to write; .svg or .png")
+    p.add_argument(
+        "--graph",
+        choices=tuple(GRAPHS),
+        help="the scalar graph (one example) or the layer graph (batch); default: the one the window opens",
+    )
+    p.add_argument("--theme", choices=THEME_NAMES, default=None, metavar="NAME", help=", ".join(THEME_NAMES))
+    p.add_argument(
+        "--scale",
+        type=_scale,
+        default=DEFAULT_SCALE,
+        metavar="S",
+        help=f"PNG pixels per graph unit (default {DEFAULT_SCALE:g}); the image may be at most {MAX_SIDE:,} "
+        "pixels a side",
+    )
+    return p
+
+
+def _steps(text: str) -> int:
+    steps = cli._whole_number(text)
+    if not 0 <= steps <= MAX_STEPS:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_STEPS:,}, not {steps}")
+    return steps
+
+
+def _scale(text: str) -> float:
+    try:
+        scale = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number above 0, not {quote(text, 30)}") from None
+    if not (math.isfinite(scale) and scale > 0):
+        raise argparse.ArgumentTypeError(f"must be a number above 0, not {quote(text, 30)}")
+    return scale
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run ``export``; 0 when the file is written, 2 for bad input, 1 when the file cannot be written."""
+    try:
+        try:
+            args = parser().parse_args(list(argv))
+        except SystemExit as e:  # a usage error, said in one line, or --help
+            return int(e.code or 0)
+        out = Path(args.out)
+        suffix = out.suffix.lower()
+        if suffix not in (".svg", ".png"):
+            return cli._fail(f"--out must end in .svg or .png, not {quote(out.name)}", 2)
+        try:
+            network = cli.open_network(args.file)
+        except (NetworkFileError, KeyError, ValueError) as e:
+            message = e.args[0] if isinstance(e, KeyError) else str(e)
+            return cli._fail(f"{quote(getattr(e, 'source', args.file))}: {message}", 2)
+        session = _session(network, args.graph)
+        if isinstance(session, str):
+            return cli._fail(f"{quote(args.file)}: {session}", 2)
+        return _export(session, network, args, out, suffix)
+    except KeyboardInterrupt:
+        return cli._fail("interrupted", 130)
+
+
+def _session(network: Network, graph: str | None) -> Session | str:
+    """A session on the graph asked for (or the window's), or why it cannot show that graph."""
+    source = NetworkSource(network)
+    mode = GRAPHS[graph] if graph else saved_mode(network)
+    if mode is not None and mode not in source.modes:
+        return (
+            f"the network has {network.param_count:,} parameters, too many to draw one node per weight: "
+            "use --graph layer"
+        )
+    return Session(source, mode)
+
+
+def _export(session: Session, network: Network, args: argparse.Namespace, out: Path, suffix: str) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from gui import export, theme
+    from gui.graph.scene import GraphScene
+    from gui.settings import DisplaySettings
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    if args.theme is not None:
+        theme.THEME.set_name(args.theme)
+    for _ in range(args.steps):
+        session.step_forward()
+    view = network.view
+    settings = DisplaySettings(decimals=view.decimals if view and view.decimals else 3)
+    if view is not None and view.convention is not None:
+        settings.set_convention(Convention(view.convention))
+    scene = GraphScene()
+    shown = settings.shown(session.current)
+    scene.build(shown, settings.decimals)
+    scene.show_state(shown, shown.state_at(session.cursor), settings.decimals)
+    try:
+        data = export.graph_file(scene, suffix, args.scale, f"{network.name}: computation graph")
+    except export.ExportError as e:
+        return cli._fail(f"--scale {args.scale:g}: {e}", 2)
+    finally:
+        app.processEvents()
+    try:
+        export.save(out, data)
+    except OSError as e:
+        return cli._fail(f"cannot write {quote(str(out))}: {e.strerror or e}; nothing was written", 1)
+    return 0

@@ -1,0 +1,146 @@
+"""``backprop-stepper export``: the graph after N steps as SVG or PNG with no display; bad input is one line
+and exit 2, a file that cannot be written one line and exit 1, and neither leaves a file behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QColor, QImage
+
+from gui import launch, theme
+from tests.conftest import REPO
+from tests.gui.helpers import f3
+
+LAUNCH = "import sys; from gui.launch import main; sys.exit(main(sys.argv[1:]))"
+SVG = "{http://www.w3.org/2000/svg}"
+REFERENCE = json.loads((Path(__file__).resolve().parents[1] / "data" / "or_gate_reference.json").read_text())
+EXAMPLE_1 = REFERENCE["example_1"]
+
+
+def run_without_display(args: list[str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    return subprocess.run(
+        [sys.executable, "-c", LAUNCH, *args], capture_output=True, text=True, env=env, cwd=REPO, timeout=120
+    )
+
+
+def svg_texts(path: Path) -> list[str]:
+    return ["".join(t.itertext()).strip() for t in ET.parse(path).getroot().iter(f"{SVG}text")]
+
+
+def test_export_works_with_no_display_at_all(tmp_path):
+    svg, png = tmp_path / "graph.svg", tmp_path / "graph.png"
+    result = run_without_display(["export", "preset:or_gate", "--steps", "7", "--out", str(svg)])
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    texts = svg_texts(svg)
+    forward, backward = EXAMPLE_1["forward"], EXAMPLE_1["backward"]
+    assert {"x1", "x2", "y"} <= set(texts)
+    assert f3(forward["loss"]) in texts
+    assert f3(forward["yhat"]) in texts
+    assert f"∂L/∂z = {f3(backward['dL_dz'])}" in texts
+    assert f"∂L/∂ŷ = {f3(backward['dL_dyhat'])}" in texts
+    result = run_without_display(["export", "preset:or_gate", "--steps", "3", "--out", str(png), "--scale", "1"])
+    assert (result.returncode, result.stderr) == (0, "")
+    assert not QImage(str(png)).isNull()
+
+
+def export(capsys, *args: str) -> tuple[int, str, str]:
+    status = launch.main(["export", *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_the_png_has_the_size_of_its_scale(tmp_path, capsys):
+    sizes = []
+    for scale in ("1", "3"):
+        out = tmp_path / f"g{scale}.png"
+        assert export(capsys, "preset:or_gate", "--out", str(out), "--scale", scale) == (0, "", "")
+        image = QImage(str(out))
+        sizes.append((image.width(), image.height()))
+    (w1, h1), (w3, h3) = sizes
+    assert abs(w3 - 3 * w1) <= 3
+    assert abs(h3 - 3 * h1) <= 3
+    out = tmp_path / "default.png"
+    assert export(capsys, "preset:or_gate", "--out", str(out)) == (0, "", "")
+    assert abs(QImage(str(out)).width() - 2 * w1) <= 2  # --scale 2 by default
+
+
+def test_steps_beyond_the_pass_go_on_to_the_next_example_as_the_arrow_key_does(tmp_path, capsys):
+    out = tmp_path / "graph.svg"
+    # The OR gate's scalar pass has 7 forward steps, 7 backward steps and 3 updates: step 18 is example 2's x1.
+    assert export(capsys, "preset:or_gate", "--steps", "17", "--out", str(out))[0] == 0
+    texts = svg_texts(out)
+    assert f3(EXAMPLE_1["after_update"]["b"]) in texts  # b after the first update
+
+
+def test_the_layer_graph_and_a_theme(tmp_path, capsys):
+    out = tmp_path / "layer.png"
+    assert export(capsys, "preset:or_gate", "--graph", "layer", "--theme", "dark", "--out", str(out)) == (0, "", "")
+    assert QImage(str(out)).pixelColor(1, 1) == QColor(theme.PALETTES["dark"].background)
+    out = tmp_path / "layer.svg"
+    assert export(capsys, "preset:or_gate", "--graph", "layer", "--steps", "2", "--out", str(out))[0] == 0
+    texts = svg_texts(out)
+    assert any(t.endswith("X·W") for t in texts)
+    assert any(t.endswith("mean   C") for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["missing.json"], "No such file"),
+        (["preset:nope"], "nope"),
+        (["preset:or_gate", "--steps", "-1"], "--steps"),
+        (["preset:or_gate", "--steps", "many"], "--steps"),
+        (["preset:or_gate", "--steps", "10001"], "--steps"),
+        (["preset:or_gate", "--scale", "0"], "--scale"),
+        (["preset:or_gate", "--scale", "nan"], "--scale"),
+        (["preset:or_gate", "--scale", "-2"], "--scale"),
+        (["preset:or_gate", "--scale", "500"], "over 16,000 pixels a side"),
+        (["preset:or_gate", "--theme", "purple"], "--theme"),
+        (["preset:or_gate", "--graph", "both"], "--graph"),
+        (["preset:or_gate", "--out-of-place"], "unrecognized"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2_and_writes_nothing(tmp_path, capsys, args, expected):
+    out = tmp_path / "graph.png"
+    status, stdout, stderr = export(capsys, *args, "--out", str(out))
+    assert (status, stdout) == (2, "")
+    assert stderr.count("\n") == 1
+    assert expected in stderr
+    assert "Traceback" not in stderr
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_broken_file_and_a_bad_out_extension(tmp_path, capsys):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "backprop-stepper.network/1", "inputs": ')
+    status, stdout, stderr = export(capsys, str(broken), "--out", str(tmp_path / "g.svg"))
+    assert (status, stdout) == (2, "")
+    assert stderr.count("\n") == 1
+    assert "broken.json" in stderr
+    status, stdout, stderr = export(capsys, "preset:or_gate", "--out", str(tmp_path / "g.jpg"))
+    assert (status, stdout) == (2, "")
+    assert "--out must end in .svg or .png" in stderr
+    assert sorted(os.listdir(tmp_path)) == ["broken.json"]
+
+
+def test_an_out_that_cannot_be_written_is_one_line_and_exit_1_and_leaves_nothing(tmp_path, capsys):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file")
+    status, stdout, stderr = export(capsys, "preset:or_gate", "--out", str(blocker / "graph.svg"))
+    assert (status, stdout) == (1, "")
+    assert stderr.count("\n") == 1
+    assert "cannot write" in stderr
+    assert "nothing was written" in stderr
+    assert os.listdir(tmp_path) == ["not-a-folder"]
+
+
+def test_the_unknown_command_message_lists_export(capsys):
+    assert launch.main(["exprot"]) == 2
+    assert "export" in capsys.readouterr().err
