@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 
 from gui import export
 
-CONFIRMATION_MS = 6000  # how long "Saved …" stays in the status bar
 _FILTERS = {
     ".png": "PNG images (*.png)",
     ".svg": "SVG images (*.svg)",
@@ -154,4 +153,4 @@ class ExportMenu(QMenu):
         return True
 
     def _confirm(self, text: str) -> None:
-        self._window.statusBar().showMessage(text, CONFIRMATION_MS)
+        self._window.confirm(text)
