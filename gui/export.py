@@ -20,7 +20,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from core.expression_cli import trace_expression
-from core.limits import human_bytes
+from core.limits import LimitError, human_bytes
 from core.network_file import quote, write_bytes_atomically
 from core.session import Session
 from core.source import NetworkSource
@@ -74,10 +74,10 @@ def image_size(rect: QRectF, scale: float) -> QSize:
         raise ExportError(f"the scale must be a number above 0, not {scale!r}")
     width, height = math.ceil(rect.width() * scale), math.ceil(rect.height() * scale)
     if max(width, height) > MAX_SIDE:
-        largest = MAX_SIDE / max(rect.width(), rect.height())
+        largest = math.floor(largest_scale(rect) * 100) / 100
         raise ExportError(
             f"the image would be {width:,} × {height:,} pixels, over {MAX_SIDE:,} pixels a side "
-            f"(the largest scale for this picture is {math.floor(largest * 100) / 100:g})"
+            f"(the largest scale for this picture is {largest:g})"
         )
     return QSize(max(width, 1), max(height, 1))
 
@@ -90,10 +90,22 @@ def _background(scene: QGraphicsScene, background: QColor | None) -> QColor:
     return brush.color() if brush.style() != Qt.BrushStyle.NoBrush else QColor("white")
 
 
+def largest_scale(rect: QRectF) -> float:
+    """The largest scale at which ``rect`` stays within MAX_SIDE pixels a side."""
+    return MAX_SIDE / max(rect.width(), rect.height(), 1.0)
+
+
+def _new_image(size: QSize) -> QImage:
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    if image.isNull():
+        raise ExportError(f"there is not enough memory for an image of {size.width():,} × {size.height():,} pixels")
+    return image
+
+
 def scene_image(scene: QGraphicsScene, rect: QRectF, scale: float, background: QColor | None = None) -> QImage:
     """``rect`` of the scene drawn into an image ``scale`` times its size in scene units."""
     size = image_size(rect, scale)
-    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    image = _new_image(size)
     image.fill(_background(scene, background))
     painter = QPainter(image)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -152,7 +164,7 @@ def document_image(document: QTextDocument, width: float, scale: float, backgrou
     document.setTextWidth(width)
     size = document.size()
     pixels = image_size(QRectF(0, 0, size.width(), size.height()), scale)
-    image = QImage(pixels, QImage.Format.Format_ARGB32_Premultiplied)
+    image = _new_image(pixels)
     image.fill(background)
     painter = QPainter(image)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -197,10 +209,12 @@ def trace_json(session: Session) -> str:
     backward pass over the pass's examples at the parameters it started from (the scalar graph's example
     I is ``trace FILE --example I``). An expression's is ``trace --expr``'s."""
     step_pass = session.current
-    if isinstance(session.source, NetworkSource):
+    if not isinstance(session.source, NetworkSource):
+        return strict_json(trace_expression(session.source.expression))[0]
+    try:
         result = trace_network(session.source.network, session.params, step_pass.examples)
-    else:
-        result = trace_expression(session.source.expression)
+    except LimitError as e:  # a pass too large to print, as trace refuses it
+        raise ExportError(str(e)) from None
     return strict_json(result)[0]
 
 

@@ -107,9 +107,10 @@ class ExportMenu(QMenu):
         )
 
     def copy_graph(self) -> None:
-        """The whole graph, as the window shows it, at 2× size, to the clipboard."""
+        """The whole graph, as the window shows it, at 2× size (smaller if that is too large), to the clipboard."""
+        rect = export.graph_rect(self._scene)
         try:
-            image = export.scene_image(self._scene, export.graph_rect(self._scene), export.DEFAULT_SCALE)
+            image = export.scene_image(self._scene, rect, min(export.DEFAULT_SCALE, export.largest_scale(rect)))
         except export.ExportError as e:
             self._window.show_message(f"Could not copy the graph: {e}.")
             return
@@ -150,6 +151,8 @@ class ExportMenu(QMenu):
         except (OSError, export.ExportError) as e:
             self._window.show_message(export.failure(target, e))
             return False
+        if self._window.message_bar.text().startswith("Could not export"):
+            self._window.show_message("")  # this export worked: the earlier failure no longer holds
         return True
 
     def _confirm(self, text: str) -> None:

@@ -126,6 +126,10 @@ def test_export_into_a_folder_that_cannot_be_written_says_so_and_leaves_no_file(
         assert "\n" not in message
         assert os.listdir(blocker.parent) == ["not-a-folder"]
     assert not saved_notice(window).startswith("Saved")
+    save_as("graph.svg")
+    window.export_menu.act_graph_svg.trigger()  # the next export that works clears the failure
+    assert window.message_bar.isHidden()
+    assert saved_notice(window).startswith("Saved graph.svg")
 
 
 def test_a_file_name_with_another_extension_is_refused(window, qtbot, save_as):
@@ -241,3 +245,11 @@ def test_the_export_leaves_the_selection_and_the_node_caches_as_they_were(window
     window.export_menu.act_graph_svg.trigger()
     assert item.isSelected()
     assert item.cacheMode() is item.CacheMode.DeviceCoordinateCache
+
+
+def test_a_graph_too_large_for_twice_its_size_is_copied_as_large_as_allowed(window, qtbot, monkeypatch):
+    monkeypatch.setattr(export, "MAX_SIDE", 600)
+    window.export_menu.act_copy_graph.trigger()
+    image = QGuiApplication.clipboard().image()
+    assert max(image.width(), image.height()) <= 600
+    assert max(image.width(), image.height()) >= 598
