@@ -1,5 +1,8 @@
 """``backprop-stepper export``: the graph after N steps as SVG or PNG, headless (no display needed).
 
+FILE is a network file, ``preset:NAME`` or a session file (``backprop-stepper.session/1``): a session
+starts where it was saved, with its decimals, convention and theme, and the N steps go on from there.
+
 Bad input (a missing or broken file, an unknown preset, a bad option) exits 2 with one line on stderr;
 a file that cannot be written exits 1, leaving no file behind. Nothing is printed on success.
 """
@@ -11,12 +14,14 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from core import cli
 from core.convention import Convention
 from core.network import Network
 from core.network_file import NetworkFileError, quote
 from core.session import Mode, Session
+from core.session_file import SessionDocument, load_any
 from core.source import NetworkSource, saved_mode
 
 MAX_STEPS = 10_000  # as --screenshot --steps
@@ -32,14 +37,14 @@ def parser() -> argparse.ArgumentParser:
         description="Draw the computation graph after N steps into an SVG (text stays text) or PNG file, "
         "without a display.",
     )
-    p.add_argument("file", metavar="FILE|preset:NAME", help="a network file, or preset:NAME")
+    p.add_argument("file", metavar="FILE|preset:NAME", help="a network file, preset:NAME, or a session file")
     p.add_argument(
         "--steps",
         type=_steps,
         default=0,
         metavar="N",
-        help=f"step-forward presses from the start of the first pass, 0 to {MAX_STEPS:,} (default 0); past the "
-        "update they go on to the next example or batch, as the → key does",
+        help=f"step-forward presses from the start of the first pass (a session: from where it was saved), "
+        f"0 to {MAX_STEPS:,} (default 0); past the update they go on to the next example or batch, as → does",
     )
     p.add_argument("--out", required=True, metavar="graph.svg|graph.png", help="the file to write; .svg or .png")
     p.add_argument(
@@ -88,31 +93,47 @@ def main(argv: Sequence[str]) -> int:
         if suffix not in (".svg", ".png"):
             return cli._fail(f"--out must end in .svg or .png, not {quote(out.name)}", 2)
         try:
-            network = cli.open_network(args.file)
+            opened = _open(args.file)
+            session, view = _session(opened, args.graph)
         except (NetworkFileError, KeyError, ValueError) as e:
             message = e.args[0] if isinstance(e, KeyError) else str(e)
             return cli._fail(f"{quote(getattr(e, 'source', args.file))}: {message}", 2)
-        session = _session(network, args.graph)
-        if isinstance(session, str):
-            return cli._fail(f"{quote(args.file)}: {session}", 2)
-        return _export(session, network, args, out, suffix)
+        return _export(session, view, args, out, suffix)
     except KeyboardInterrupt:
         return cli._fail("interrupted", 130)
 
 
-def _session(network: Network, graph: str | None) -> Session | str:
-    """A session on the graph asked for (or the window's), or why it cannot show that graph."""
+def _open(name: str) -> Network | SessionDocument:
+    """A preset, a network file or a session file (told apart by its format)."""
+    if name.startswith("preset:"):
+        return cli.open_network(name)
+    return load_any(name)
+
+
+def _session(opened: Network | SessionDocument, graph: str | None) -> tuple[Session, dict[str, Any]]:
+    """The session to draw, on the graph asked for (default: the window's), and the view settings it
+    comes with (decimals, convention, theme); a ValueError says why it cannot show that graph."""
+    if isinstance(opened, SessionDocument):
+        session = Session.restored(opened.snapshot)
+        network, view = opened.snapshot.network, dict(opened.view)
+    else:
+        network, saved = opened, opened.view
+        session = None
+        view = {} if saved is None else {"decimals": saved.decimals, "convention": saved.convention}
     source = NetworkSource(network)
-    mode = GRAPHS[graph] if graph else saved_mode(network)
+    mode = GRAPHS[graph] if graph else (session.mode if session else saved_mode(network))
     if mode is not None and mode not in source.modes:
-        return (
+        raise ValueError(
             f"the network has {network.param_count:,} parameters, too many to draw one node per weight: "
             "use --graph layer"
         )
-    return Session(source, mode)
+    if session is None:
+        return Session(source, mode), view
+    session.set_mode(mode)
+    return session, view
 
 
-def _export(session: Session, network: Network, args: argparse.Namespace, out: Path, suffix: str) -> int:
+def _export(session: Session, view: dict[str, Any], args: argparse.Namespace, out: Path, suffix: str) -> int:
     from PySide6.QtWidgets import QApplication
 
     from gui import export, theme
@@ -120,20 +141,20 @@ def _export(session: Session, network: Network, args: argparse.Namespace, out: P
     from gui.settings import DisplaySettings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    if args.theme is not None:
-        theme.THEME.set_name(args.theme)
+    name = args.theme or view.get("theme")
+    if name in theme.THEME_NAMES:  # a session's theme this version does not know is left out, as the window does
+        theme.THEME.set_name(name)
     for _ in range(args.steps):
         session.step_forward()
-    view = network.view
-    settings = DisplaySettings(decimals=view.decimals if view and view.decimals else 3)
-    if view is not None and view.convention is not None:
-        settings.set_convention(Convention(view.convention))
+    settings = DisplaySettings(decimals=view.get("decimals") or 3)
+    if view.get("convention"):
+        settings.set_convention(Convention(view["convention"]))
     scene = GraphScene()
     shown = settings.shown(session.current)
     scene.build(shown, settings.decimals)
     scene.show_state(shown, shown.state_at(session.cursor), settings.decimals)
     try:
-        data = export.graph_file(scene, suffix, args.scale, f"{network.name}: computation graph")
+        data = export.graph_file(scene, suffix, args.scale, f"{session.source.name}: computation graph")
     except export.ExportError as e:
         return cli._fail(f"--scale {args.scale:g}: {e}", 2)
     finally:

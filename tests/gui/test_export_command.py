@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QColor, QImage
 
+from core import session_file
+from core.presets import load_preset
+from core.session import Session
+from core.session_file import SessionDocument
 from gui import launch, theme
 from tests.conftest import REPO
 from tests.gui.helpers import f3
@@ -73,7 +77,7 @@ def test_the_png_has_the_size_of_its_scale(tmp_path, capsys):
 
 def test_steps_beyond_the_pass_go_on_to_the_next_example_as_the_arrow_key_does(tmp_path, capsys):
     out = tmp_path / "graph.svg"
-    # The OR gate's scalar pass has 7 forward steps, 7 backward steps and 3 updates: step 18 is example 2's x1.
+    # The OR gate's scalar pass is 13 steps (5 forward, 5 backward, 3 updates): 17 are 4 into example 2's pass.
     assert export(capsys, "preset:or_gate", "--steps", "17", "--out", str(out))[0] == 0
     texts = svg_texts(out)
     assert f3(EXAMPLE_1["after_update"]["b"]) in texts  # b after the first update
@@ -144,3 +148,32 @@ def test_an_out_that_cannot_be_written_is_one_line_and_exit_1_and_leaves_nothing
 def test_the_unknown_command_message_lists_export(capsys):
     assert launch.main(["exprot"]) == 2
     assert "export" in capsys.readouterr().err
+
+
+def test_a_session_file_is_drawn_where_it_was_saved_with_its_view(tmp_path, capsys):
+    session = Session(load_preset("or_gate"))
+    for _ in range(5):  # the forward pass
+        session.step_forward()
+    path = tmp_path / "lecture.json"
+    session_file.save(SessionDocument(session.snapshot(), view={"decimals": 4, "theme": "dark"}), path)
+    out = tmp_path / "graph.svg"
+    assert export(capsys, str(path), "--out", str(out)) == (0, "", "")
+    texts = svg_texts(out)
+    backward = EXAMPLE_1["backward"]
+    assert f"{EXAMPLE_1['forward']['yhat']:.4f}" in texts  # the saved position, at the saved decimals
+    assert not any(t.startswith("∂L/∂z") for t in texts)
+    png = tmp_path / "graph.png"
+    assert export(capsys, str(path), "--steps", "4", "--out", str(png)) == (0, "", "")
+    assert QImage(str(png)).pixelColor(1, 1) == QColor(theme.PALETTES["dark"].background)
+    assert export(capsys, str(path), "--steps", "4", "--out", str(out)) == (0, "", "")
+    assert f"∂L/∂z = {backward['dL_dz']:.4f}" in svg_texts(out)  # four steps on from there
+
+
+def test_a_corrupt_session_file_is_one_line_and_exit_2(tmp_path, capsys):
+    path = tmp_path / "broken.json"
+    path.write_text('{"format": "backprop-stepper.session/2", "network": {}, "state": {}}')
+    status, stdout, stderr = export(capsys, str(path), "--out", str(tmp_path / "g.svg"))
+    assert (status, stdout) == (2, "")
+    assert stderr.count("\n") == 1
+    assert "newer Backprop Stepper" in stderr
+    assert os.listdir(tmp_path) == ["broken.json"]

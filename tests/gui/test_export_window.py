@@ -54,7 +54,7 @@ def saved_notice(window) -> str:
 
 
 def test_the_graph_as_svg_keeps_labels_and_values_as_text(window, qtbot, save_as):
-    press(qtbot, window, Qt.Key.Key_Right, 7)  # the forward pass, then ∂L/∂L, ∂L/∂ŷ and σ's backward step
+    press(qtbot, window, Qt.Key.Key_Right, 7)  # the forward pass (5 steps), then L's and σ's backward steps
     out = save_as("graph.svg")
     window.export_menu.act_graph_svg.trigger()
     texts = svg_texts(out)  # parses as XML
