@@ -28,8 +28,10 @@ from core.expression_cli import (
 from core.gradcheck import THRESHOLD, check_network
 from core.limits import MAX_EPOCHS, LimitError, check_epochs
 from core.network import Network
-from core.network_file import NetworkFileError, load, one_line, quote
+from core.network_file import NetworkFileError, one_line, quote
 from core.presets import load_preset
+from core.session import Session
+from core.session_file import SessionDocument, load_any
 from core.trace import finite_or_null, trace_network, write_json
 from core.training import train
 
@@ -133,10 +135,15 @@ def _expression_command(parser: argparse.ArgumentParser, args: argparse.Namespac
 
 
 def open_network(name: str) -> Network:
-    """A network file, or a shipped preset given as ``preset:KEY``."""
+    """A network file, or a shipped preset given as ``preset:KEY``; a session file gives its network
+    with the parameters the window showed when it was saved."""
     if name.startswith("preset:"):
         return load_preset(name[len("preset:") :])
-    return load(name)
+    document = load_any(name)
+    if isinstance(document, SessionDocument):
+        session = Session.restored(document.snapshot)
+        return document.snapshot.network.with_params(session.displayed_params())
+    return document
 
 
 def _print_json(result: dict) -> int:

@@ -57,11 +57,6 @@ class Snapshot:
     def pass_count(self) -> int:
         return sum(run.count for run in self.passes)
 
-    @property
-    def position(self) -> tuple[float, int, int]:
-        """Where in the walk-through this is: epochs before the current pass, its number, the cursor."""
-        return self.epoch_offset, self.updates, self.cursor
-
 
 class Session:
     """Steps through one graph source's passes, forward and back, and keeps its history."""
@@ -131,6 +126,11 @@ class Session:
         sizes = self.source.update_sizes(self.mode)
         whole, part = divmod(updates, len(sizes))
         return whole + sum(sizes[:part]) / sum(sizes)
+
+    @property
+    def position(self) -> tuple[float, int]:
+        """Where the walk-through is: epochs completed before the current pass, then the cursor in it."""
+        return self.epoch_offset + self._epochs_after(self.updates), self.cursor
 
     @property
     def updates_per_epoch(self) -> int:

@@ -48,7 +48,7 @@ MAX_STOP_NAME = 200  # characters
 MAX_PASSES = 100_000  # passes one state replays on opening
 MAX_COUNT = 2**53  # updates, history points, bin widths: exact as 64-bit floats
 MIN_ZOOM, MAX_ZOOM = 1e-4, 1e4
-MIN_FONT_SCALE, MAX_FONT_SCALE = 0.5, 4.0
+MIN_FONT_SCALE, MAX_FONT_SCALE = 0.25, 8.0  # gui.theme's range
 VIEW_KEYS = ("decimals", "convention", "epochs", "follow", "zoom", "centre", "theme", "font_scale", "panel")
 _SPECIAL = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 

@@ -249,3 +249,49 @@ def test_load_any_tells_networks_from_sessions(tmp_path) -> None:
     assert session_file.load_any(network_path).name == "OR gate"
     with pytest.raises(SessionFileError, match="is a network file, not a session"):
         session_file.load(network_path)
+
+
+def test_stops_are_chosen_in_walk_through_order_ties_by_the_one_jumped_to() -> None:
+    from core.stops import next_stop, previous_stop
+
+    positions = [(0.0, 3), (0.25, 0), (0.25, 0), (1.5, 2)]
+    assert next_stop(positions, (0.0, 0), None) == 0
+    assert next_stop(positions, (0.0, 3), 0) == 1
+    assert next_stop(positions, (0.25, 0), 1) == 2
+    assert next_stop(positions, (0.25, 0), None) == 3
+    assert next_stop(positions, (2.0, 0), None) is None
+    assert previous_stop(positions, (0.25, 0), 2) == 1
+    assert previous_stop(positions, (0.25, 0), None) == 0
+    assert previous_stop(positions, (0.0, 3), 0) is None
+
+
+def test_a_stop_is_named_after_the_current_step() -> None:
+    from core.stops import default_name
+
+    session = Session(load_preset("or_gate"))
+    names = []
+    for _ in range(14):
+        names.append(default_name(session))
+        session.step_forward()
+    assert names[0] == "Example 1: start of the pass"
+    assert names[4] == "Example 1: after ŷ forward"
+    assert names[7] == "Example 1: after ŷ backward"
+    assert names[13] == "Example 1: after the update"
+    assert default_name(session) == "Example 2, epoch 0.25: start of the pass"
+    assert default_name(Session(load_preset("or_gate"), Mode.BATCH)) == "Batch of 4: start of the pass"
+
+
+def test_trace_and_train_take_a_session_at_its_shown_parameters(tmp_path, capsys) -> None:
+    from core.cli import main
+
+    session = stepped(steps=3 * 13 + 2)  # three updates and a little of the fourth pass
+    path = tmp_path / "s.json"
+    session_file.save(SessionDocument(session.snapshot()), path)
+    assert main(["trace", str(path)]) == 0
+    traced = json.loads(capsys.readouterr().out)
+    assert traced["params"]["W1"]["value"] == session.displayed_params()["W1"].tolist()
+    assert main(["train", str(path), "--epochs", "2"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["cost"]) == 2
+    path.write_text(path.read_text().replace(FORMAT, "backprop-stepper.session/2"))
+    assert main(["trace", str(path)]) == 2
+    assert "made by a newer Backprop Stepper" in capsys.readouterr().err
