@@ -9,26 +9,35 @@ import traceback
 from PySide6.QtWidgets import QApplication
 
 from core.expression_source import ExpressionSource
-from core.network_file import load, one_line, quote
+from core.network_file import one_line, quote
 from core.presets import DEFAULT, load_preset
 from core.session import Mode
+from core.session_file import SessionDocument, load_any
 
 
 def run(args: argparse.Namespace) -> int:
     """Open the window (or render it to a PNG with --screenshot); returns the exit status."""
     try:
-        network = load(args.file) if args.file else load_preset(args.preset or DEFAULT)
+        # A file whose "format" says session is a session; otherwise it is read as a network file.
+        opened = load_any(args.file) if args.file else load_preset(args.preset or DEFAULT)
     except (KeyError, ValueError) as e:
-        # A NetworkFileError (a ValueError) names the problem; a bare one is a check the format missed.
+        # A SessionFileError (a ValueError) names the problem; a bare one is a check the format missed.
         message = e.args[0] if isinstance(e, KeyError) else str(e)
         print(f"backprop-stepper: {quote(args.file or args.preset)}: {one_line(message)}", file=sys.stderr)
         return 2
+    session = opened if isinstance(opened, SessionDocument) else None
+    if session is not None and args.mode:
+        print("backprop-stepper: a session opens in the graph it was saved in: give no --mode with it", file=sys.stderr)
+        return 2
+    network = session.snapshot.network if session is not None else opened
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Stepper")
     from gui.main_window import MainWindow  # after QApplication: widgets need it
 
     mode = Mode(args.mode) if args.mode else None
     window = MainWindow(network, mode)
+    if session is not None:
+        window.session_actions.show_document(session)
     if getattr(args, "expression", None) is not None:
         window.model.set_network(ExpressionSource(args.expression))
     sys.excepthook = _reporting_hook(window)

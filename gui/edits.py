@@ -38,3 +38,18 @@ class EditParam(QUndoCommand):
 
     def undo(self) -> None:
         self._set(self._name, self._old)
+
+
+class ReplaceSession(QUndoCommand):
+    """A session opened from a file; undo puts back everything that was there (network, parameters,
+    history, cursor, stops) as it was when the file was opened."""
+
+    def __init__(self, install: Callable[[object], None], before: object, after: object, text: str) -> None:
+        super().__init__(text)
+        self._install, self._before, self._after = install, before, after
+
+    def redo(self) -> None:
+        self._install(self._after)
+
+    def undo(self) -> None:
+        self._install(self._before)

@@ -1,4 +1,4 @@
-"""A network file read in a child process (see core.load_process); the result arrives as a signal."""
+"""A network or session file read in a child process (see core.load_process); the result arrives as a signal."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ BACKGROUND_BYTES = 2_000_000
 
 
 class FileLoader(QObject):
-    """Reads one file; emits ``loaded`` with the Network, or ``failed`` with the reason."""
+    """Reads one file; emits ``loaded`` with the Network or SessionDocument, or ``failed`` with the reason."""
 
     loaded = Signal(object)
     failed = Signal(str)

@@ -25,9 +25,10 @@ from core.expression import ExpressionError
 from core.expression_source import ExpressionSource
 from core.limits import LimitError, check_network_size, human_bytes, network_bytes
 from core.network import Network, ViewSettings, standardized
-from core.network_file import NetworkFileError, load, quote, save
+from core.network_file import quote, save
 from core.presets import load_preset, preset_keys
 from core.session import Mode
+from core.session_file import SessionDocument, SessionFileError, load_any
 from core.source import GraphSource, saved_mode
 from gui.chain_panel import ChainPanel
 from gui.data_dock import DataDock
@@ -46,8 +47,10 @@ from gui.network_editor import NetworkEditor
 from gui.param_dialog import ParamDialog
 from gui.position_bar import PositionBar
 from gui.runs_dock import RunsDock
+from gui.session_actions import SessionActions
 from gui.session_model import SessionModel
 from gui.settings import DisplaySettings
+from gui.stops_menu import StopsMenu
 from gui.trainer import TrainingController
 from gui.training_panel import TrainingPanel
 
@@ -267,7 +270,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("Save &screenshot…", self._on_save_screenshot))
         self.export_menu = ExportMenu(self)
         file_menu.addMenu(self.export_menu)
-        file_menu.addSeparator()
+        self.session_actions = SessionActions(self, file_menu, before=file_menu.addSeparator())
         file_menu.addAction(self._action("&Quit", self.close, [QKeySequence.StandardKey.Quit]))
         presets = self.menuBar().addMenu("&Presets")
         self.preset_actions = {}
@@ -343,6 +346,7 @@ class MainWindow(QMainWindow):
             self.act_play,
         ):
             stepping.addAction(a)
+        self.stops = StopsMenu(self)
 
     def _build_edit_menu(self) -> None:
         self.edit_menu = edit = self.menuBar().addMenu("&Edit")
@@ -376,7 +380,7 @@ class MainWindow(QMainWindow):
     # -- requests --------------------------------------------------------------------------
 
     def open_file(self, path: str) -> bool:
-        """Open a network file; a bad file leaves the current network as it was.
+        """Open a network file or a session; a bad file leaves the current network as it was.
 
         A large file is read in a child process, and True means it is on its way: the message
         bar says so, then the network opens, or the bar says why not."""
@@ -389,14 +393,21 @@ class MainWindow(QMainWindow):
             self._read_in_background(path, name, size)
             return True
         try:
-            network = load(path)
+            document = load_any(path)
         except MemoryError:
             self._refuse_file(name, "there is not enough memory to read it")
             return False
-        except NetworkFileError as e:
+        except SessionFileError as e:
             self._refuse_file(name, str(e))
             return False
-        self._replace_network(network, f"Open {Path(path).name}")
+        return self._open_document(document, path)
+
+    def _open_document(self, document: Network | SessionDocument, path: str) -> bool:
+        """Show a network or a session read from ``path`` (undoable), and list it among the recent files."""
+        if isinstance(document, SessionDocument):
+            return self.session_actions.open_document(document, path)
+        self._replace_network(document, f"Open {Path(path).name}")
+        self.session_actions.remember(path)
         return True
 
     def _refuse_file(self, name: str, reason: str) -> None:
@@ -410,11 +421,11 @@ class MainWindow(QMainWindow):
         loader.loaded.connect(lambda network: self._on_file_read(loader, network, path))
         loader.failed.connect(lambda reason: self._on_file_failed(loader, name, reason))
 
-    def _on_file_read(self, loader: FileLoader, network: Network, path: str) -> None:
+    def _on_file_read(self, loader: FileLoader, document: Network | SessionDocument, path: str) -> None:
         if loader is self._file_loader:  # not one replaced by a later request
             self._file_loader = None
             self.show_message("")
-            self._replace_network(network, f"Open {Path(path).name}")
+            self._open_document(document, path)
 
     def _on_file_failed(self, loader: FileLoader, name: str, reason: str) -> None:
         if loader is self._file_loader:
@@ -577,6 +588,7 @@ class MainWindow(QMainWindow):
         if self.message_bar.text().startswith("Could not save"):
             self.show_message("")  # this save worked: the earlier failure no longer holds
         self.confirm(f"Saved {Path(path).name}")
+        self.session_actions.remember(path)
 
     def _view(self) -> ViewSettings:
         """The window's settings a saved network keeps: graph, epochs to train, decimals, convention."""
