@@ -56,7 +56,7 @@ def test_an_unexpected_value_error_while_loading_is_one_line(monkeypatch, capsys
     def load(path):
         raise ValueError("expected non-negative integer")
 
-    monkeypatch.setattr(app, "load", load)
+    monkeypatch.setattr(app, "load_any", load)
     args = argparse.Namespace(file="odd.json", preset=None, screenshot=None, steps=0, size=(800, 600), mode=None)
     assert app.run(args) == 2
     err = capsys.readouterr().err
