@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDockWidget,
     QFileDialog,
@@ -30,6 +31,7 @@ from core.presets import load_preset, preset_keys
 from core.session import Mode
 from core.session_file import SessionDocument, SessionFileError, load_any
 from core.source import GraphSource, saved_mode
+from gui import appearance, theme
 from gui.chain_panel import ChainPanel
 from gui.data_dock import DataDock
 from gui.dataset_dialog import DatasetDialog
@@ -64,6 +66,8 @@ CONFIRMATION_MS = 5000  # how long "Saved …" stays in the status bar
 class MainWindow(QMainWindow):
     def __init__(self, network: Network, mode: Mode | None = None) -> None:
         super().__init__()
+        appearance.follow_theme(QApplication.instance())
+        appearance.restore_theme()
         self.settings = DisplaySettings(parent=self)
         self.model = SessionModel(network, mode, parent=self)
         self.trainer = TrainingController(self.model, parent=self)
@@ -138,7 +142,7 @@ class MainWindow(QMainWindow):
             "Open a network (File → Open, or a preset) for those.",
             wordWrap=True,
         )
-        self.expression_note.setStyleSheet("color:#455a64; padding:2px 4px")
+        theme.follow(self.expression_note, lambda: self.expression_note.setStyleSheet(theme.note_style()))
         self.expression_note.hide()
         self._data_dock_was_visible = True
         column.insertWidget(2, self.expression_note)  # under the position bar
@@ -240,7 +244,8 @@ class MainWindow(QMainWindow):
         bar.setObjectName("stepping")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        bar.setStyleSheet("QToolButton { font-size: 11pt; padding: 4px 8px; }")
+        style = "QToolButton {{ font-size:{}; padding:4px 8px; }}"
+        theme.follow(bar, lambda: bar.setStyleSheet(style.format(theme.points(11))))
         self.stepping_actions = (
             self.act_reset,
             self.act_back,
@@ -309,6 +314,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.act_surface)
         view.addSeparator()
         self._add_convention_actions(view)
+        self.theme_actions = appearance.add_theme_menu(view, self)
         network = self.menuBar().addMenu("&Network")
         self.act_edit_network = self._action(
             "&Edit network…", self.open_network_editor, ["Ctrl+Shift+E"], "Layers, loss, settings, initial weights"

@@ -8,6 +8,7 @@ presenter's font scale or thicker lines reach every widget and plot at once.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -30,7 +31,10 @@ class Palette:
     target_fill: str
     current: str  # halo of the node of the current step
     text: str
-    background: str
+    background: str  # the graph's and the plots'
+    panel: str  # behind the widgets around them
+    muted: str  # notes, axes, grid
+    error: str  # error text
 
 
 LIGHT = Palette(
@@ -47,6 +51,9 @@ LIGHT = Palette(
     current="#ffb300",
     text="#212121",
     background="#fafbfc",
+    panel="#f0f0f0",
+    muted="#546e7a",
+    error="#b71c1c",
 )
 
 DARK = Palette(
@@ -63,6 +70,9 @@ DARK = Palette(
     current="#ffb300",
     text="#e8eaed",
     background="#14181c",
+    panel="#1f252b",
+    muted="#9aa8b4",
+    error="#ff8a80",
 )
 
 # Forward and backward told apart without red and green: Okabe-Ito blue and vermillion.
@@ -80,6 +90,9 @@ COLOUR_BLIND = Palette(
     current="#E69F00",
     text="#212121",
     background="#fafbfc",
+    panel="#f0f0f0",
+    muted="#546e7a",
+    error="#A04000",  # a darker vermillion: readable as text
 )
 
 PALETTES = {"light": LIGHT, "dark": DARK, "colour-blind": COLOUR_BLIND}
@@ -87,6 +100,19 @@ THEME_NAMES = tuple(PALETTES)  # ("light", "dark", "colour-blind")
 
 # Class colours for decision regions and data points (colour-blind safe, Okabe-Ito).
 CLASS_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+
+# Direction is marked by a symbol as well as by colour, in every theme: "→ 0.500" flows forward,
+# "← 0.125" is a gradient flowing back.
+FORWARD_MARK = "→"
+BACKWARD_MARK = "←"
+MARKS = {"forward": FORWARD_MARK, "backward": BACKWARD_MARK}
+
+
+def marked(text: str, colour_name: str) -> str:
+    """``text`` with the direction mark of its colour ("forward", "backward") in front, if it has one."""
+    mark = MARKS.get(colour_name)
+    return f"{mark} {text}" if mark and text else text
+
 
 Z_EDGE = 0.0
 Z_NODE = 2.0
@@ -219,3 +245,36 @@ def colour(name: str) -> QColor:
 def line(width: float) -> float:
     """A pen width at the current line scale."""
     return width * THEME.line_scale
+
+
+class _Follower(QObject):
+    """Calls ``apply`` after each theme change, for as long as its parent (the widget styled) lives."""
+
+    def __init__(self, parent: QObject, apply: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._apply = apply
+        THEME.changed.connect(self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        self._apply()
+
+
+def follow(owner: QObject, apply: Callable[[], None]) -> None:
+    """Run ``apply`` now and after every theme change while ``owner`` lives (it styles ``owner``)."""
+    apply()
+    _Follower(owner, apply)
+
+
+def points(point_size: float) -> str:
+    """A font size for a style sheet, at the current font scale: "11pt" at scale 1."""
+    return f"{point_size * THEME.font_scale:.4g}pt"
+
+
+def error_style() -> str:
+    """A style sheet for a one-line error under a form."""
+    return f"color:{THEME.palette.error}; font-weight:600"
+
+
+def note_style() -> str:
+    """A style sheet for a quiet note."""
+    return f"color:{THEME.palette.muted}"

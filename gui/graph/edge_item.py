@@ -78,15 +78,27 @@ class EdgeItem(QGraphicsItem):
     def label_anchor(self) -> QPointF:
         return self._anchor
 
+    def marked_labels(self) -> list[tuple[str, str]]:
+        """(text as drawn, colour name) of each label: the forward value, then the gradient, each with
+        its direction mark."""
+        return [
+            (theme.marked(t, name), name)
+            for t, name in ((self.forward_text, "forward"), (self.backward_text, "backward"))
+            if t
+        ]
+
+    def shown_labels(self) -> list[str]:
+        """The labels as drawn, with their direction marks."""
+        return [text for text, _ in self.marked_labels()]
+
     def label_rects(self) -> list[QRectF]:
-        """Where the two labels are drawn, in scene coordinates."""
+        """Where the labels are drawn (the forward value above the anchor, the gradient below), in scene coordinates."""
         anchor = self.label_anchor()
         rects = []
-        for text, above in ((self.forward_text, True), (self.backward_text, False)):
-            if text:
-                w, h = _label_size(text, theme.THEME.font_scale)
-                top = anchor.y() - h - 1 if above else anchor.y() + 1
-                rects.append(QRectF(anchor.x() - w / 2, top, w, h))
+        for text, name in self.marked_labels():
+            w, h = _label_size(text, theme.THEME.font_scale)
+            top = anchor.y() - h - 1 if name == "forward" else anchor.y() + 1
+            rects.append(QRectF(anchor.x() - w / 2, top, w, h))
         return rects
 
     def boundingRect(self) -> QRectF:
@@ -116,7 +128,7 @@ class EdgeLabels(QGraphicsItem):
     def relayout(self) -> None:
         """Follow the edge's texts and anchor."""
         edge = self.edge
-        texts = [(t, name) for t, name in ((edge.forward_text, "forward"), (edge.backward_text, "backward")) if t]
+        texts = edge.marked_labels()
         rects = edge.label_rects() if texts else []
         self.prepareGeometryChange()
         self.shown = [(r, t, name) for r, (t, name) in zip(rects, texts, strict=True)]
@@ -161,7 +173,7 @@ class _ActiveCurve(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         colour = theme.colour("backward")
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(colour, ACTIVE_WIDTH))
+        painter.setPen(QPen(colour, theme.line(ACTIVE_WIDTH)))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self.curve.path)
         painter.setPen(Qt.PenStyle.NoPen)

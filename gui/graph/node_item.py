@@ -97,18 +97,19 @@ class NodeItem(QGraphicsItem):
         fill, border = _FILL_AND_BORDER[self.look]
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.current:
-            painter.setPen(QPen(theme.colour("current"), 7))
+            painter.setPen(QPen(theme.colour("current"), theme.line(7)))
             painter.drawRoundedRect(self._rect.adjusted(-2, -2, 2, 2), 12, 12)
-        pen = QPen(
-            theme.colour("text" if self.isSelected() else border), 2.5 if self.isSelected() else 1.5
-        )
-        if self.look is NodeLook.PARAM:
-            pen.setWidthF(pen.widthF() + 0.8)
+        width = (2.5 if self.isSelected() else 1.5) + (0.8 if self.look is NodeLook.PARAM else 0)
+        pen = QPen(theme.colour("text" if self.isSelected() else border), theme.line(width))
         painter.setPen(pen)
         painter.setBrush(theme.colour(fill))
         radius = 4 if self.look is NodeLook.PARAM else 10
         painter.drawRoundedRect(self._rect, radius, radius)
         self._draw_lines(painter, self._lines())
+
+    def shown_lines(self) -> list[str]:
+        """The lines as drawn: title, value, update, gradients, each block with its direction mark."""
+        return [text for text, _, _ in self._lines()]
 
     def _lines(self) -> list[tuple[str, str, bool]]:
         """(text, colour name, is title) for each line, title first."""
@@ -119,7 +120,10 @@ class NodeItem(QGraphicsItem):
             (self.grad_text, "backward"),
             (self.local_text, "backward"),
         ):
-            lines += [(line, colour_name, False) for line in text.splitlines()]
+            block = text.splitlines()
+            if block:  # the mark goes before the block's first line (a matrix continues below it)
+                block[0] = theme.marked(block[0], colour_name)
+            lines += [(line, colour_name, False) for line in block]
         return lines
 
     @staticmethod

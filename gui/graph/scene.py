@@ -46,8 +46,10 @@ class GraphScene(QGraphicsScene):
         self._complete_at: dict[str, int] = {}  # the cursor from which a node's gradient is complete
         self._edges_at: dict[str, list[tuple[str, str]]] = {}  # the edges into and out of each node
         self._shown: tuple[int, int, str | None] | None = None  # (cursor, decimals, last node) on the items
-        self.setBackgroundBrush(theme.colour("background"))
+        self._decimals = 3  # of the last build
+        self._laid_out_at = theme.THEME.font_scale  # node sizes follow the fonts: a new scale lays out again
         self.selectionChanged.connect(self._on_selection_changed)
+        theme.follow(self, self._on_theme_changed)
 
     # -- building ----------------------------------------------------------------------
 
@@ -56,6 +58,7 @@ class GraphScene(QGraphicsScene):
         enough for everything it will show by the end of the pass."""
         self.clear()
         self.nodes, self.edges, self._pass, self._shown = {}, {}, None, None
+        self._decimals, self._laid_out_at = decimals, theme.THEME.font_scale
         graph = step_pass.graph
         layer = not graph.kind.scalar
         width = theme.LAYER_NODE_WIDTH if layer else theme.NODE_WIDTH
@@ -95,8 +98,28 @@ class GraphScene(QGraphicsScene):
         super().drawBackground(painter, rect)
         colour = theme.colour("edge")
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(colour, REST_WIDTH))
+        painter.setPen(QPen(colour, theme.line(REST_WIDTH)))
         self._curves.paint(painter, rect, colour)
+
+    def relayout(self) -> None:
+        """Lay the graph out again at the current fonts, keeping the step shown and the node selected."""
+        step_pass = self._pass
+        if step_pass is None:
+            return
+        cursor, decimals = (self._shown or (len(step_pass), self._decimals))[:2]
+        selected = [item.node_id for item in self.selectedItems() if isinstance(item, NodeItem)]
+        self.build(step_pass, decimals)
+        self.show_state(step_pass, step_pass.state_at(cursor), decimals)
+        for node_id in selected:
+            self.nodes[node_id].setSelected(True)
+
+    def _on_theme_changed(self) -> None:
+        self.setBackgroundBrush(theme.colour("background"))
+        if theme.THEME.font_scale != self._laid_out_at:
+            self.relayout()
+        for item in self.items():
+            item.update()  # a node's or a label's cached picture is drawn again in the new colours
+        self.background_changed.emit()  # the resting curves: in the new colour and width
 
     def _place_labels(self, layer: bool) -> None:
         """Slide each edge's labels along it to the first spot free of nodes and other labels."""

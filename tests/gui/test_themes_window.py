@@ -1,0 +1,134 @@
+"""Themes in the window: View → Theme recolours everything at once, direction marks in every theme,
+font scale, the system's setting as the default, and the choice remembered."""
+
+from __future__ import annotations
+
+import colorsys
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from core.presets import load_preset
+from gui import appearance, theme
+from gui.theme import THEME, THEME_NAMES
+from tests.gui.helpers import edge, node, press
+
+
+def _pixel(window, scene_point: QPointF) -> QColor:
+    """The colour the graph view shows at a point of the scene."""
+    image = window.view.viewport().grab().toImage()
+    return image.pixelColor(window.view.mapFromScene(scene_point))
+
+
+def _close(colour: QColor, expected: str, tolerance: int = 12) -> bool:
+    want = QColor(expected)
+    return all(abs(a - b) <= tolerance for a, b in zip(colour.getRgb()[:3], want.getRgb()[:3], strict=True))
+
+
+def _fill_point(item) -> QPointF:
+    """A point inside a node's box, clear of its border and its text."""
+    rect = item.sceneBoundingRect().adjusted(6, 6, -6, -6)  # the box itself (bounds have a 6 px margin)
+    return QPointF(rect.left() + 0.1 * rect.width(), rect.center().y())
+
+
+def _edge_point(item) -> QPointF:
+    return item.curve.point_at(0.1)
+
+
+def _new_window(qtbot):
+    from gui.main_window import MainWindow
+
+    w = MainWindow(load_preset("or_gate"))
+    qtbot.addWidget(w)
+    return w
+
+
+@pytest.mark.parametrize("name", ["dark", "colour-blind"])
+def test_view_theme_recolours_the_graph_at_once(window, qtbot, name):
+    THEME.set_line_scale(4.0)  # edges wide enough to read their colour from one pixel
+    op, param, link = node(window, "z"), node(window, "w1"), edge(window, "x1", "w1·x1")
+    background = window.scene.sceneRect().topLeft() + QPointF(3, 3)
+    assert _close(_pixel(window, _fill_point(op)), theme.LIGHT.node_fill)
+    window.theme_actions[name].trigger()
+    palette = theme.PALETTES[name]
+    assert THEME.name == name
+    assert _close(_pixel(window, background), palette.background)
+    assert _close(_pixel(window, _fill_point(op)), palette.node_fill)
+    assert _close(_pixel(window, _fill_point(param)), palette.param_fill)
+    assert _close(_pixel(window, _edge_point(link)), palette.edge, tolerance=30)
+
+
+def test_dark_theme_reaches_the_widgets_around_the_graph(window):
+    window.theme_actions["dark"].trigger()
+    app_palette = QApplication.instance().palette()
+    assert app_palette.color(QPalette.ColorRole.Window).name() == theme.DARK.panel
+    assert app_palette.color(QPalette.ColorRole.Base).name() == theme.DARK.background
+    window.show_message("Could not open x.json: not JSON.")
+    dark_bar = window.message_bar.styleSheet()
+    window.theme_actions["light"].trigger()
+    assert window.message_bar.styleSheet() != dark_bar
+    assert QApplication.instance().palette().color(QPalette.ColorRole.Window).name() != theme.DARK.panel
+
+
+def _hue(colour: str) -> float:
+    c = QColor(colour)
+    return 360 * colorsys.rgb_to_hsv(c.redF(), c.greenF(), c.blueF())[0]
+
+
+def test_colour_blind_palette_has_no_red_green_pair():
+    palette = theme.COLOUR_BLIND
+    assert (palette.forward.upper(), palette.backward.upper()) == ("#0072B2", "#D55E00")  # Okabe-Ito
+    forward, backward = _hue(palette.forward), _hue(palette.backward)
+    assert not 75 <= forward < 170  # not a green
+    assert not 75 <= backward < 170
+    assert min(abs(forward - backward), 360 - abs(forward - backward)) > 120  # blue against orange
+
+
+@pytest.mark.parametrize("name", THEME_NAMES)
+def test_direction_is_marked_by_a_symbol_in_every_theme(window, qtbot, name):
+    window.theme_actions[name].trigger()
+    press(qtbot, window, Qt.Key.Key_Right, 5 + 1)  # forward, then the loss's backward step
+    assert "→ 0.500" in node(window, "ŷ").shown_lines()
+    assert "← ∂L/∂ŷ = 0.500" in node(window, "ŷ").shown_lines()
+    assert edge(window, "ŷ", "L").shown_labels() == ["→ 0.500", "← 0.500"]
+    assert edge(window, "z", "ŷ").shown_labels() == ["→ 0.000"]
+    assert node(window, "ŷ").value_text == "0.500"  # the value itself carries no mark
+
+
+def test_font_scale_enlarges_the_graph_labels_and_lays_it_out_again(window, qtbot):
+    press(qtbot, window, Qt.Key.Key_Right, 3)
+    item = node(window, "z")
+    item.setSelected(True)
+    sizes = (theme.node_font().pointSizeF(), theme.node_title_font().pointSizeF(), theme.edge_font().pointSizeF())
+    height, width = item.boundingRect().height(), window.scene.sceneRect().width()
+    app_font = QApplication.instance().font().pointSizeF()
+    THEME.set_font_scale(1.6)
+    scaled = (theme.node_font().pointSizeF(), theme.node_title_font().pointSizeF(), theme.edge_font().pointSizeF())
+    assert scaled == pytest.approx(tuple(1.6 * s for s in sizes))
+    item = node(window, "z")  # the layout ran again
+    assert item.boundingRect().height() > 1.3 * height
+    assert window.scene.sceneRect().width() > 1.2 * width
+    assert item.isSelected()
+    assert window.model.session.cursor == 3
+    assert item.value_text != ""
+    assert QApplication.instance().font().pointSizeF() == pytest.approx(1.6 * app_font)  # every widget's text
+
+
+def test_the_default_follows_the_system_dark_setting(qtbot, monkeypatch):
+    monkeypatch.setattr(appearance, "system_theme_name", lambda: "dark")
+    window = _new_window(qtbot)
+    assert THEME.name == "dark"
+    assert window.theme_actions[appearance.SYSTEM].isChecked()
+
+
+def test_the_theme_chosen_is_remembered_by_a_new_window(window, qtbot, monkeypatch):
+    monkeypatch.setattr(appearance, "system_theme_name", lambda: "dark")
+    window.theme_actions["colour-blind"].trigger()
+    THEME.reset()  # as a new run of the app starts
+    again = _new_window(qtbot)
+    assert THEME.name == "colour-blind"
+    assert again.theme_actions["colour-blind"].isChecked()
+    again.theme_actions[appearance.SYSTEM].trigger()
+    assert THEME.name == "dark"
