@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
 from gui.graph.edge_curves import Curve
-from gui.graph.node_item import NodeItem
+from gui.graph.node_item import NodeItem, draw_marked
 
 REST_WIDTH = 1.4  # the pen of a resting curve
 ACTIVE_WIDTH = 2.6  # the pen of a curve carrying the current step's gradient
@@ -78,25 +78,20 @@ class EdgeItem(QGraphicsItem):
     def label_anchor(self) -> QPointF:
         return self._anchor
 
-    def marked_labels(self) -> list[tuple[str, str]]:
-        """(text as drawn, colour name) of each label: the forward value, then the gradient, each with
-        its direction mark."""
-        return [
-            (theme.marked(t, name), name)
-            for t, name in ((self.forward_text, "forward"), (self.backward_text, "backward"))
-            if t
-        ]
+    def label_texts(self) -> list[tuple[str, str]]:
+        """(text, colour name) of each label shown: the forward value, then the gradient."""
+        return [(t, name) for t, name in ((self.forward_text, "forward"), (self.backward_text, "backward")) if t]
 
     def shown_labels(self) -> list[str]:
         """The labels as drawn, with their direction marks."""
-        return [text for text, _ in self.marked_labels()]
+        return [theme.marked(text, name) for text, name in self.label_texts()]
 
     def label_rects(self) -> list[QRectF]:
         """Where the labels are drawn (the forward value above the anchor, the gradient below), in scene coordinates."""
         anchor = self.label_anchor()
         rects = []
-        for text, name in self.marked_labels():
-            w, h = _label_size(text, theme.THEME.font_scale)
+        for text, name in self.label_texts():
+            w, h = _label_size(theme.marked(text, name), theme.THEME.font_scale)
             top = anchor.y() - h - 1 if name == "forward" else anchor.y() + 1
             rects.append(QRectF(anchor.x() - w / 2, top, w, h))
         return rects
@@ -128,7 +123,7 @@ class EdgeLabels(QGraphicsItem):
     def relayout(self) -> None:
         """Follow the edge's texts and anchor."""
         edge = self.edge
-        texts = edge.marked_labels()
+        texts = edge.label_texts()
         rects = edge.label_rects() if texts else []
         self.prepareGeometryChange()
         self.shown = [(r, t, name) for r, (t, name) in zip(rects, texts, strict=True)]
@@ -144,12 +139,13 @@ class EdgeLabels(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(theme.edge_font())
+        metrics = theme.metrics(theme.edge_font())
         for rect, text, name in self.shown:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(theme.colour("background"))
             painter.drawRoundedRect(rect, 3, 3)
             painter.setPen(theme.colour(name))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+            draw_marked(painter, metrics, rect, theme.MARKS[name], text)
 
 
 class _ActiveCurve(QGraphicsItem):

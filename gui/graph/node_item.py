@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPen
+from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
@@ -75,7 +75,8 @@ class NodeItem(QGraphicsItem):
         """The width that shows the longest line now written on the node, up to MAX_WIDTH."""
         lines = self._lines()
         widest = max(
-            theme.metrics(f).horizontalAdvance(t) for (t, _, _), f in zip(lines, self._fonts(lines), strict=True)
+            theme.metrics(f).horizontalAdvance(_joined(mark, t))
+            for (mark, t, _, _), f in zip(lines, self._fonts(lines), strict=True)
         )
         return min(widest + 2 * SIDE_PADDING, MAX_WIDTH)
 
@@ -109,36 +110,52 @@ class NodeItem(QGraphicsItem):
 
     def shown_lines(self) -> list[str]:
         """The lines as drawn: title, value, update, gradients, each block with its direction mark."""
-        return [text for text, _, _ in self._lines()]
+        return [_joined(mark, text) for mark, text, _, _ in self._lines()]
 
-    def _lines(self) -> list[tuple[str, str, bool]]:
-        """(text, colour name, is title) for each line, title first."""
-        lines = [(self.title, "text", True)]
+    def _lines(self) -> list[tuple[str, str, str, bool]]:
+        """(direction mark or "", text, colour name, is title) for each line, title first."""
+        lines = [("", self.title, "text", True)]
         for text, colour_name in (
             (self.value_text, "forward"),
             (self.update_text, "update"),
             (self.grad_text, "backward"),
             (self.local_text, "backward"),
         ):
-            block = text.splitlines()
-            if block:  # the mark goes before the block's first line (a matrix continues below it)
-                block[0] = theme.marked(block[0], colour_name)
-            lines += [(line, colour_name, False) for line in block]
+            # The mark goes before a block's first line (a matrix continues below it).
+            mark = theme.MARKS.get(colour_name, "")
+            lines += [(mark if k == 0 else "", line, colour_name, False) for k, line in enumerate(text.splitlines())]
         return lines
 
     @staticmethod
-    def _fonts(lines: list[tuple[str, str, bool]]) -> list:
-        return [theme.node_title_font() if title else theme.node_font() for _, _, title in lines]
+    def _fonts(lines: list[tuple[str, str, str, bool]]) -> list:
+        return [theme.node_title_font() if title else theme.node_font() for *_, title in lines]
 
-    def _draw_lines(self, painter: QPainter, lines: list[tuple[str, str, bool]]) -> None:
+    def _draw_lines(self, painter: QPainter, lines: list[tuple[str, str, str, bool]]) -> None:
         inner = self._rect.adjusted(SIDE_PADDING - 2, PADDING, -(SIDE_PADDING - 2), -PADDING)
         fonts = self._fonts(lines)
         heights = [theme.metrics(f).height() for f in fonts]
         y = inner.center().y() - sum(heights) / 2
-        for (text, colour_name, _), f, h in zip(lines, fonts, heights, strict=True):
-            metrics = theme.metrics(f)
+        for (mark, text, colour_name, _), f, h in zip(lines, fonts, heights, strict=True):
             painter.setFont(f)
             painter.setPen(theme.colour(colour_name))
-            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, inner.width())
-            painter.drawText(QRectF(inner.left(), y, inner.width(), h), Qt.AlignmentFlag.AlignCenter, shown)
+            draw_marked(painter, theme.metrics(f), QRectF(inner.left(), y, inner.width(), h), mark, text)
             y += h
+
+
+def _joined(mark: str, text: str) -> str:
+    return f"{mark} {text}" if mark else text
+
+
+def draw_marked(painter: QPainter, metrics: QFontMetricsF, rect: QRectF, mark: str, text: str) -> None:
+    """``text`` centred in ``rect`` (elided to fit) after its direction mark, if any. The two are drawn
+    apart, so an SVG export keeps the value as a text of its own."""
+    elide = Qt.TextElideMode.ElideRight
+    if not mark:
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, metrics.elidedText(text, elide, rect.width()))
+        return
+    lead = metrics.horizontalAdvance(mark + " ")
+    shown = metrics.elidedText(text, elide, max(rect.width() - lead, 0.0))
+    left = rect.center().x() - (lead + metrics.horizontalAdvance(shown)) / 2
+    align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+    painter.drawText(QRectF(left, rect.top(), lead, rect.height()), align, mark)
+    painter.drawText(QRectF(left + lead, rect.top(), rect.right() - left - lead, rect.height()), align, shown)
