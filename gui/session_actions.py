@@ -67,8 +67,7 @@ class SessionActions(QObject):
         if window.model.network is None:
             window.show_message("A session holds a network: an expression cannot be saved as one. Nothing was written.")
             return False
-        window.trainer.stop_and_wait()
-        document = self.document()
+        document = self.document()  # while training, as far as it has come (the run goes on)
         try:
             save(document, path)
         except OSError as e:
@@ -126,7 +125,7 @@ class SessionActions(QObject):
         window.model.restore_session(state.session)
         window.model.message.emit("")
         apply_view(window, state.view)
-        window.chain_panel.select(state.selected)
+        select_node(window, state.selected)
         window.stops.set_stops(state.stops)
 
     # -- recent files --------------------------------------------------------------------------
@@ -169,6 +168,15 @@ class SessionActions(QObject):
             preferences().setValue(RECENT_KEY, [p for p in self.recent_files() if p != path])
             return False
         return self.window.open_file(path)
+
+
+def select_node(window, node_id: str | None) -> None:
+    """Select a node as a click would (outlined in the graph, explained in the chain-rule panel)."""
+    window.scene.clearSelection()
+    item = window.scene.nodes.get(node_id)
+    if item is not None:
+        item.setSelected(True)
+    window.chain_panel.select(node_id if item is not None else None)
 
 
 def _window_state(document: SessionDocument) -> WindowState:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from core.session import Session
 from core.session_file import MAX_STOP_NAME, MAX_STOPS, Stop
 from core.stops import Position, default_name, next_stop, previous_stop
+from gui.session_actions import select_node
 
 
 class StopsMenu(QObject):
@@ -100,7 +101,7 @@ class StopsMenu(QObject):
         window.trainer.stop_and_wait()
         window.model.restore_session(Session.restored(stop.snapshot))
         window.model.message.emit("")
-        window.chain_panel.select(stop.selected)
+        select_node(window, stop.selected)
         self._at = (index, self._positions[index])
         window.confirm(f"Stop {index + 1} of {len(self.stops)}: {stop.name}")
 

@@ -268,3 +268,51 @@ def test_the_command_line_opens_a_session_with_a_screenshot(window, qtbot, tmp_p
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "made by a newer Backprop Stepper; this one reads session/1" in result.stderr
+
+
+def test_the_view_comes_back_zoom_theme_and_side_tab(window, qtbot, tmp_path) -> None:
+    from gui import theme
+
+    path = tmp_path / "view.json"
+    press(qtbot, window, Qt.Key.Key_Right, 2)
+    for _ in range(3):
+        window.view.zoom_in()
+    window.view.centerOn(100.0, 50.0)
+    zoom = window.view.zoom
+    centre = window.view.mapToScene(window.view.viewport().rect().center())
+    window.act_follow.setChecked(False)
+    window.data_dock.raise_()
+    theme.THEME.set_name("dark")
+    theme.THEME.set_font_scale(1.25)
+    assert window.session_actions.save_session(str(path))
+    view = json.loads(path.read_text(encoding="utf-8"))["view"]
+    assert view["theme"] == "dark"
+    assert view["font_scale"] == 1.25
+    assert view["panel"] == "data"
+    window.view.fit()
+    window.act_follow.setChecked(True)
+    window.training_dock.raise_()
+    theme.THEME.reset()
+    assert window.open_file(str(path))
+    qtbot.waitUntil(lambda: window.view.zoom == pytest.approx(zoom))
+    after = window.view.mapToScene(window.view.viewport().rect().center())
+    assert (after.x(), after.y()) == pytest.approx((centre.x(), centre.y()), abs=1.0)
+    assert not window.act_follow.isChecked()
+    assert (theme.THEME.name, theme.THEME.font_scale) == ("dark", 1.25)
+    assert not window.data_dock.visibleRegion().isEmpty()
+
+
+def test_a_large_session_is_read_in_the_background(window, qtbot, monkeypatch, tmp_path) -> None:
+    from gui import main_window
+
+    path = tmp_path / "big.json"
+    press(qtbot, window, Qt.Key.Key_N, 6)
+    click_node(qtbot, window, "w1")
+    before = seen(window)
+    window.session_actions.save_session(str(path))
+    window.open_preset("mood_2_2_1")
+    monkeypatch.setattr(main_window, "BACKGROUND_BYTES", 0)  # every file counts as large
+    assert window.open_file(str(path))
+    qtbot.waitUntil(lambda: window.model.network.name == "OR gate", timeout=30_000)
+    assert seen(window) == before
+    assert window.scene.nodes[before["selected"]].isSelected()
