@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
+from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QImage, QPainter, QPalette, QTextDocument
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
@@ -158,18 +158,20 @@ def widget_scene_file(view, suffix: str, scale: float, title: str) -> bytes:
     return png_bytes(scene_image(scene, rect, scale, background))
 
 
-def document_image(document: QTextDocument, width: float, scale: float, background: str = "white") -> QImage:
-    """A rich-text document (the chain-rule panel's) laid out ``width`` wide, drawn whole at ``scale``."""
+def document_image(document: QTextDocument, width: float, scale: float, palette: QPalette) -> QImage:
+    """A rich-text document (the chain-rule panel's) laid out ``width`` wide and drawn whole at ``scale``,
+    in the colours of ``palette`` (the panel's: its base behind, its text for uncoloured runs)."""
     document = document.clone()
     document.setTextWidth(width)
     size = document.size()
-    pixels = image_size(QRectF(0, 0, size.width(), size.height()), scale)
-    image = _new_image(pixels)
-    image.fill(background)
+    image = _new_image(image_size(QRectF(0, 0, size.width(), size.height()), scale))
+    image.fill(palette.color(QPalette.ColorRole.Base))
     painter = QPainter(image)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     painter.scale(scale, scale)
-    document.drawContents(painter)
+    context = QAbstractTextDocumentLayout.PaintContext()
+    context.palette = palette
+    document.documentLayout().draw(painter, context)
     painter.end()
     return image
 

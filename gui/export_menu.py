@@ -102,7 +102,9 @@ class ExportMenu(QMenu):
             "chain-rule",
             ".png",
             lambda: export.png_bytes(
-                export.document_image(panel.document(), panel.viewport().width(), export.DEFAULT_SCALE)
+                export.document_image(
+                    panel.document(), panel.viewport().width(), export.DEFAULT_SCALE, panel.viewport().palette()
+                )
             ),
         )
 

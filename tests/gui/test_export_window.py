@@ -204,13 +204,16 @@ def test_the_narration_as_markdown_holds_every_line_of_the_pane(window, qtbot, s
     assert f"**{f3(EXAMPLE_1['forward']['yhat'])}**" in out.read_text()  # values in bold
 
 
-def test_the_chain_rule_panel_as_png_is_the_whole_explanation(window, qtbot, save_as):
+def test_the_chain_rule_panel_as_png_is_the_whole_explanation_in_its_colours(window, qtbot, save_as):
     press(qtbot, window, Qt.Key.Key_Right, 7)
+    panel = window.chain_panel
+    panel.resize(panel.width(), 80)  # shorter than its text: the image still holds all of it
     out = save_as("chain.png")
     window.export_menu.act_chain.trigger()
     image = QImage(str(out))
-    assert image.width() == 2 * window.chain_panel.viewport().width()
-    assert image.height() >= 2 * min(window.chain_panel.document().size().height(), 1) > 0
+    assert image.width() == 2 * panel.viewport().width()
+    assert image.height() >= 2 * panel.document().size().height() - 2 > 2 * panel.viewport().height()
+    assert image.pixelColor(1, 1) == panel.viewport().palette().color(panel.viewport().backgroundRole())
 
 
 def test_the_cost_plot_as_svg_and_png(window, qtbot, save_as):
@@ -253,3 +256,27 @@ def test_a_graph_too_large_for_twice_its_size_is_copied_as_large_as_allowed(wind
     image = QGuiApplication.clipboard().image()
     assert max(image.width(), image.height()) <= 600
     assert max(image.width(), image.height()) >= 598
+
+
+def test_an_expression_s_pass_exports_as_trace_expr_prints_it(window, qtbot, save_as):
+    assert window.open_expression("x*y + x", {"x": 2.0, "y": 3.0})
+    press(qtbot, window, Qt.Key.Key_Right, 2)
+    out = save_as("trace.json")
+    window.export_menu.act_trace.trigger()
+    assert out.read_text() == _trace_output(["trace", "--expr", "x*y + x", "--at", "x=2,y=3"])
+    assert json.loads(out.read_text())["grads"] == {"x": 4.0, "y": 2.0}  # ∂(xy + x)/∂x = y + 1, ∂/∂y = x
+    assert not window.export_menu.act_cost_csv.isEnabled()  # an expression has no cost history
+
+
+def test_a_disk_that_fills_up_keeps_the_old_file_whole_and_leaves_no_temporary(window, qtbot, save_as, monkeypatch):
+    out = save_as("graph.png")
+    out.write_bytes(b"the old picture")
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("core.network_file.os.fsync", disk_full)
+    window.export_menu.graph_png_actions[1].trigger()
+    assert "No space left on device" in window.message_bar.text()
+    assert out.read_bytes() == b"the old picture"
+    assert os.listdir(out.parent) == ["graph.png"]
