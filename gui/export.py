@@ -30,7 +30,7 @@ SCALES = (1, 2, 3, 4)  # the graph's PNG scales offered in the menu (any other c
 DEFAULT_SCALE = 2.0
 MAX_SIDE = 16_000  # pixels: a larger PNG is refused (Qt's raster painting and most viewers stop near here)
 MARGIN = 16  # scene units of background around the graph
-IMAGE_FORMATS = (".png", ".svg")
+ALL_POINTS = 2**62  # a cost-history budget that asks for its finest resolution
 
 
 class ExportError(ValueError):
@@ -187,13 +187,15 @@ def cost_csv(session: Session) -> str:
     bin's first epoch, covering ``epochs_per_bin`` epochs; ``update`` rows are the stepped updates'
     dots, at their epoch positions (fractions of an epoch).
     """
-    epochs, costs, per_bin = session.cost_view(None, budget=2**62)
+    epochs, costs, per_bin = session.cost_view(None, budget=ALL_POINTS)
+    # The history's own points come first (binned alike when per_bin > 1), then the epochs stepped since.
+    binned = len(session.history.view(None, budget=ALL_POINTS)[0]) if per_bin > 1 else 0
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("series", "epoch", "cost", "epochs_per_bin"))
     for k, (epoch, cost) in enumerate(zip(epochs.tolist(), costs.tolist(), strict=True)):
-        series = "epoch" if per_bin == 1 else ("bin_min", "bin_max")[k % 2]
-        writer.writerow((series, _number(epoch), _number(cost), per_bin))
+        series, width = (("bin_min", "bin_max")[k % 2], per_bin) if k < binned else ("epoch", 1)
+        writer.writerow((series, _number(epoch), _number(cost), width))
     for epoch, cost in zip(*(a.tolist() for a in session.update_curve()), strict=True):
         writer.writerow(("update", _number(epoch), _number(cost), ""))
     return out.getvalue()

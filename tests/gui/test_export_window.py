@@ -12,6 +12,7 @@ import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage
@@ -19,6 +20,8 @@ from PySide6.QtGui import QGuiApplication, QImage
 from core import cli
 from core.limits import human_bytes
 from core.network_file import save
+from core.presets import load_preset
+from core.session import Session
 from gui import export
 from tests.gui.helpers import f3, press
 
@@ -280,3 +283,29 @@ def test_a_disk_that_fills_up_keeps_the_old_file_whole_and_leaves_no_temporary(w
     assert "No space left on device" in window.message_bar.text()
     assert out.read_bytes() == b"the old picture"
     assert os.listdir(out.parent) == ["graph.png"]
+
+
+def test_a_long_history_is_written_as_min_max_bins_then_the_epochs_stepped_since(qapp):
+    session = Session(load_preset("or_gate"))
+    trained = np.arange(1, 40_001, dtype=float)
+    costs = 1.0 / trained + 0.01 * np.sin(trained)  # a wiggle, so each bin's lowest and highest differ
+    session.history.extend(trained, costs)
+    session.epoch_offset = 40_000.0
+    for _ in range(4):  # one stepped epoch (four examples) after the trained ones
+        session.next_example()
+    rows = list(csv.DictReader(export.cost_csv(session).splitlines()))
+    bins = [r for r in rows if r["series"] in ("bin_min", "bin_max")]
+    stepped = [r for r in rows if r["series"] == "epoch"]
+    assert len(bins) > 0
+    assert len(bins) % 2 == 0
+    width = int(bins[0]["epochs_per_bin"])
+    assert width > 1
+    for low, high in zip(bins[0::2], bins[1::2], strict=True):
+        assert (low["series"], high["series"], low["epoch"]) == ("bin_min", "bin_max", high["epoch"])
+        start = int(low["epoch"])
+        covered = costs[(trained >= start) & (trained < start + width)]
+        assert float(low["cost"]) == covered.min()
+        assert float(high["cost"]) == covered.max()
+    assert [float(r["epoch"]) for r in stepped] == [40_001.0]
+    updates = [float(r["cost"]) for r in rows if r["series"] == "update"]
+    assert float(stepped[0]["cost"]) == pytest.approx(sum(updates) / 4, rel=1e-12)
