@@ -1,4 +1,4 @@
-"""The scene's background (with every edge's resting curve) kept as tiles of device pixels.
+"""The edges' resting curves kept as tiles of device pixels (transparent, over the background colour).
 
 Following the current step makes the view jump between distant rows of a big graph, so nearly
 every step exposes the whole viewport, and the view's own background cache (one viewport's worth)
@@ -22,7 +22,7 @@ BUDGET_BYTES = 48 * 2**20
 
 class BackgroundTiles:
     def __init__(self, render: Callable[[QPainter, QRectF], None]) -> None:
-        """``render(painter, rect)`` draws the background of the scene rect ``rect``."""
+        """``render(painter, rect)`` draws what the tiles keep of the scene rect ``rect``."""
         self._render = render
         self._tiles: OrderedDict[tuple[int, int], QImage] = OrderedDict()
         self._key: tuple | None = None  # (scale, fraction of a pixel the scene is offset by, pixel ratio)
@@ -34,7 +34,7 @@ class BackgroundTiles:
         return len(self._tiles)
 
     def paint(self, painter: QPainter, rect: QRectF) -> bool:
-        """Draw the background of ``rect`` from tiles; False (nothing drawn) if the view is rotated or sheared."""
+        """Draw ``rect`` from tiles; False (nothing drawn) if the view is rotated or sheared."""
         t = painter.transform()
         if t.type().value > QTransform.TransformationType.TxScale.value or t.m11() != t.m22() or t.m11() <= 0:
             return False

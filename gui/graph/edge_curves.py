@@ -17,6 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPolygonF
 
 PIECE_LENGTH = 160.0  # about how long a piece of a curve is, in scene units
+WHOLE_BELOW_PX = 400  # a curve whose bounds span fewer device pixels is drawn whole: pieces would cost more
 ARROW_SIZE = 8.0
 
 Point = tuple[float, float]
@@ -40,6 +41,9 @@ class Curve:
 
     def point_at(self, t: float) -> QPointF:
         return QPointF(*_bezier(self, t))
+
+    def xy_at(self, t: float) -> Point:
+        return _bezier(self, t)
 
     def bounds(self) -> QRectF:
         """A rect holding the curve and its arrowhead (the control polygon's bounds hold the curve)."""
@@ -67,17 +71,29 @@ class EdgeCurves:
         self._piece_boxes = _boxes(self._pieces, pad=2.0)
         self._piece_paths: dict[int, QPainterPath] = {}
 
+    def bounds(self) -> QRectF:
+        """A rect holding every curve and arrowhead (empty without curves)."""
+        if not self.curves:
+            return QRectF()
+        boxes = np.concatenate([self._curve_boxes, self._arrow_boxes])
+        left, top = boxes[:, :2].min(axis=0).tolist()
+        right, bottom = boxes[:, 2:].max(axis=0).tolist()
+        return QRectF(left, top, right - left, bottom - top)
+
     def paint(self, painter: QPainter, rect: QRectF, arrow_colour: QColor) -> None:
         """Draw what falls in ``rect``: curves with the painter's pen, arrowheads filled in ``arrow_colour``.
 
-        A curve wholly inside is drawn in one go; of one partly inside, only the pieces that are."""
+        A curve wholly inside, or small on the device, is drawn in one go; of a big one partly inside,
+        only the pieces that are."""
         r = (rect.left(), rect.top(), rect.right(), rect.bottom())
         painter.save()
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        inside = _within(self._curve_boxes, r)
-        for i in np.flatnonzero(inside):
+        boxes = self._curve_boxes
+        span = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]) * abs(painter.transform().m11())
+        whole = _within(boxes, r) | ((span < WHOLE_BELOW_PX) & _meets(boxes, r))
+        for i in np.flatnonzero(whole):
             painter.drawPath(self.curves[i].path)
-        for j in np.flatnonzero(_meets(self._piece_boxes, r) & ~inside[self._piece_curve]):
+        for j in np.flatnonzero(_meets(self._piece_boxes, r) & ~whole[self._piece_curve]):
             painter.drawPath(self._piece_path(j))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(arrow_colour)
@@ -88,7 +104,7 @@ class EdgeCurves:
     def _piece_path(self, j: int) -> QPainterPath:
         path = self._piece_paths.get(j)
         if path is None:
-            q = self._pieces[j]
+            q = self._pieces[j].tolist()
             path = QPainterPath(QPointF(*q[0]))
             path.cubicTo(QPointF(*q[1]), QPointF(*q[2]), QPointF(*q[3]))
             self._piece_paths[j] = path

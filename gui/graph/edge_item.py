@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
 from gui.graph.edge_curves import Curve
-from gui.graph.node_item import NodeItem, draw_marked
+from gui.graph.node_item import MIN_TEXT_PX, NodeItem, draw_marked
 
 REST_WIDTH = 1.4  # the pen of a resting curve
 ACTIVE_WIDTH = 2.6  # the pen of a curve carrying the current step's gradient
@@ -33,8 +33,8 @@ class EdgeItem(QGraphicsItem):
         self._label_at = 0.5  # where along the edge the labels sit; see set_label_position
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setZValue(theme.Z_EDGE)
-        self.labels = EdgeLabels(self)
-        self._highlight = _ActiveCurve(self)
+        self.labels: EdgeLabels | None = None  # made when the edge first has a label to show
+        self._highlight: _ActiveCurve | None = None  # made when the edge is first highlighted
         self.curve: Curve
         self._shape: QPainterPath | None = None
         self._bounds = QRectF()
@@ -45,20 +45,30 @@ class EdgeItem(QGraphicsItem):
     def show_values(self, forward: str, backward: str, tooltip: str) -> None:
         if (forward, backward) != (self.forward_text, self.backward_text):
             self.forward_text, self.backward_text = forward, backward
-            self.labels.relayout()
+            if self.labels is None and (forward or backward):
+                self.labels = EdgeLabels(self)
+                self.labels.setToolTip(self.toolTip())
+            self._relayout_labels()
         if tooltip != self.toolTip():
             self.setToolTip(tooltip)
-            self.labels.setToolTip(tooltip)
+            if self.labels is not None:
+                self.labels.setToolTip(tooltip)
 
     def highlight(self, on: bool) -> None:
         if on != self.active:
             self.active = on
+            if self._highlight is None:
+                self._highlight = _ActiveCurve(self)
             self._highlight.setVisible(on)
 
     def set_label_position(self, t: float) -> None:
         self._label_at = t
         self._anchor = self.curve.point_at(t)
-        self.labels.relayout()
+        self._relayout_labels()
+
+    def _relayout_labels(self) -> None:
+        if self.labels is not None:
+            self.labels.relayout()
 
     # -- geometry ----------------------------------------------------------------------
 
@@ -72,8 +82,9 @@ class EdgeItem(QGraphicsItem):
         self._anchor = self.curve.point_at(self._label_at)
         self._shape = None
         self._bounds = self.curve.bounds().adjusted(-8, -8, 8, 8)
-        self._highlight.set_curve(self.curve)
-        self.labels.relayout()
+        if self._highlight is not None:
+            self._highlight.set_curve(self.curve)
+        self._relayout_labels()
 
     def label_anchor(self) -> QPointF:
         return self._anchor
@@ -91,9 +102,9 @@ class EdgeItem(QGraphicsItem):
         anchor = self.label_anchor()
         rects = []
         for text, name in self.label_texts():
-            w, h = _label_size(theme.marked(text, name), theme.THEME.font_scale)
-            top = anchor.y() - h - 1 if name == "forward" else anchor.y() + 1
-            rects.append(QRectF(anchor.x() - w / 2, top, w, h))
+            size = label_size(theme.marked(text, name))
+            left, top, right, bottom = label_box(anchor.x(), anchor.y(), size, name == "forward")
+            rects.append(QRectF(left, top, right - left, bottom - top))
         return rects
 
     def boundingRect(self) -> QRectF:
@@ -140,12 +151,15 @@ class EdgeLabels(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(theme.edge_font())
         metrics = theme.metrics(theme.edge_font())
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        legible = lod * metrics.height() >= MIN_TEXT_PX
         for rect, text, name in self.shown:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(theme.colour("background"))
             painter.drawRoundedRect(rect, 3, 3)
-            painter.setPen(theme.colour(name))
-            draw_marked(painter, metrics, rect, theme.MARKS[name], text)
+            if legible:
+                painter.setPen(theme.colour(name))
+                draw_marked(painter, metrics, rect, theme.MARKS[name], text)
 
 
 class _ActiveCurve(QGraphicsItem):
@@ -157,11 +171,13 @@ class _ActiveCurve(QGraphicsItem):
         self._bounds = QRectF()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
         self.setVisible(False)
+        self.set_curve(edge.curve)
 
     def set_curve(self, curve: Curve) -> None:
         self.prepareGeometryChange()
         self.curve = curve
-        self._bounds = curve.bounds().adjusted(-3, -3, 3, 3)
+        pad = theme.line(ACTIVE_WIDTH)
+        self._bounds = curve.bounds().adjusted(-pad, -pad, pad, pad)
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -177,9 +193,20 @@ class _ActiveCurve(QGraphicsItem):
         painter.drawPolygon(self.curve.arrow)
 
 
+def label_size(text: str) -> tuple[float, float]:
+    """A label's width and height: its text in the edge font, with a little room either side."""
+    return _label_size(text, theme.THEME.font_scale)
+
+
+def label_box(x: float, y: float, size: tuple[float, float], above: bool) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a label of ``size`` centred on the anchor (x, y), above or below it."""
+    w, h = size
+    top = y - h - 1 if above else y + 1
+    return x - w / 2, top, x + w / 2, top + h
+
+
 @lru_cache(maxsize=4096)
 def _label_size(text: str, font_scale: float) -> tuple[float, float]:
-    """A label's box: its text in the edge font at ``font_scale``, with a little room either side
-    (label placement asks often)."""
+    """The size at ``font_scale`` (label placement asks often)."""
     metrics = theme.metrics(theme.edge_font())
     return metrics.horizontalAdvance(text) + 6, metrics.height()

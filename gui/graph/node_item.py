@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
@@ -13,6 +13,7 @@ from gui import theme
 PADDING = 6  # above the first line and below the last
 SIDE_PADDING = 8
 MAX_WIDTH = 420  # longer lines are elided; the tooltip has them in full
+MIN_TEXT_PX = 3  # text shown smaller than this many device pixels is not drawn (a smudge; the whole graph in view)
 
 
 class NodeLook(enum.Enum):
@@ -68,15 +69,14 @@ class NodeItem(QGraphicsItem):
 
     def needed_height(self) -> float:
         """The height that shows every line now written on the node."""
-        lines = self._lines()
-        return sum(theme.metrics(f).height() for f in self._fonts(lines)) + 2 * PADDING
+        return sum(m.height() for _, m in self._styles(self._lines())) + 2 * PADDING
 
     def needed_width(self) -> float:
         """The width that shows the longest line now written on the node, up to MAX_WIDTH."""
         lines = self._lines()
         widest = max(
-            theme.metrics(f).horizontalAdvance(_joined(mark, t))
-            for (mark, t, _, _), f in zip(lines, self._fonts(lines), strict=True)
+            m.horizontalAdvance(_joined(mark, t))
+            for (mark, t, _, _), (_, m) in zip(lines, self._styles(lines), strict=True)
         )
         return min(widest + 2 * SIDE_PADDING, MAX_WIDTH)
 
@@ -106,7 +106,9 @@ class NodeItem(QGraphicsItem):
         painter.setBrush(theme.colour(fill))
         radius = 4 if self.look is NodeLook.PARAM else 10
         painter.drawRoundedRect(self._rect, radius, radius)
-        self._draw_lines(painter, self._lines())
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod * theme.metrics(theme.node_font()).height() >= MIN_TEXT_PX:
+            self._draw_lines(painter, self._lines())
 
     def shown_lines(self) -> list[str]:
         """The lines as drawn: title, value, update, gradients, each block with its direction mark."""
@@ -127,18 +129,21 @@ class NodeItem(QGraphicsItem):
         return lines
 
     @staticmethod
-    def _fonts(lines: list[tuple[str, str, str, bool]]) -> list:
-        return [theme.node_title_font() if title else theme.node_font() for *_, title in lines]
+    def _styles(lines: list[tuple[str, str, str, bool]]) -> list[tuple[QFont, QFontMetricsF]]:
+        """The font of each line and its metrics (looked up once per kind of line: painting asks often)."""
+        title, body = theme.node_title_font(), theme.node_font()
+        styles = {True: (title, theme.metrics(title)), False: (body, theme.metrics(body))}
+        return [styles[is_title] for *_, is_title in lines]
 
     def _draw_lines(self, painter: QPainter, lines: list[tuple[str, str, str, bool]]) -> None:
         inner = self._rect.adjusted(SIDE_PADDING - 2, PADDING, -(SIDE_PADDING - 2), -PADDING)
-        fonts = self._fonts(lines)
-        heights = [theme.metrics(f).height() for f in fonts]
-        y = inner.center().y() - sum(heights) / 2
-        for (mark, text, colour_name, _), f, h in zip(lines, fonts, heights, strict=True):
+        styles = self._styles(lines)
+        y = inner.center().y() - sum(m.height() for _, m in styles) / 2
+        for (mark, text, colour_name, _), (f, metrics) in zip(lines, styles, strict=True):
+            h = metrics.height()
             painter.setFont(f)
             painter.setPen(theme.colour(colour_name))
-            draw_marked(painter, theme.metrics(f), QRectF(inner.left(), y, inner.width(), h), mark, text)
+            draw_marked(painter, metrics, QRectF(inner.left(), y, inner.width(), h), mark, text)
             y += h
 
 

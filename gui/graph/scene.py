@@ -14,7 +14,7 @@ from core.layout import layered_layout
 from core.stepper import BackwardEvent, StepPass, StepState
 from gui import theme
 from gui.graph.edge_curves import EdgeCurves
-from gui.graph.edge_item import REST_WIDTH, EdgeItem
+from gui.graph.edge_item import REST_WIDTH, EdgeItem, label_box, label_size
 from gui.graph.node_item import NodeItem, NodeLook
 
 _LOOKS = {
@@ -85,7 +85,7 @@ class GraphScene(QGraphicsScene):
             item.setPos(QPointF(centres[pos.column], pos.row * (height + theme.ROW_GAP)))
         for source, target in graph.edges:
             self.edges[(source, target)] = EdgeItem(self.nodes[source], self.nodes[target])
-        self._place_labels(layer)  # before the edges join the scene: trying a spot then moves no index
+        self._place_labels(layer)
         for edge in self.edges.values():
             self.addItem(edge)
         self._curves = EdgeCurves([edge.curve for edge in self.edges.values()])
@@ -94,12 +94,20 @@ class GraphScene(QGraphicsScene):
         self._shown = None  # the edges are new: the next state is written on every item
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        """The background colour and every edge's resting curve (the view caches what this draws)."""
+        """The background colour and every edge's resting curve (what a view shows, an export draws)."""
         super().drawBackground(painter, rect)
+        self.draw_curves(painter, rect)
+
+    def draw_curves(self, painter: QPainter, rect: QRectF) -> None:
+        """The resting curves and arrowheads of the edges in ``rect``."""
         colour = theme.colour("edge")
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(colour, theme.line(REST_WIDTH)))
         self._curves.paint(painter, rect, colour)
+
+    def curves_rect(self) -> QRectF:
+        """Where the resting curves are (outside it the background is its colour alone)."""
+        return self._curves.bounds()
 
     def relayout(self) -> None:
         """Lay the graph out again at the current fonts, keeping the step shown and the node selected."""
@@ -124,21 +132,24 @@ class GraphScene(QGraphicsScene):
     def _place_labels(self, layer: bool) -> None:
         """Slide each edge's labels along it to the first spot free of nodes and other labels."""
         sample = _SAMPLE[not layer]
+        above, below = (label_size(theme.marked(sample, name)) for name in ("forward", "backward"))
         taken = _RectIndex()
         for item in self.nodes.values():
-            taken.add(item.sceneBoundingRect().adjusted(4, 4, -4, -4))
+            r = item.sceneBoundingRect().adjusted(4, 4, -4, -4)
+            taken.add((r.left(), r.top(), r.right(), r.bottom()))
         for edge in self.edges.values():
-            edge.show_values(sample, sample, "")
-            overlaps = {}
+            best = None  # (area covered, t, label boxes): free, or the least covered
             for t in _LABEL_POSITIONS:
-                edge.set_label_position(t)
-                overlaps[t] = sum(taken.overlap(r) for r in edge.label_rects())
-                if overlaps[t] == 0:
+                x, y = edge.curve.xy_at(t)
+                boxes = (label_box(x, y, above, True), label_box(x, y, below, False))
+                covered = taken.overlap(boxes[0]) + taken.overlap(boxes[1])
+                if best is None or covered < best[0]:
+                    best = (covered, t, boxes)
+                if covered == 0:
                     break
-            edge.set_label_position(min(overlaps, key=overlaps.get))  # free, or the least covered
-            for r in edge.label_rects():
-                taken.add(r)
-            edge.show_values("", "", "")
+            edge.set_label_position(best[1])
+            for box in best[2]:
+                taken.add(box)
 
     # -- showing a state ---------------------------------------------------------------
 
@@ -245,32 +256,50 @@ class GraphScene(QGraphicsScene):
             self.node_clicked.emit(selected[0].node_id)
 
 
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
 class _RectIndex:
-    """Rectangles bucketed in a coarse grid, so an overlap query looks only at its neighbours."""
+    """Boxes cut along a coarse grid, each cell holding the pieces inside it, so an overlap query
+    looks only at the cells it touches and counts each box's area once, with no bookkeeping."""
 
     CELL = 160.0
 
     def __init__(self) -> None:
-        self._cells: dict[tuple[int, int], list[QRectF]] = {}
+        self._cells: dict[tuple[int, int], list[Box]] = {}
 
-    def _keys(self, rect: QRectF):
+    def _cut(self, box: Box):
+        """(cell, the part of ``box`` in it) for each cell ``box`` touches."""
         c = self.CELL
-        for i in range(int(rect.left() // c), int(rect.right() // c) + 1):
-            for j in range(int(rect.top() // c), int(rect.bottom() // c) + 1):
-                yield i, j
+        left, top, right, bottom = box
+        for i in range(int(left // c), int(right // c) + 1):
+            for j in range(int(top // c), int(bottom // c) + 1):
+                yield (i, j), (max(left, i * c), max(top, j * c), min(right, (i + 1) * c), min(bottom, (j + 1) * c))
 
-    def add(self, rect: QRectF) -> None:
-        for key in self._keys(rect):
-            self._cells.setdefault(key, []).append(rect)
+    def add(self, box: Box) -> None:
+        for key, piece in self._cut(box):
+            self._cells.setdefault(key, []).append(piece)
 
-    def overlap(self, rect: QRectF) -> float:
-        """The area of ``rect`` covered by the rectangles added (counting each once)."""
-        seen = {id(o): o for key in self._keys(rect) for o in self._cells.get(key, ())}
-        return sum(_area(rect.intersected(o)) for o in seen.values())
+    def overlap(self, box: Box) -> float:
+        """The area of ``box`` covered by the boxes added (each box counted once, however they overlap)."""
+        area = 0.0
+        left, top, right, bottom = box
+        c, cells = self.CELL, self._cells
+        for i in range(int(left // c), int(right // c) + 1):
+            for j in range(int(top // c), int(bottom // c) + 1):
+                area += _covered(left, top, right, bottom, cells.get((i, j), ()))
+        return area
 
 
-def _area(rect: QRectF) -> float:
-    return max(rect.width(), 0.0) * max(rect.height(), 0.0)
+def _covered(left: float, top: float, right: float, bottom: float, pieces: list[Box]) -> float:
+    """The area of the box (left, top, right, bottom) under ``pieces``."""
+    area = 0.0
+    for o_left, o_top, o_right, o_bottom in pieces:
+        if o_right > left and o_left < right and o_bottom > top and o_top < bottom:
+            w = (right if right < o_right else o_right) - (left if left > o_left else o_left)
+            h = (bottom if bottom < o_bottom else o_bottom) - (top if top > o_top else o_top)
+            area += w * h
+    return area
 
 
 def _on_edge(value, decimals: int) -> str:

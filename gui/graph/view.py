@@ -6,8 +6,8 @@ the splitter, the message bar appearing above it). Fit to window (Ctrl+0) return
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView
 
 from gui.graph.background_tiles import BackgroundTiles
@@ -18,14 +18,17 @@ READABLE_SCALE = 0.5  # …once the view shows the graph smaller than this
 
 
 class GraphView(QGraphicsView):
+    first_painted = Signal()  # the graph is on screen: slower parts of the window can be made now
+
     def __init__(self, scene, parent=None) -> None:
         super().__init__(scene, parent)
+        self.painted = False
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)  # the edges' curves: see GraphScene
-        self._tiles = BackgroundTiles(lambda painter, rect: self.scene().drawBackground(painter, rect))
+        self._tiles = BackgroundTiles(lambda painter, rect: self.scene().draw_curves(painter, rect))
         scene.background_changed.connect(self._on_background_changed)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.moved_by_hand = False  # zoomed or panned since the last fit: resizing then leaves the view be
@@ -68,9 +71,19 @@ class GraphView(QGraphicsView):
         else:
             self.ensureVisible(rect, 80, 60)
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.painted:
+            self.painted = True
+            self.first_painted.emit()
+
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        if not self._tiles.paint(painter, rect):
-            super().drawBackground(painter, rect)
+        """The background colour, and the edges' resting curves from the tiles where there are curves."""
+        scene = self.scene()
+        painter.fillRect(rect, scene.backgroundBrush())
+        area = rect.intersected(scene.curves_rect())
+        if not area.isEmpty() and not self._tiles.paint(painter, area):
+            scene.draw_curves(painter, area)
 
     def _on_background_changed(self) -> None:
         self._tiles.clear()
