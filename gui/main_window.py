@@ -57,7 +57,7 @@ from gui.trainer import TrainingController
 from gui.training_panel import TrainingPanel
 
 PLOT_INTERVAL_MS = 33  # plots redraw at most ~30 times a second
-PLOTS_AFTER_SHOW_MS = 100  # time for the first paint before pyqtgraph is imported
+PLOTS_AFTER_SHOW_MS = 100  # the plots (pyqtgraph) are made this long after showing, once the graph is painted
 TRAINING_PLOT_INTERVAL_MS = 100  # while training, 10 a second: the two cores may share one physical core
 REGIONS_INTERVAL_MS = 333  # decision regions cost more: 3 times a second while training
 CONFIRMATION_MS = 5000  # how long "Saved …" stays in the status bar
@@ -805,7 +805,16 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        QTimer.singleShot(PLOTS_AFTER_SHOW_MS, self._ensure_plots)
+        QTimer.singleShot(PLOTS_AFTER_SHOW_MS, self._ensure_plots_once_painted)
+
+    def _ensure_plots_once_painted(self) -> None:
+        """Make the plots now if the graph has been painted, else right after it is (the graph shows first)."""
+        if self.view.painted:
+            self._ensure_plots()
+        else:
+            self.view.first_painted.connect(  # made just after, not inside, the paint event
+                lambda: QTimer.singleShot(0, self._ensure_plots), Qt.ConnectionType.SingleShotConnection
+            )
 
     def _draw_cost(self) -> None:
         session, plot = self.model.session, self.cost_plot

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QImage, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QToolTip
 
+from core.presets import load_preset
 from gui import theme
 from gui.graph.background_tiles import BUDGET_BYTES, BackgroundTiles
 from gui.graph.edge_item import REST_WIDTH, EdgeItem
@@ -148,3 +149,20 @@ def test_tiles_stay_within_their_budget(window):
     assert tiles.paint(painter, QRectF(0, 0, 8000, 8000))
     painter.end()
     assert 0 < len(tiles) * 256 * 256 * 4 <= BUDGET_BYTES
+
+
+def test_the_plots_are_made_once_the_graph_has_been_painted(qtbot, monkeypatch):
+    from gui import main_window
+    from gui.main_window import MainWindow
+
+    monkeypatch.setattr(main_window, "PLOTS_AFTER_SHOW_MS", 0)  # the timer fires before any paint
+    window = MainWindow(load_preset("or_gate"))
+    qtbot.addWidget(window)
+    order = []
+    window.view.first_painted.connect(lambda: order.append("graph"))
+    make_plots = window._ensure_plots
+    monkeypatch.setattr(window, "_ensure_plots", lambda: (order.append("plots"), make_plots()))
+    window.show()
+    qtbot.waitUntil(lambda: window._cost_plot is not None)
+    assert order[:2] == ["graph", "plots"]
+    assert window.cost_plot.isVisible()
