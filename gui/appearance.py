@@ -128,5 +128,11 @@ def add_theme_menu(menu: QMenu, parent: QObject) -> dict[str, QAction]:
         group.addAction(action)
         submenu.addAction(action)
         actions[choice] = action
-    actions[chosen_theme()].setChecked(True)
+    def show_current() -> None:
+        """The item of the theme in use (a session opened may have set one), or the system's while it is followed."""
+        choice = chosen_theme()
+        following = choice == SYSTEM and THEME.name == system_theme_name()
+        actions[SYSTEM if following else THEME.name].setChecked(True)
+
+    theme.follow(submenu, show_current)
     return actions

@@ -21,11 +21,14 @@ class ChainPanel(QTextBrowser):
         self._model, self._settings = model, settings
         self.selected: str | None = None
         self.lesson: tuple[str, tuple[int, ...]] | None = None  # the one-variable lesson's parameter
-        self.setFont(theme.font(11))
         self.setOpenLinks(False)
         model.state_changed.connect(self.refresh)
         model.network_changed.connect(self._on_network_changed)
         settings.changed.connect(self.refresh)
+        theme.follow(self, self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        self.setFont(theme.font(11))
         self.refresh()
 
     def select(self, node_id: str | None) -> None:

@@ -24,8 +24,6 @@ from core.evaluation import Predictions, confusion_matrix, evaluate
 from core.network import Network, Params
 from gui import theme
 
-WRONG = QColor("#fdecea")  # rows whose predicted class is not the target's
-RIGHT = QColor("#e8f5e9")  # the confusion table's diagonal
 MEASURED_ROWS = 200
 
 
@@ -99,7 +97,8 @@ class PredictionTableModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         if role == Qt.ItemDataRole.BackgroundRole:
             correct = self._predictions.correct if self._predictions is not None else None
-            return QBrush(WRONG) if correct is not None and not correct[row] else None
+            # Rows whose predicted class is not the target's: tinted in the gradients' colour.
+            return QBrush(theme.faded("backward", 0.18)) if correct is not None and not correct[row] else None
         if role == Qt.ItemDataRole.DecorationRole:
             return self._class_colour(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -156,9 +155,9 @@ class ConfusionTable(QTableWidget):
                     item = QTableWidgetItem()
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                     item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                    if i == j:
-                        item.setBackground(QBrush(RIGHT))
                     self.setItem(i, j, item)
+                if i == j:  # the diagonal: examples classified right
+                    item.setBackground(QBrush(theme.faded("forward", 0.18)))
                 item.setText(str(int(counts[i, j])))
 
     _names: tuple[str, ...] = ()
@@ -181,7 +180,7 @@ class DataDock(QWidget):
         self.table_model = PredictionTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.table_model)
-        self.table.setFont(theme.font(9))
+        theme.follow(self.table, lambda: self.table.setFont(theme.font(9)))
         self.table.verticalHeader().setDefaultSectionSize(20)
         # Column widths measured once per data set, and on the first rows only: a data set may have
         # 100,000 rows, and measuring them all (or on every refresh) would stall the window.
@@ -191,7 +190,7 @@ class DataDock(QWidget):
         self.confusion_title = QLabel("<b>Confusion table</b> (rows: target class, columns: predicted)")
         self.confusion_title.setWordWrap(True)
         self.confusion = ConfusionTable()
-        self.confusion.setFont(theme.font(9))
+        theme.follow(self.confusion, lambda: self.confusion.setFont(theme.font(9)))
         self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.confusion.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         lower = QWidget()

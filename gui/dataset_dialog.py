@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from core.data_import import resized
 from core.datasets import DATASETS, DatasetError, DatasetInfo, with_dataset
 from core.network import Network
-from gui.theme import THEME
+from gui import theme
 
 SPIN_BOX_MAX = 2**31 - 1
 
@@ -48,7 +48,7 @@ class DatasetDialog(QDialog):
         self.fit = QLabel(wordWrap=True)
         self.adapt = QCheckBox("Adapt the network's input and output layers to the data (hidden layers kept)")
         self.error = QLabel(wordWrap=True)
-        self.error.setStyleSheet(f"color:{THEME.palette.backward}; font-weight:600")
+        theme.follow(self.error, lambda: self.error.setStyleSheet(theme.error_style()))
         self.use_button = QPushButton("Use this data set")
         self.use_button.setDefault(True)
         self.close_button = QPushButton("Close")

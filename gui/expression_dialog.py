@@ -20,12 +20,12 @@ class ExpressionDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("New expression")
         self.expression = QLineEdit("(x**2 + 1)**3")
-        self.expression.setFont(theme.font(11))
+        theme.follow(self.expression, lambda: self.expression.setFont(theme.font(11)))
         self.values = QLineEdit("x=2")
-        self.values.setFont(theme.font(11))
+        theme.follow(self.values, lambda: self.values.setFont(theme.font(11)))
         self.values.setPlaceholderText("x=2, y=3")
         self.error = QLabel(wordWrap=True)
-        self.error.setStyleSheet(f"color:{theme.THEME.palette.backward}; font-weight:600")
+        theme.follow(self.error, lambda: self.error.setStyleSheet(theme.error_style()))
         help_text = QLabel(
             "+ − * /, unary minus, ** or ^ for powers, numbers, names and "
             + ", ".join(sorted(FUNCTIONS))

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout
 
 from core.gradcheck import STEP, THRESHOLD, GradCheck
@@ -97,7 +97,7 @@ class GradCheckDialog(QDialog):
             + ("every entry agrees." if check.passed else f"{flagged} of {len(entries)} entries flagged ✗.")
         )
         self.table.setRowCount(len(entries))
-        red = QBrush(QColor(theme.THEME.palette.backward))
+        red = QBrush(theme.colour("error"))
         for row, (name, index, backprop, numeric, error) in enumerate(entries):
             bad = error > check.threshold
             label = f"{name}[{','.join(str(i) for i in index)}]" if index else name

@@ -31,7 +31,7 @@ from core import fmt
 from core.csv_data import CsvCancelled, CsvData, CsvError, CsvLayout, CsvOptions, read_csv, sniff
 from core.data_import import adapted, mismatch, with_data
 from core.network import Network
-from gui.theme import THEME
+from gui import theme
 
 PREVIEW_ROWS = 20
 REREAD_DELAY_MS = 250  # a change of choice waits this long for the next one before the file is read again
@@ -142,7 +142,7 @@ class ImportDialog(QDialog):
         self.summary.setMinimumHeight(90)
         self.summary.setMaximumHeight(170)
         self.error = QLabel(wordWrap=True)
-        self.error.setStyleSheet(f"color:{THEME.palette.backward}; font-weight:600")
+        theme.follow(self.error, lambda: self.error.setStyleSheet(theme.error_style()))
         self.fit = QLabel(wordWrap=True)
         self.adapt = QCheckBox("Adapt the network's input and output layers to the data (hidden layers kept)")
         self.import_button = QPushButton("Import")

@@ -21,7 +21,7 @@ class NarrationPane(QWidget):
         self._model, self._settings = model, settings
         self.text = QPlainTextEdit(readOnly=True)
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.text.setFont(theme.font(10.5))
+        theme.follow(self.text, lambda: self.text.setFont(theme.font(10.5)))
         self.text.setMaximumBlockCount(5000)
         self.copy_button = copy = QToolButton(text="Copy narration")
         copy.clicked.connect(self._on_copy)
@@ -31,7 +31,7 @@ class NarrationPane(QWidget):
         self.copy_markdown_action = menu.addAction("Copy as Markdown", self._on_copy_markdown)
         copy.setMenu(menu)
         title = QLabel("Narration")
-        title.setFont(theme.font(10, True))
+        theme.follow(title, lambda: title.setFont(theme.font(10, True)))
         top = QHBoxLayout()
         top.addWidget(title, 1)
         top.addWidget(copy)

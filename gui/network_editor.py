@@ -29,11 +29,9 @@ from core import network_edit as edit
 from core.initialisers import SCHEMES, initial_params
 from core.limits import MAX_WHOLE_NUMBER
 from core.network import Network, Params, layer_param_names
+from gui import theme
 from gui.matrix_table import LayerTableModel, parse_number
 from gui.training_panel import RateSpinBox
-
-BAD = "color:#b71c1c; font-weight:600"
-NOTE = "color:#455a64"
 
 
 class NetworkEditor(QDialog):
@@ -72,18 +70,18 @@ class NetworkEditor(QDialog):
         self.scheme_scale = QLineEdit("0.5")
         self.scheme_seed = QSpinBox(minimum=0, maximum=MAX_WHOLE_NUMBER)
         self.scheme_note = QLabel(wordWrap=True)
-        self.scheme_note.setStyleSheet(NOTE)
+        theme.follow(self.scheme_note, lambda: self.scheme_note.setStyleSheet(theme.note_style()))
         self.fill = QPushButton("Fill the weights from the scheme")
         self.use_current = QPushButton("Use the current weights")
         self.use_current.setToolTip("The weights the graph shows now (after stepping or training), where shapes fit")
         self._current: Params | None = None
         self.weights = QTabWidget()
         self.weights_note = QLabel(wordWrap=True)
-        self.weights_note.setStyleSheet(NOTE)
+        theme.follow(self.weights_note, lambda: self.weights_note.setStyleSheet(theme.note_style()))
         self.size_note = QLabel(wordWrap=True)
-        self.size_note.setStyleSheet(NOTE)
+        theme.follow(self.size_note, lambda: self.size_note.setStyleSheet(theme.note_style()))
         self.problem = QLabel(wordWrap=True)
-        self.problem.setStyleSheet(BAD)
+        theme.follow(self.problem, lambda: self.problem.setStyleSheet(theme.error_style()))
         self.apply_button = QPushButton("Apply")
         self.apply_button.setDefault(True)
         self.close_button = QPushButton("Close")
@@ -394,7 +392,7 @@ class NetworkEditor(QDialog):
                 "below for a generated set of that shape, or change the inputs or outputs back."
             )
         self.data_note.setText(note)
-        self.data_note.setStyleSheet(NOTE if data is None else BAD)
+        self.data_note.setStyleSheet(theme.note_style() if data is None else theme.error_style())
         self.problem.setText("" if text is None else f"Cannot apply: {text}.")
         self.apply_button.setEnabled(text is None)
 
@@ -404,7 +402,7 @@ class NetworkEditor(QDialog):
         _annotate(self.loss, losses)
         why = losses[net.loss]
         self.pairing.setText("" if why is None else f"{why}.")
-        self.pairing.setStyleSheet(BAD)
+        self.pairing.setStyleSheet(theme.error_style())
         for row in range(self.layers.rowCount()):
             _annotate(self.layer_widgets(row)[1], edit.activation_problems(net, row))
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from core.optimizers import NAMES, TITLES, fits
 from core.param_entries import all_entries
 from core.update_text import newton_summary
+from gui import theme
 
 
 class OptimizerBox(QGroupBox):
@@ -39,7 +40,7 @@ class OptimizerBox(QGroupBox):
         self.damping = self._spin(0.0, 1e6, 4, 0.1)
         self.undamped = QCheckBox("Plain step, never damped (it can climb)")
         self.note = QLabel(wordWrap=True)
-        self.note.setStyleSheet("color: #607d8b; font-style: italic")
+        theme.follow(self.note, lambda: self.note.setStyleSheet(theme.note_style() + "; font-style: italic"))
         self.lesson_param = QComboBox()
         self.lesson_button = QPushButton("Show f′, f″ and x ← x − f′/f″")
         self.lesson_button.setToolTip(

@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QTableView, QVBoxLayout
 
 from core import fmt
+from gui import theme
 from gui.matrix_table import LayerTableModel, parse_number
 
 
@@ -21,7 +22,7 @@ class ParamDialog(QDialog):
         self.name, self.index = name, index
         self.array = np.array(array, dtype=float)
         self.error = QLabel(wordWrap=True)
-        self.error.setStyleSheet("color:#b71c1c")
+        theme.follow(self.error, lambda: self.error.setStyleSheet(theme.error_style()))
         layout = QVBoxLayout(self)
         self.line: QLineEdit | None = None
         self.table: QTableView | None = None

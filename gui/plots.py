@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from core import fmt
 from core.predict import classes, data_bounds, decision_grid, plotted_rows, predict
-from gui import theme
+from gui import plot_style, theme
 
 # Antialiasing and pens wider than 1 px make long curves paint several times slower.
 pg.setConfigOptions(antialias=False, background="w", foreground="#37474f")
@@ -20,8 +20,6 @@ GRID = 90  # decision-region resolution
 # Beyond this a plot's coordinates are not drawn: a span between them could overflow a float, which
 # pyqtgraph cannot show (it clips its own views at ±1e307), and neither can the grid of decision regions.
 MAX_SHOWN = 1e300
-# Short, small titles: pyqtgraph gives a title a minimum width that a narrow plot cannot shrink below.
-TITLE_SIZE = "10pt"
 MAX_UPDATE_DOTS = 2000  # stepped updates drawn as dots: the most recent ones
 MAX_POINTS = 10_000  # examples drawn as points: beyond this an even sample, and the plot's title says so
 
@@ -86,22 +84,15 @@ class CostPlot(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent, axisItems=_compact_axes())
-        self.setTitle("Cost per epoch", size=TITLE_SIZE)
+        self.setTitle("Cost per epoch", size=plot_style.title_size())
         self.setLabel("bottom", "epoch")
         self.setLabel("left", "cost")
         self.showGrid(x=True, y=True, alpha=0.25)
         self.addLegend(offset=(-8, 8), labelTextSize="8pt")
-        self.curve = self.plot(pen=pg.mkPen(theme.THEME.palette.backward, width=1), symbol=None, name="per epoch")
-        self.dots = self.plot(pen=None, symbol="o", symbolSize=6, symbolBrush=theme.THEME.palette.backward)
-        self.update_dots = self.plot(
-            pen=None,
-            symbol="o",
-            symbolSize=7,
-            symbolBrush=None,
-            symbolPen=pg.mkPen(theme.THEME.palette.update, width=1),
-            name="per stepped update",
-        )
-        self.readout = pg.TextItem(color="#263238", anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 220))
+        self.curve = self.plot(symbol=None, name="per epoch")
+        self.dots = self.plot(pen=None, symbol="o", symbolSize=6)
+        self.update_dots = self.plot(pen=None, symbol="o", symbolSize=7, symbolBrush=None, name="per stepped update")
+        self.readout = pg.TextItem(anchor=(0, 1))
         self.readout.setZValue(10)
         self.addItem(self.readout, ignoreBounds=True)
         self.readout.hide()
@@ -116,7 +107,19 @@ class CostPlot(pg.PlotWidget):
         item.vb.sigRangeChangedManually.connect(self._on_user_range)
         item.autoBtn.clicked.connect(self._on_whole_range)
         _set_up_axes(self)
+        plot_style.follow_theme(self, self._restyle)
         self._proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse_moved)
+
+    def _restyle(self) -> None:
+        palette = theme.THEME.palette
+        self.curve.setPen(plot_style.pen(palette.backward))
+        self.dots.setSymbolBrush(palette.backward)
+        self.update_dots.setSymbolPen(plot_style.pen(palette.update))
+        self.readout.setColor(palette.text)
+        fill = pg.mkColor(palette.background)
+        fill.setAlpha(220)
+        self.readout.fill = pg.mkBrush(fill)
+        self.readout.setFont(theme.font(plot_style.LABEL_POINTS))
 
     @property
     def point_count(self) -> int:
@@ -167,7 +170,7 @@ class CostPlot(pg.PlotWidget):
         if per_bin != self._per_bin:
             self._per_bin = per_bin
             note = "" if per_bin == 1 else f"<br>min–max of each {compact_number(per_bin)} epochs"
-            self.setTitle(f"Cost per epoch{note}", size=TITLE_SIZE)
+            self.setTitle(f"Cost per epoch{note}", size=plot_style.title_size())
         self._updates = updates if updates is not None else (np.empty(0), np.empty(0))
         x, y = self._drawable(epochs, costs)
         ux, uy = self._drawable(*self._updates)
@@ -227,12 +230,18 @@ class DataPlot(pg.PlotWidget):
         self.showGrid(x=True, y=True, alpha=0.2)
         self.image = pg.ImageItem()
         self.addItem(self.image)
-        self.points = pg.ScatterPlotItem(size=9, pen=pg.mkPen("#263238", width=1))
+        self.points = pg.ScatterPlotItem(size=9)
         self.addItem(self.points)
-        self.diagonal = self.plot(pen=pg.mkPen("#90a4ae", width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.diagonal = self.plot()
         _set_up_axes(self)
+        plot_style.follow_theme(self, self._restyle)
         self.network = None
         self.kind = ""
+
+    def _restyle(self) -> None:
+        palette = theme.THEME.palette
+        self.points.setPen(plot_style.pen(palette.text))
+        self.diagonal.setPen(plot_style.pen(palette.muted, style=pg.QtCore.Qt.PenStyle.DashLine))
 
     def set_network(self, network) -> None:
         self.network = network
@@ -307,7 +316,7 @@ class DataPlot(pg.PlotWidget):
         total = self.network.examples
         if len(self.rows) < total:
             title += f"<br>{len(self.rows):,} of {total:,} points shown"
-        self.setTitle(title, size=TITLE_SIZE)
+        self.setTitle(title, size=plot_style.title_size())
 
     @staticmethod
     def _colours(grid: np.ndarray, outputs: int) -> np.ndarray:

@@ -19,7 +19,8 @@ class PositionBar(QWidget):
         self.setMinimumHeight(34)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip("Steps of this pass: forward (green), backward (red), update (purple). Click or drag.")
+        self.setToolTip("Steps of this pass: forward, backward (gradients), update. Click or drag.")
+        theme.THEME.changed.connect(self.update)
 
     def sizeHint(self) -> QSize:
         return QSize(600, 34)
@@ -54,7 +55,7 @@ class PositionBar(QWidget):
         start = 0
         for count, name in zip(self.counts, ("forward", "backward", "update"), strict=True):
             x0, x1 = self._x_of(start), self._x_of(start + count)
-            painter.fillRect(QRectF(x0, track.top(), x1 - x0, track.height()), theme.colour(name).lighter(170))
+            painter.fillRect(QRectF(x0, track.top(), x1 - x0, track.height()), theme.faded(name))
             done = min(max(self.cursor - start, 0), count)
             painter.fillRect(QRectF(x0, track.top(), self._x_of(start + done) - x0, track.height()), theme.colour(name))
             start += count

@@ -16,6 +16,7 @@ from core.network import Network, Params
 from core.optimizers import State
 from core.run_set import Run, RunSet, RunSettings
 from core.training import TrainProgress
+from gui import theme
 from gui.trainer import FOREVER, TrainingController
 
 # Okabe-Ito: eight colours told apart with any common colour-vision deficiency.
@@ -75,7 +76,9 @@ class RunsModel(QObject):
         return [] if self.run_set is None else self.run_set.runs
 
     def colour(self, run: Run) -> str:
-        return RUN_COLOURS[(run.number - 1) % len(RUN_COLOURS)]
+        """The run's colour; Okabe-Ito's black is the theme's text colour (white on a dark theme)."""
+        colour = RUN_COLOURS[(run.number - 1) % len(RUN_COLOURS)]
+        return theme.THEME.palette.text if colour == "#000000" else colour
 
     def start_set(self, network: Network, params: Params) -> None:
         """A new, empty run set from this network and its weights (the old runs are stopped)."""

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from core.optimizers import NAMES, TITLES, Optimizer
 from core.run_set import MAX_RUNS, SWEEP_RATES, Run, RunSetError, RunSettings, describe_batch
+from gui import plot_style, theme
 from gui.runs import RunsModel
 
 COLUMNS = ("Run", "Settings", "Cost", "Best", "Reached target at", "Epochs/s", "State")
@@ -117,7 +118,7 @@ class RunsPanel(QWidget):
         layout.addLayout(target_row)
 
         self.status = QLabel(wordWrap=True)
-        self.status.setStyleSheet("color:#b71c1c")
+        theme.follow(self.status, lambda: self.status.setStyleSheet(theme.error_style()))
         layout.addWidget(self.status)
 
         self.table = QTableWidget(0, len(COLUMNS))
@@ -141,13 +142,17 @@ class RunsPanel(QWidget):
         self.sweep_plot.setLabel("left", "final cost")
         self.sweep_plot.setLogMode(x=True, y=True)
         self.sweep_plot.showGrid(x=True, y=True, alpha=0.25)
-        self.sweep_line = self.sweep_plot.plot(pen=pg.mkPen("#555", width=1), symbol="o", symbolBrush="#0072B2")
+        self.sweep_line = self.sweep_plot.plot(symbol="o", symbolBrush="#0072B2")
         self.sweep_diverged = self.sweep_plot.plot(pen=None, symbol="x", symbolSize=12, symbolBrush="#D55E00")
         self.plots.addTab(self.cost_plot, "Costs")
         self.plots.addTab(self.sweep_plot, "α sweep")
         layout.addWidget(self.plots, 2)
 
         self._curves: dict[int, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}  # by run number
+        plot_style.follow_theme(self.cost_plot, self._restyle_costs)
+        plot_style.follow_theme(
+            self.sweep_plot, lambda: self.sweep_line.setPen(plot_style.pen(theme.THEME.palette.muted))
+        )
         self._dirty = True
         self._timer = QTimer(self, interval=REDRAW_MS)
         self._timer.timeout.connect(self._redraw_if_dirty)
@@ -298,6 +303,16 @@ class RunsPanel(QWidget):
             return "training"
         return f"{run.epoch} epochs" if run.epoch else "ready"
 
+    def _restyle_costs(self) -> None:
+        """Each run's curve and cross in its colour (one follows the theme) at the current line scale;
+        the table's colours at the next redraw."""
+        for run in self.runs.runs:
+            if run.number in self._curves:
+                curve, cross = self._curves[run.number]
+                curve.setPen(plot_style.pen(self.runs.colour(run), 2))
+                cross.setSymbolBrush(self.runs.colour(run))
+        self._dirty = True
+
     def _draw_costs(self, runs: list[Run]) -> None:
         numbers = {r.number for r in runs}
         for number in [n for n in self._curves if n not in numbers]:
@@ -306,7 +321,7 @@ class RunsPanel(QWidget):
         for run in runs:
             if run.number not in self._curves:
                 colour = self.runs.colour(run)
-                curve = self.cost_plot.plot(pen=pg.mkPen(colour, width=2), name=run.label)
+                curve = self.cost_plot.plot(pen=plot_style.pen(colour, 2), name=run.label)
                 cross = self.cost_plot.plot(pen=None, symbol="x", symbolSize=14, symbolBrush=colour)
                 self._curves[run.number] = (curve, cross)
             curve, cross = self._curves[run.number]

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QP
 from core.curvature import one_variable
 from core.param_entries import ParamEntry, all_entries
 from core.surface import DEFAULT_SPAN, Surface, loss_surface
+from gui import plot_style
 
 GRID_POINTS = 61  # per axis: odd, so the current point is a grid point
 CURVE_POINTS = 201
@@ -21,10 +22,10 @@ CONTOURS = 10
 MAX_PATH_POINTS = 20_000  # beyond this the path keeps every other point
 RUN_PATHS_INTERVAL_MS = 200  # the runs' paths are redrawn at most this often while they train
 NO_SECOND = "— none: the cost along x —"
-PATH_PEN = pg.mkPen("#ffffff", width=2)
-PATH_SHADOW = pg.mkPen("#000000", width=4)
-CURVE_PEN = pg.mkPen("#1f77b4", width=2)
-PARABOLA_PEN = pg.mkPen("#d62728", width=2, style=Qt.PenStyle.DashLine)
+# Over the heat map (viridis), whatever the theme; the curve and parabola are on the theme's background.
+PATH_COLOUR, PATH_SHADOW_COLOUR = "#ffffff", "#000000"
+CURVE_COLOUR = "#0072B2"  # Okabe-Ito blue and vermillion: told apart in every theme
+PARABOLA_COLOUR = "#D55E00"
 
 
 class SurfaceView(QWidget):
@@ -49,17 +50,18 @@ class SurfaceView(QWidget):
         self.recompute_button = QPushButton("Recompute")
         self.recompute_button.setToolTip("The grid again around the current point, with the other parameters as now")
         self.status = QLabel(wordWrap=True)
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = pg.PlotWidget()
         self.plot.setMinimumHeight(200)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(pg.colormap.get("viridis"))
         self.contours = [pg.IsocurveItem(pen=pg.mkPen("#ffffff", width=1)) for _ in range(CONTOURS)]
         for contour in self.contours:
             contour.setParentItem(self.image)
-        self.curve = pg.PlotDataItem(pen=CURVE_PEN)
-        self.parabola = pg.PlotDataItem(pen=PARABOLA_PEN)
-        self.path_shadow = pg.PlotDataItem(pen=PATH_SHADOW)
-        self.path_line = pg.PlotDataItem(pen=PATH_PEN)
+        self.curve = pg.PlotDataItem()
+        self.parabola = pg.PlotDataItem()
+        self.path_shadow = pg.PlotDataItem()
+        self.path_line = pg.PlotDataItem()
+        plot_style.follow_theme(self.plot, self._restyle)
         self.marker = pg.ScatterPlotItem(size=12, brush=pg.mkBrush("#d62728"), pen=pg.mkPen("#ffffff", width=2))
         for item in (self.image, self.curve, self.parabola, self.path_shadow, self.path_line, self.marker):
             self.plot.addItem(item)
@@ -77,6 +79,13 @@ class SurfaceView(QWidget):
             self._runs_timer.timeout.connect(self._draw_runs_if_dirty)
             self._runs_timer.start()
         self._on_network_changed()
+
+    def _restyle(self) -> None:
+        """The curves' pens at the current line scale."""
+        self.curve.setPen(plot_style.pen(CURVE_COLOUR, 2))
+        self.parabola.setPen(plot_style.pen(PARABOLA_COLOUR, 2, style=Qt.PenStyle.DashLine))
+        self.path_shadow.setPen(plot_style.pen(PATH_SHADOW_COLOUR, 4))
+        self.path_line.setPen(plot_style.pen(PATH_COLOUR, 2))
 
     def _build_layout(self) -> None:
         column = QVBoxLayout(self)

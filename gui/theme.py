@@ -242,6 +242,12 @@ def colour(name: str) -> QColor:
     return QColor(getattr(THEME.palette, name))
 
 
+def faded(name: str, share: float = 0.3) -> QColor:
+    """A palette colour at ``share`` over the background: a pale tint on light, a dim one on dark."""
+    pairs = zip(colour(name).getRgbF()[:3], colour("background").getRgbF()[:3], strict=True)
+    return QColor.fromRgbF(*(share * c + (1 - share) * b for c, b in pairs))
+
+
 def line(width: float) -> float:
     """A pen width at the current line scale."""
     return width * THEME.line_scale

@@ -161,7 +161,9 @@ class TrainingPanel(QWidget):
         self.batch_mode = QComboBox()
         self.batch_mode.addItems(BATCH_MODES)
         self.stepping_note = QLabel(STEPPING_NOTE, wordWrap=True)
-        self.stepping_note.setStyleSheet("color: #607d8b; font-style: italic")
+        theme.follow(
+            self.stepping_note, lambda: self.stepping_note.setStyleSheet(theme.note_style() + "; font-style: italic")
+        )
         self.batch_size = QSpinBox(minimum=1, maximum=1_000_000)
         self.batch_size.setKeyboardTracking(False)
         self.epochs = QSpinBox(minimum=1, maximum=10_000_000, value=5000, singleStep=100)
@@ -171,7 +173,7 @@ class TrainingPanel(QWidget):
         self.rate_label = QLabel("—")
         self.cost_label = QLabel()
         for label in (self.epoch_label, self.rate_label, self.cost_label):
-            label.setFont(theme.font(11, True))
+            theme.follow(label, lambda label=label: label.setFont(theme.font(11, True)))
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.decimals = QSpinBox(minimum=1, maximum=12, value=settings.decimals)
         self.log_scale = QCheckBox("Log-scale cost axis")

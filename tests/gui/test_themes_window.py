@@ -132,3 +132,30 @@ def test_the_theme_chosen_is_remembered_by_a_new_window(window, qtbot, monkeypat
     assert again.theme_actions["colour-blind"].isChecked()
     again.theme_actions[appearance.SYSTEM].trigger()
     assert THEME.name == "dark"
+
+
+@pytest.mark.parametrize("name", ["dark", "colour-blind"])
+def test_view_theme_recolours_the_plots_and_the_chain_panel_at_once(window, qtbot, name):
+    press(qtbot, window, Qt.Key.Key_Right, 5 + 2)  # the chain panel shows values and gradients
+    cost, data = window.cost_plot, window.data_plot
+    window.theme_actions[name].trigger()
+    palette = theme.PALETTES[name]
+    for plot in (cost, data):
+        assert plot.backgroundBrush().color().name() == palette.background
+        assert plot.getPlotItem().getAxis("bottom").textPen().color().name() == palette.text
+    assert cost.curve.opts["pen"].color().name() == palette.backward.lower()
+    html = window.chain_panel.toHtml().lower()
+    assert palette.forward.lower() in html
+    assert palette.backward.lower() in html
+    assert theme.LIGHT.forward not in html
+
+
+def test_font_and_line_scale_reach_the_plots(window):
+    cost = window.cost_plot
+    tick = cost.getPlotItem().getAxis("left").style["tickFont"].pointSizeF()
+    width = cost.curve.opts["pen"].widthF()
+    THEME.set_font_scale(1.6)
+    THEME.set_line_scale(2.0)
+    assert cost.getPlotItem().getAxis("left").style["tickFont"].pointSizeF() == pytest.approx(1.6 * tick)
+    assert cost.curve.opts["pen"].widthF() == pytest.approx(2 * width)
+    assert window.chain_panel.font().pointSizeF() == pytest.approx(1.6 * 11)
