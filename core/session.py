@@ -22,7 +22,10 @@ from core.training import TrainProgress
 
 __all__ = ["CostHistory", "Mode", "PassRun", "Session", "Snapshot"]
 
-KEPT_PASSES = 1000  # passes a snapshot keeps for stepping back (whole epochs before them become history)
+# What a snapshot keeps for stepping back (whole epochs stepped before become history): at most this
+# many passes, and passes of at most this many events in all (replaying them takes about a second).
+KEPT_PASSES = 1000
+KEPT_EVENTS = 100_000
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,26 @@ class Snapshot:
     @property
     def pass_count(self) -> int:
         return sum(run.count for run in self.passes)
+
+    @property
+    def position(self) -> tuple[float, int]:
+        """``Session.position`` of the session this snapshot restores (without recording anything)."""
+        sizes = NetworkSource(self.network).update_sizes(self.mode)
+        return self.epoch_offset + _epochs_after(sizes, self.updates), self.cursor
+
+    def check(self) -> Graph:
+        """The graph the snapshot steps through; a ValueError if it cannot be restored as it says."""
+        source = NetworkSource(self.network)
+        if self.mode not in source.modes:
+            raise ValueError(f"mode {self.mode.value!r} is not offered for this network")
+        count = self.pass_count
+        if count > self.updates + 1:
+            raise ValueError(f"{count} passes kept but only {self.updates} updates made")
+        graph = source.graph(self.mode)
+        limit = 2 * len(graph.op_nodes) + len(graph.params) if count else 0  # a pass's events
+        if not 0 <= self.cursor <= limit:
+            raise ValueError(f"cursor {self.cursor} is beyond the pass (0 to {limit})")
+        return graph
 
 
 class Session:
@@ -123,9 +146,7 @@ class Session:
     def _epochs_after(self, updates: int) -> float:
         """The fraction of epochs that ``updates`` updates of this segment cover, by examples seen
         (a last, smaller mini-batch counts for less)."""
-        sizes = self.source.update_sizes(self.mode)
-        whole, part = divmod(updates, len(sizes))
-        return whole + sum(sizes[:part]) / sum(sizes)
+        return _epochs_after(self.source.update_sizes(self.mode), updates)
 
     @property
     def position(self) -> tuple[float, int]:
@@ -201,13 +222,15 @@ class Session:
     def snapshot(self, kept_passes: int = KEPT_PASSES) -> Snapshot:
         """The state now, for a session file or a walkthrough stop; nothing here changes.
 
-        At most about ``kept_passes`` passes are kept for stepping back: whole epochs stepped
-        before them go into the histories, exactly as their points are drawn now.
+        At most about ``kept_passes`` passes (and KEPT_EVENTS events) are kept for stepping back:
+        whole epochs stepped before them go into the histories, exactly as their points are drawn now.
         """
         if self.network is None:
             raise ValueError("only a network's session can be saved (an expression has no parameters)")
         passes, history, update_history = self._passes, self.history.copy(), self.update_history.copy()
         per = self.updates_per_epoch
+        if passes:
+            kept_passes = max(1, min(kept_passes, KEPT_EVENTS // len(passes[-1])))
         dropped = max(0, (len(passes) - kept_passes) // per * per)
         if dropped:
             update_x, update_y = self._segment_points(per_epoch=False)
@@ -242,28 +265,24 @@ class Session:
         """The session a snapshot describes, its passes recorded again; a ValueError names what
         does not fit (a cursor beyond the pass, a graph the network cannot show)."""
         network = snapshot.network
+        snapshot.check()
         session = cls(network, snapshot.mode)
-        if snapshot.mode is not session.mode:
-            raise ValueError(f"mode {snapshot.mode.value!r} is not offered for this network")
+        session.source.graph(session.mode)  # built once, shared by the sources of each run below
         count = snapshot.pass_count
-        if count > snapshot.updates + 1:
-            raise ValueError(f"{count} passes kept but only {snapshot.updates} updates made")
         session.params = {k: np.array(v, dtype=float) for k, v in snapshot.params.items()}
         session.history, session.update_history = snapshot.history.copy(), snapshot.update_history.copy()
         session.epoch_offset, session.updates = snapshot.epoch_offset, snapshot.updates
         session.optimizer_state = snapshot.optimizer_state
         params, state, number = snapshot.first_params, snapshot.optimizer_state, snapshot.updates - count + 1
-        settings = [(run.learning_rate, run.optimizer) for run in snapshot.passes for _ in range(run.count)]
-        for k, (rate, optimizer) in enumerate(settings):
-            if k == count - 1:
-                params = session.params
-            source = session.source.with_settings_of(network.with_settings(learning_rate=rate, optimizer=optimizer))
-            step_pass = source.record(session.mode, params, number + k, state)
-            session._passes.append(step_pass)
-            params, state = session._params_after(step_pass), step_pass.state_after
-        limit = len(session._passes[-1]) if session._passes else 0
-        if not 0 <= snapshot.cursor <= limit:
-            raise ValueError(f"cursor {snapshot.cursor} is beyond the pass (0 to {limit})")
+        for run in snapshot.passes:
+            settings = network.with_settings(learning_rate=run.learning_rate, optimizer=run.optimizer)
+            source = session.source.with_settings_of(settings)
+            for _ in range(run.count):
+                if len(session._passes) == count - 1:
+                    params = session.params
+                step_pass = source.record(session.mode, params, number + len(session._passes), state)
+                session._passes.append(step_pass)
+                params, state = session._params_after(step_pass), step_pass.state_after
         session.cursor = snapshot.cursor
         return session
 
@@ -396,6 +415,12 @@ class Session:
             self.optimizer_state = self._state_before_current()
         self._passes = []
         self.cursor = 0
+
+
+def _epochs_after(sizes: tuple[int, ...], updates: int) -> float:
+    """The epochs ``updates`` updates cover when an epoch's updates cover ``sizes`` examples each."""
+    whole, part = divmod(updates, len(sizes))
+    return whole + sum(sizes[:part]) / sum(sizes)
 
 
 def _joined(

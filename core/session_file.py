@@ -39,7 +39,7 @@ from core.network_file import (
     write_atomically,
 )
 from core.optimizers import NAMES, OptimizerError, State, from_value
-from core.session import Mode, PassRun, Session, Snapshot
+from core.session import Mode, PassRun, Snapshot
 
 FORMAT = "backprop-stepper.session/1"
 _FORMAT_PATTERN = re.compile(r"backprop-stepper\.session/(\d+)")
@@ -283,7 +283,8 @@ _STATE_KEYS = (
 
 
 def _state(doc: Any, base: Network, what: str) -> tuple[Snapshot, str | None]:
-    """A state object: the snapshot (its passes recorded again to check the cursor) and the selected node."""
+    """A state object: the snapshot (checked as far as can be without recording its passes) and the
+    selected node."""
     if not isinstance(doc, dict):
         raise SessionFileError(f"{what} must be an object, not {describe(doc)}")
     _check_keys(doc, _STATE_KEYS, ("selected_node",), what)
@@ -318,10 +319,10 @@ def _state(doc: Any, base: Network, what: str) -> tuple[Snapshot, str | None]:
     if selected is not None:
         selected = _text(selected, f"{what} selected_node")
     try:
-        session = Session.restored(snapshot)
+        graph = snapshot.check()
     except ValueError as e:
         raise SessionFileError(f"{what}: {one_line(str(e))}") from None
-    if selected is not None and selected not in session.graph:
+    if selected is not None and selected not in graph:
         raise SessionFileError(f"{what} selected_node {selected!r} is not a node of the {mode_value} graph")
     return snapshot, selected
 

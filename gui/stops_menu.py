@@ -47,8 +47,8 @@ class StopsMenu(QObject):
     # -- the list -----------------------------------------------------------------------------
 
     def set_stops(self, stops: tuple[Stop, ...]) -> None:
-        """Replace the list (a session opened, or Undo); each stop's place is found by replaying it."""
-        placed = [(Session.restored(stop.snapshot).position, k, stop) for k, stop in enumerate(stops)]
+        """Replace the list (a session opened, or Undo), in walk-through order."""
+        placed = [(stop.snapshot.position, k, stop) for k, stop in enumerate(stops)]
         placed.sort(key=lambda item: (item[0], item[1]))
         self.stops = tuple(stop for _, _, stop in placed)
         self._positions = [position for position, _, _ in placed]

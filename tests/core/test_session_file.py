@@ -295,3 +295,16 @@ def test_trace_and_train_take_a_session_at_its_shown_parameters(tmp_path, capsys
     path.write_text(path.read_text().replace(FORMAT, "backprop-stepper.session/2"))
     assert main(["trace", str(path)]) == 2
     assert "made by a newer Backprop Stepper" in capsys.readouterr().err
+
+
+def test_a_big_graph_keeps_fewer_passes_so_opening_stays_quick() -> None:
+    from core.session import KEPT_EVENTS
+
+    session = Session(load_preset("mood_2_2_1"))
+    events = len(session.current)
+    for _ in range(2 * KEPT_EVENTS // events):
+        session.next_example()
+    snapshot = session.snapshot()
+    assert snapshot.pass_count * events <= KEPT_EVENTS + session.updates_per_epoch * events
+    assert snapshot.position == session.position
+    assert_same(session, Session.restored(snapshot))
