@@ -94,6 +94,8 @@ def main(argv: Sequence[str]) -> int:
             return cli._fail(f"--out must end in .svg or .png, not {quote(out.name)}", 2)
         try:
             opened = _open(args.file)
+            if isinstance(opened, SessionDocument) and args.graph:
+                return cli._fail("a session is drawn in the graph it was saved in: give no --graph with it", 2)
             session, view = _session(opened, args.graph)
         except (NetworkFileError, KeyError, ValueError) as e:
             message = e.args[0] if isinstance(e, KeyError) else str(e)
@@ -114,23 +116,17 @@ def _session(opened: Network | SessionDocument, graph: str | None) -> tuple[Sess
     """The session to draw, on the graph asked for (default: the window's), and the view settings it
     comes with (decimals, convention, theme); a ValueError says why it cannot show that graph."""
     if isinstance(opened, SessionDocument):
-        session = Session.restored(opened.snapshot)
-        network, view = opened.snapshot.network, dict(opened.view)
-    else:
-        network, saved = opened, opened.view
-        session = None
-        view = {} if saved is None else {"decimals": saved.decimals, "convention": saved.convention}
-    source = NetworkSource(network)
-    mode = GRAPHS[graph] if graph else (session.mode if session else saved_mode(network))
+        return Session.restored(opened.snapshot), dict(opened.view)
+    saved = opened.view
+    view = {} if saved is None else {"decimals": saved.decimals, "convention": saved.convention}
+    source = NetworkSource(opened)
+    mode = GRAPHS[graph] if graph else saved_mode(opened)
     if mode is not None and mode not in source.modes:
         raise ValueError(
-            f"the network has {network.param_count:,} parameters, too many to draw one node per weight: "
+            f"the network has {opened.param_count:,} parameters, too many to draw one node per weight: "
             "use --graph layer"
         )
-    if session is None:
-        return Session(source, mode), view
-    session.set_mode(mode)
-    return session, view
+    return Session(source, mode), view
 
 
 def _export(session: Session, view: dict[str, Any], args: argparse.Namespace, out: Path, suffix: str) -> int:

@@ -168,7 +168,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = cli._Parser(
         prog="backprop-stepper",
         description="Step through a neural network's forward and backward pass, one node at a time. "
-        "Headless: backprop-stepper trace FILE | train FILE --epochs N.",
+        "Headless: backprop-stepper trace FILE | train FILE --epochs N | export FILE --out graph.svg.",
     )
     parser.add_argument("file", nargs="?", help="a network file (JSON) to open")
     parser.add_argument("--preset", metavar="NAME", help="open a shipped preset (default: or_gate)")

@@ -167,6 +167,9 @@ def test_a_session_file_is_drawn_where_it_was_saved_with_its_view(tmp_path, caps
     assert QImage(str(png)).pixelColor(1, 1) == QColor(theme.PALETTES["dark"].background)
     assert export(capsys, str(path), "--steps", "4", "--out", str(out)) == (0, "", "")
     assert f"∂L/∂z = {backward['dL_dz']:.4f}" in svg_texts(out)  # four steps on from there
+    status, _, stderr = export(capsys, str(path), "--graph", "layer", "--out", str(out))
+    assert status == 2
+    assert "give no --graph with it" in stderr
 
 
 def test_a_corrupt_session_file_is_one_line_and_exit_2(tmp_path, capsys):
