@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,7 +31,7 @@ from core.presets import load_preset, preset_keys
 from core.session import Mode
 from core.session_file import SessionDocument, SessionFileError, load_any
 from core.source import GraphSource, saved_mode
-from gui import appearance, theme
+from gui import appearance, icons, theme
 from gui.chain_panel import ChainPanel
 from gui.data_dock import DataDock
 from gui.dataset_dialog import DatasetDialog
@@ -224,18 +224,18 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         m = self.model
-        self.act_reset = self._action("⟲ Reset", m.reset, ["Ctrl+R"], "Back to the initial weights")
-        self.act_back = self._action("◀ Back", m.step_back, ["Left"], "Step back")
-        self.act_step = self._action("Step ▶", m.step_forward, ["Right", "Space"], "Step forward")
+        self.act_reset = self._action("Reset", m.reset, ["Ctrl+R"], "Back to the initial weights")
+        self.act_back = self._action("Back", m.step_back, ["Left"], "Step back")
+        self.act_step = self._action("Step", m.step_forward, ["Right", "Space"], "Step forward")
         self.act_end_forward = self._action(
-            "▶| End of forward", m.to_end_of_forward, ["F"], "To the end of the forward pass"
+            "End of forward", m.to_end_of_forward, ["F"], "To the end of the forward pass"
         )
         self.act_end_backward = self._action(
-            "◀| End of backward", m.to_end_of_backward, ["B"], "To the end of the backward pass"
+            "End of backward", m.to_end_of_backward, ["B"], "To the end of the backward pass"
         )
         self.act_update = self._action("Apply update", m.apply_update, ["U"], "Apply the parameter update")
-        self.act_next = self._action("Next example ▶▶", m.next_example, ["N"], "Update, then the next example or batch")
-        self.act_play = self._action("▶ Train", self._on_play, ["P"], "Play or pause continuous training")
+        self.act_next = self._action("Next example", m.next_example, ["N"], "Update, then the next example or batch")
+        self.act_play = self._action("Train", self._on_play, ["P"], "Play or pause continuous training")
         self.mode_box = QComboBox()
         self.mode_box.addItems(["Scalar graph (one example)", "Layer graph (batch)"])
         self.mode_box.setToolTip("One example at a time in the scalar graph, or the whole batch in the layer graph")
@@ -243,9 +243,26 @@ class MainWindow(QMainWindow):
         bar = QToolBar("Stepping")
         bar.setObjectName("stepping")
         bar.setMovable(False)
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        style = "QToolButton {{ font-size:{}; padding:4px 8px; }}"
-        theme.follow(bar, lambda: bar.setStyleSheet(style.format(theme.points(11))))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        style = "QToolButton {{ font-size:{}; padding:3px 5px; }}"
+
+        def style_bar() -> None:
+            bar.setStyleSheet(style.format(theme.points(11)))
+            side = round(16 * theme.THEME.font_scale)
+            bar.setIconSize(QSize(side, side))
+
+        theme.follow(bar, style_bar)
+        for action, name in (
+            (self.act_reset, "reset"),
+            (self.act_back, "back"),
+            (self.act_step, "step"),
+            (self.act_end_forward, "end_forward"),
+            (self.act_end_backward, "end_backward"),
+            (self.act_update, "update"),
+            (self.act_next, "next"),
+            (self.act_play, "play"),
+        ):
+            icons.set_icon(action, name)
         self.stepping_actions = (
             self.act_reset,
             self.act_back,
@@ -765,7 +782,8 @@ class MainWindow(QMainWindow):
         self._state_interval_ms = max(TRAINING_PLOT_INTERVAL_MS, 10 * took)  # at most a tenth of the time
 
     def _on_running_changed(self, running: bool) -> None:
-        self.act_play.setText("⏸ Pause" if running else "▶ Train")
+        self.act_play.setText("Pause" if running else "Train")
+        icons.set_icon(self.act_play, "pause" if running else "play")
         for action in self.stepping_actions:
             action.setEnabled(not running)
         self.mode_box.setEnabled(not running)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from core.optimizers import NAMES, TITLES, Optimizer
 from core.run_set import MAX_RUNS, SWEEP_RATES, Run, RunSetError, RunSettings, describe_batch
-from gui import plot_style, theme
+from gui import icons, plot_style, theme
 from gui.runs import RunsModel
 
 COLUMNS = ("Run", "Settings", "Cost", "Best", "Reached target at", "Epochs/s", "State")
@@ -101,8 +101,10 @@ class RunsPanel(QWidget):
 
         controls = QHBoxLayout()
         self.epochs = QSpinBox(minimum=1, maximum=10_000_000, value=2000, suffix=" epochs")
-        self.train_button = QPushButton("▶ Train runs")
-        self.pause_button = QPushButton("⏸ Pause")
+        self.train_button = QPushButton("Train runs")
+        self.pause_button = QPushButton("Pause")
+        icons.set_icon(self.train_button, "play")
+        icons.set_icon(self.pause_button, "pause")
         self.current_button = QPushButton("Make current")
         self.current_button.setToolTip("Give the network this run's settings and weights (or double-click a row)")
         self.remove_button = QPushButton("Remove")

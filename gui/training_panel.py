@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from core import fmt
 from core.limits import MAX_LEARNING_RATE, MIN_LEARNING_RATE
 from core.session import Mode
-from gui import theme
+from gui import icons, theme
 from gui.optimizer_box import OptimizerBox
 
 BATCH_MODES = ("Full batch", "Mini-batch", "Per example")
@@ -168,7 +168,8 @@ class TrainingPanel(QWidget):
         self.batch_size.setKeyboardTracking(False)
         self.epochs = QSpinBox(minimum=1, maximum=10_000_000, value=5000, singleStep=100)
         self.train_button = QPushButton("Train 5000 epochs")
-        self.play_button = QPushButton("▶ Play")
+        self.play_button = QPushButton("Play")
+        icons.set_icon(self.play_button, "play")
         self.epoch_label = QLabel()
         self.rate_label = QLabel("—")
         self.cost_label = QLabel()
@@ -273,7 +274,8 @@ class TrainingPanel(QWidget):
             self.cost_label.setText(text if kind == "epoch" else f"{text} (last update)")
 
     def _on_running_changed(self, running: bool) -> None:
-        self.play_button.setText("⏸ Pause" if running else "▶ Play")
+        self.play_button.setText("Pause" if running else "Play")
+        icons.set_icon(self.play_button, "pause" if running else "play")
         self.train_button.setEnabled(not running)
         for w in (self.learning_rate, self.batch_mode, self.batch_size, self.epochs, self.optimizer_box):
             w.setEnabled(not running)

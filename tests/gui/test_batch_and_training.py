@@ -82,7 +82,7 @@ def test_window_stays_responsive_while_training(window, qtbot):
     # A 10 ms timer fires ~100 times a second; a blocked UI thread would fire it a handful of times.
     assert len(ticks) >= 40
     assert len(window.model.session.history) > 0
-    assert window.training_panel.play_button.text() == "▶ Play"
+    assert window.training_panel.play_button.text() == "Play"
 
 
 def test_stepping_is_refused_while_training(window, qtbot):

@@ -159,3 +159,30 @@ def test_font_and_line_scale_reach_the_plots(window):
     assert cost.getPlotItem().getAxis("left").style["tickFont"].pointSizeF() == pytest.approx(1.6 * tick)
     assert cost.curve.opts["pen"].widthF() == pytest.approx(2 * width)
     assert window.chain_panel.font().pointSizeF() == pytest.approx(1.6 * 11)
+
+
+def _icon_colour(icon) -> QColor:
+    """The most opaque pixel's colour of a 24 px rendering of ``icon``."""
+    image = icon.pixmap(24, 24).toImage()
+    pixels = [image.pixelColor(x, y) for x in range(24) for y in range(24)]
+    return max(pixels, key=lambda c: c.alpha())
+
+
+def test_stepping_and_training_show_icons_not_font_glyphs(window, qtbot):
+    glyphs = set("▶◀⏸⟲|")
+    actions = (*window.stepping_actions, window.act_play)
+    for action in actions:
+        assert not action.icon().isNull(), action.text()
+        assert not glyphs & set(action.text()), action.text()
+    play = window.training_panel.play_button
+    assert (play.text(), play.icon().isNull()) == ("Play", False)
+    assert _icon_colour(window.act_play.icon()).name() == theme.LIGHT.text
+    window.theme_actions["dark"].trigger()
+    assert _icon_colour(window.act_play.icon()).name() == theme.DARK.text  # redrawn, visible on dark
+    assert _icon_colour(play.icon()).name() == theme.DARK.text
+    qtbot.mouseClick(play, Qt.MouseButton.LeftButton)
+    assert play.text() == "Pause"
+    assert window.act_play.text() == "Pause"
+    qtbot.mouseClick(play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.trainer.running, timeout=5000)
+    assert play.text() == "Play"
