@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
     window.resize(*args.size)
     if args.screenshot:
         return screenshot(app, window, args.screenshot, args.steps)
+    if args.file:
+        window.session_actions.remember(args.file)  # File → Open recent lists it (not for screenshots)
     window.show()
     return app.exec()
 

@@ -316,3 +316,25 @@ def test_a_large_session_is_read_in_the_background(window, qtbot, monkeypatch, t
     qtbot.waitUntil(lambda: window.model.network.name == "OR gate", timeout=30_000)
     assert seen(window) == before
     assert window.scene.nodes[before["selected"]].isSelected()
+
+
+def test_a_file_opened_on_the_command_line_joins_the_recent_files(qtbot, monkeypatch, tmp_path) -> None:
+    import argparse
+
+    from PySide6.QtWidgets import QApplication
+
+    from gui import app
+    from gui.main_window import MainWindow
+    from gui.preferences import preferences
+
+    path = tmp_path / "net.json"
+    save_network(load_preset("mood_2_2_1"), path)
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)  # return at once instead of running
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its own
+    args = argparse.Namespace(file=str(path), preset=None, screenshot=None, steps=0, size=(800, 600), mode=None)
+    assert app.run(args) == 0
+    for window in QApplication.topLevelWidgets():
+        if isinstance(window, MainWindow):
+            window.close()
+            window.deleteLater()
+    assert preferences().value("recent_files") in ([str(path.resolve())], str(path.resolve()))
