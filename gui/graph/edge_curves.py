@@ -10,7 +10,8 @@ as the pieces of it that are (each piece an exact part of the cubic, split by de
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -25,19 +26,28 @@ Point = tuple[float, float]
 
 @dataclass
 class Curve:
-    """A cubic from ``p0`` to ``p3`` with control points ``p1`` and ``p2``, and its arrowhead at ``p3``."""
+    """A cubic from ``p0`` to ``p3`` with control points ``p1`` and ``p2``, and its arrowhead at ``p3``.
+
+    Its QPainterPath and arrowhead polygon are made when first drawn (most never are, one by one)."""
 
     p0: Point
     p1: Point
     p2: Point
     p3: Point
-    path: QPainterPath = field(init=False)
-    arrow: QPolygonF = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.path = QPainterPath(QPointF(*self.p0))
-        self.path.cubicTo(QPointF(*self.p1), QPointF(*self.p2), QPointF(*self.p3))
-        self.arrow = _arrowhead(self.p3, _tangent(self, 1.0))
+    @cached_property
+    def arrow_points(self) -> tuple[Point, Point, Point]:
+        return _arrowhead(self.p3, _tangent(self, 1.0))
+
+    @cached_property
+    def path(self) -> QPainterPath:
+        path = QPainterPath(QPointF(*self.p0))
+        path.cubicTo(QPointF(*self.p1), QPointF(*self.p2), QPointF(*self.p3))
+        return path
+
+    @cached_property
+    def arrow(self) -> QPolygonF:
+        return QPolygonF([QPointF(*p) for p in self.arrow_points])
 
     def point_at(self, t: float) -> QPointF:
         return QPointF(*_bezier(self, t))
@@ -45,10 +55,14 @@ class Curve:
     def xy_at(self, t: float) -> Point:
         return _bezier(self, t)
 
+    def box(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) holding the curve and its arrowhead (the control polygon holds the curve)."""
+        xs, ys = zip(self.p0, self.p1, self.p2, self.p3, *self.arrow_points, strict=True)
+        return min(xs), min(ys), max(xs), max(ys)
+
     def bounds(self) -> QRectF:
-        """A rect holding the curve and its arrowhead (the control polygon's bounds hold the curve)."""
-        xs, ys = zip(self.p0, self.p1, self.p2, self.p3, strict=True)
-        return QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)).united(self.arrow.boundingRect())
+        left, top, right, bottom = self.box()
+        return QRectF(left, top, right - left, bottom - top)
 
 
 class EdgeCurves:
@@ -57,8 +71,7 @@ class EdgeCurves:
     def __init__(self, curves: list[Curve] | None = None) -> None:
         self.curves = list(curves or [])
         p = np.array([(c.p0, c.p1, c.p2, c.p3) for c in self.curves], dtype=float).reshape(-1, 4, 2)
-        arrows = [c.arrow.boundingRect() for c in self.curves]
-        self._arrow_boxes = np.array([(a.left(), a.top(), a.right(), a.bottom()) for a in arrows]).reshape(-1, 4)
+        self._arrow_boxes = _boxes(np.array([c.arrow_points for c in self.curves], dtype=float).reshape(-1, 3, 2), 0.0)
         self._curve_boxes = _boxes(p, pad=2.0)
         # Each piece: its curve, the part [t0, t1] of it, and the bounds of its control polygon.
         counts = np.maximum(1, np.ceil(np.linalg.norm(p[:, 3] - p[:, 0], axis=1) / PIECE_LENGTH)).astype(int)
@@ -162,10 +175,10 @@ def _tangent(c: Curve, t: float) -> Point:
     )
 
 
-def _arrowhead(tip: Point, direction: Point) -> QPolygonF:
+def _arrowhead(tip: Point, direction: Point) -> tuple[Point, Point, Point]:
     length = max(math.hypot(*direction), 1e-6)
     ux, uy = direction[0] / length, direction[1] / length
     x, y, s = tip[0], tip[1], ARROW_SIZE
-    left = QPointF(x - s * ux + s * 0.5 * uy, y - s * uy - s * 0.5 * ux)
-    right = QPointF(x - s * ux - s * 0.5 * uy, y - s * uy + s * 0.5 * ux)
-    return QPolygonF([QPointF(x, y), left, right])
+    left = (x - s * ux + s * 0.5 * uy, y - s * uy - s * 0.5 * ux)
+    right = (x - s * ux - s * 0.5 * uy, y - s * uy + s * 0.5 * ux)
+    return (x, y), left, right

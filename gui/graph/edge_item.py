@@ -75,13 +75,14 @@ class EdgeItem(QGraphicsItem):
     def adjust(self) -> None:
         """Recompute the curve from the nodes' current positions."""
         self.prepareGeometryChange()
-        s = self.source.mapToScene(QPointF(self.source.boundingRect().right() - 6, 0))
-        t = self.target.mapToScene(QPointF(self.target.boundingRect().left() + 6, 0))
-        dx = max((t.x() - s.x()) * 0.5, 20)
-        self.curve = Curve((s.x(), s.y()), (s.x() + dx, s.y()), (t.x() - dx, t.y()), (t.x(), t.y()))
+        sx, sy = self.source.side(right=True)
+        tx, ty = self.target.side(right=False)
+        dx = max((tx - sx) * 0.5, 20)
+        self.curve = Curve((sx, sy), (sx + dx, sy), (tx - dx, ty), (tx, ty))
         self._anchor = self.curve.point_at(self._label_at)
         self._shape = None
-        self._bounds = self.curve.bounds().adjusted(-8, -8, 8, 8)
+        left, top, right, bottom = self.curve.box()
+        self._bounds = QRectF(left - 8, top - 8, right - left + 16, bottom - top + 16)
         if self._highlight is not None:
             self._highlight.set_curve(self.curve)
         self._relayout_labels()

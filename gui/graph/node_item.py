@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from functools import lru_cache
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
@@ -86,6 +87,11 @@ class NodeItem(QGraphicsItem):
 
     # -- geometry and painting ---------------------------------------------------------
 
+    def side(self, right: bool) -> tuple[float, float]:
+        """The middle of the box's right or left side, in scene coordinates (where edges leave and arrive)."""
+        pos = self.pos()
+        return pos.x() + (self._rect.right() if right else self._rect.left()), pos.y()
+
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-6, -6, 6, 6)
 
@@ -107,7 +113,7 @@ class NodeItem(QGraphicsItem):
         radius = 4 if self.look is NodeLook.PARAM else 10
         painter.drawRoundedRect(self._rect, radius, radius)
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if lod * theme.metrics(theme.node_font()).height() >= MIN_TEXT_PX:
+        if lod * _line_styles(theme.THEME.font_scale)[False][1].height() >= MIN_TEXT_PX:
             self._draw_lines(painter, self._lines())
 
     def shown_lines(self) -> list[str]:
@@ -130,9 +136,8 @@ class NodeItem(QGraphicsItem):
 
     @staticmethod
     def _styles(lines: list[tuple[str, str, str, bool]]) -> list[tuple[QFont, QFontMetricsF]]:
-        """The font of each line and its metrics (looked up once per kind of line: painting asks often)."""
-        title, body = theme.node_title_font(), theme.node_font()
-        styles = {True: (title, theme.metrics(title)), False: (body, theme.metrics(body))}
+        """The font of each line and its metrics."""
+        styles = _line_styles(theme.THEME.font_scale)
         return [styles[is_title] for *_, is_title in lines]
 
     def _draw_lines(self, painter: QPainter, lines: list[tuple[str, str, str, bool]]) -> None:
@@ -145,6 +150,14 @@ class NodeItem(QGraphicsItem):
             painter.setPen(theme.colour(colour_name))
             draw_marked(painter, metrics, QRectF(inner.left(), y, inner.width(), h), mark, text)
             y += h
+
+
+@lru_cache(maxsize=8)
+def _line_styles(font_scale: float) -> dict[bool, tuple[QFont, QFontMetricsF]]:
+    """(font, metrics) of a title line (True) and of the others (False) at ``font_scale``: looked up
+    once per scale, as every node's sizing and painting asks for them on every line."""
+    title, body = theme.node_title_font(), theme.node_font()
+    return {True: (title, theme.metrics(title)), False: (body, theme.metrics(body))}
 
 
 def _joined(mark: str, text: str) -> str:

@@ -68,7 +68,8 @@ class GraphScene(QGraphicsScene):
             self.addItem(item)
             self.nodes[node.id] = item
         self.show_state(step_pass, step_pass.state_at(len(step_pass)), decimals)
-        height = max(theme.NODE_HEIGHT, *(item.needed_height() for item in self.nodes.values()))
+        heights = {node_id: max(theme.NODE_HEIGHT, item.needed_height()) for node_id, item in self.nodes.items()}
+        height = max(heights.values(), default=theme.NODE_HEIGHT)
         label_width = theme.metrics(theme.edge_font()).horizontalAdvance(_SAMPLE[graph.kind.scalar])
         gap = max(theme.COLUMN_GAP, label_width + 40)
         layout = layered_layout(graph)
@@ -81,7 +82,7 @@ class GraphScene(QGraphicsScene):
             x += widths[column] + gap
         for node_id, pos in layout.items():
             item = self.nodes[node_id]
-            item.set_size(widths[pos.column], max(theme.NODE_HEIGHT, item.needed_height()))
+            item.set_size(widths[pos.column], heights[node_id])
             item.setPos(QPointF(centres[pos.column], pos.row * (height + theme.ROW_GAP)))
         for source, target in graph.edges:
             self.edges[(source, target)] = EdgeItem(self.nodes[source], self.nodes[target])
