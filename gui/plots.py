@@ -22,13 +22,25 @@ GRID = 90  # decision-region resolution
 MAX_SHOWN = 1e300
 MAX_UPDATE_DOTS = 2000  # stepped updates drawn as dots: the most recent ones
 MAX_POINTS = 10_000  # examples drawn as points: beyond this an even sample, and the plot's title says so
+RIGHT_MARGIN = 14  # px right of a plot's frame: half of the last tick label of the x axis hangs out there
+# Axis limits grow along these steps (× 10^k): at most a quarter beyond the data, and they change
+# rarely as a curve grows, so the axes repaint only now and then.
+NICE_STEPS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
 
 
 class CompactAxis(pg.AxisItem):
     """Tick labels short enough not to run together: 200k, 1.5M, 2e+09."""
 
     def tickStrings(self, values, scale, spacing):
+        if self.logMode:  # the values are powers of ten: label 10⁻² as 0.01, not −2
+            return [_log_tick(10.0 ** (v * scale)) for v in values]
         return [compact_number(v * scale) for v in values]
+
+
+def _log_tick(v: float) -> str:
+    """A log axis's label: 1, 2 and 5 × 10^k written out, the ticks between them left blank."""
+    mantissa = v / 10.0 ** math.floor(math.log10(v)) if v > 0 else 0.0
+    return compact_number(v) if any(abs(mantissa - m) < 1e-6 for m in (1, 2, 5, 10)) else ""
 
 
 def compact_number(v: float) -> str:
@@ -47,12 +59,18 @@ def _compact_axes() -> dict[str, CompactAxis]:
 
 
 def _set_up_axes(plot: pg.PlotWidget) -> None:
-    """Plain numbers on every axis, painted from a cached pixmap redrawn only when the range changes."""
+    """Plain numbers on every axis, painted from a cached pixmap redrawn only when the range changes;
+    the data area framed on all four sides, with room on the right for the last tick label."""
+    item = plot.getPlotItem()
+    for name in ("top", "right"):
+        item.showAxis(name)
+        item.getAxis(name).setStyle(showValues=False)
     for name in ("left", "bottom", "top", "right"):
-        axis = plot.getPlotItem().getAxis(name)
+        axis = item.getAxis(name)
         # Auto SI prefixes would turn the labels into "epoch (x0.001)" or "cost (x1e+27)".
         axis.enableAutoSIPrefix(False)
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    item.layout.setContentsMargins(2, 2, RIGHT_MARGIN, 2)
 
 
 def _drawable(values) -> bool:
@@ -61,12 +79,12 @@ def _drawable(values) -> bool:
 
 
 def nice_ceiling(x: float) -> float:
-    """The smallest of 1, 2, 5 × 10^k at or above x: axis limits that change rarely as a curve grows."""
+    """The smallest of NICE_STEPS × 10^k at or above x: an axis limit at most 25 % beyond x."""
     if x <= 0:
         return 1.0
     k = np.floor(np.log10(x))
-    for step in (1, 2, 5, 10):
-        if step * 10**k >= x:
+    for step in NICE_STEPS:
+        if step * 10**k >= x * (1 - 1e-12):
             return float(step * 10**k)
     return float(10 ** (k + 1))
 
@@ -88,7 +106,11 @@ class CostPlot(pg.PlotWidget):
         self.setLabel("bottom", "epoch")
         self.setLabel("left", "cost")
         self.showGrid(x=True, y=True, alpha=0.25)
-        self.addLegend(offset=(-8, 8), labelTextSize="8pt")
+        # The legend sits under the epoch axis: inside the data area it covered the first points,
+        # which are the highest. One column, so a narrow plot is not widened (and clipped) by it.
+        self.legend = pg.LegendItem(labelTextSize="8pt", frame=False, verSpacing=-6)
+        self.getPlotItem().legend = self.legend  # plot(name=…) adds its curves to it
+        self.getPlotItem().layout.addItem(self.legend, 4, 1)
         self.curve = self.plot(symbol=None, name="per epoch")
         self.dots = self.plot(pen=None, symbol="o", symbolSize=6)
         self.update_dots = self.plot(pen=None, symbol="o", symbolSize=7, symbolBrush=None, name="per stepped update")
@@ -194,11 +216,11 @@ class CostPlot(pg.PlotWidget):
             ranges = (0.0, 1.0, 0.0, 1.0)
         elif self.getPlotItem().ctrl.logYCheck.isChecked():
             lo, hi = np.log10(y.min()), np.log10(y.max())
-            ranges = (0.0, nice_ceiling(x.max() * 1.05), np.floor(lo * 2) / 2, np.ceil(hi * 2) / 2 + 0.01)
+            ranges = (0.0, nice_ceiling(x.max()), np.floor(lo * 2) / 2, np.ceil(hi * 2) / 2 + 0.01)
         else:
             # A diverging cost can sit just below the largest float: cap the axis rather than overflow.
             top = min(float(y.max()), MAX_SHOWN / 10)
-            ranges = (0.0, nice_ceiling(x.max() * 1.05), 0.0, nice_ceiling(top * 1.05))
+            ranges = (0.0, nice_ceiling(x.max()), 0.0, nice_ceiling(top * 1.05))
         if ranges != self._ranges:
             self._ranges = ranges
             self.setRange(xRange=ranges[:2], yRange=ranges[2:], padding=0.02)
@@ -259,6 +281,8 @@ class DataPlot(pg.PlotWidget):
             pad = (hi - lo) * 0.1 or 1.0
             ends = [lo - pad, hi + pad]
             self.diagonal.setData(*([ends, ends] if _drawable(ends) else [[], []]))
+            # The range follows this network's targets and predictions, not the previous network's.
+            self.getPlotItem().vb.enableAutoRange()
         self.image.setVisible(self.bounds is not None)
 
     def _show_classes(self, network) -> None:
