@@ -54,7 +54,7 @@ from gui.session_model import SessionModel
 from gui.settings import DisplaySettings
 from gui.stops_menu import StopsMenu
 from gui.trainer import TrainingController
-from gui.training_panel import TrainingPanel
+from gui.training_panel import PAUSE, PLAY, TrainingPanel, next_text
 
 PLOT_INTERVAL_MS = 33  # plots redraw at most ~30 times a second
 PLOTS_AFTER_SHOW_MS = 100  # the plots (pyqtgraph) are made this long after showing, once the graph is painted
@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self.model.network_changed.connect(self._on_network_changed)
         self.model.state_changed.connect(self._on_state_changed)
         self.model.history_changed.connect(self._on_history_changed)
+        self.model.settings_changed.connect(self._name_next_action)
         self.model.message.connect(self.show_message)
         self.model.stepped.connect(self._on_stepped)
         self.settings.changed.connect(self._on_display_settings_changed)
@@ -234,8 +235,8 @@ class MainWindow(QMainWindow):
             "End of backward", m.to_end_of_backward, ["B"], "To the end of the backward pass"
         )
         self.act_update = self._action("Apply update", m.apply_update, ["U"], "Apply the parameter update")
-        self.act_next = self._action("Next example", m.next_example, ["N"], "Update, then the next example or batch")
-        self.act_play = self._action("Train", self._on_play, ["P"], "Play or pause continuous training")
+        self.act_next = self._action("Next example", m.next_example, ["N"])
+        self.act_play = self._action(PLAY, self._on_play, ["P"], "Play: train continuously until Pause")
         self.mode_box = QComboBox()
         self.mode_box.addItems(["Scalar graph (one example)", "Layer graph (batch)"])
         self.mode_box.setToolTip("One example at a time in the scalar graph, or the whole batch in the layer graph")
@@ -694,6 +695,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.view.fit)
             return
         self.mode_box.setCurrentIndex(0 if model.mode is Mode.EXAMPLE else 1)
+        self._name_next_action()
         self.scene.build(self.settings.shown(model.current), self.settings.decimals)
         if self._data_plot is not None:
             self._data_plot.set_network(model.network)
@@ -707,6 +709,15 @@ class MainWindow(QMainWindow):
         self._on_state_changed()
         self._on_history_changed()
         QTimer.singleShot(0, self.view.fit)
+
+    def _name_next_action(self) -> None:
+        """N's action named for what it moves on to: Next example, Next batch or Next mini-batch."""
+        network = self.model.network
+        if network is None:
+            return
+        text = next_text(self.model.mode, network.batch_size, network.examples)
+        self.act_next.setText(text)
+        self.act_next.setToolTip(f"Apply the update, then step the {text[5:]} (N)")
 
     def _on_convention_changed(self) -> None:
         self.scene.build(self.settings.shown(self.model.current), self.settings.decimals)
@@ -782,7 +793,7 @@ class MainWindow(QMainWindow):
         self._state_interval_ms = max(TRAINING_PLOT_INTERVAL_MS, 10 * took)  # at most a tenth of the time
 
     def _on_running_changed(self, running: bool) -> None:
-        self.act_play.setText("Pause" if running else "Train")
+        self.act_play.setText(PAUSE if running else PLAY)
         icons.set_icon(self.act_play, "pause" if running else "play")
         for action in self.stepping_actions:
             action.setEnabled(not running)

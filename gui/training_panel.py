@@ -28,7 +28,22 @@ from gui import icons, theme
 from gui.optimizer_box import OptimizerBox
 
 BATCH_MODES = ("Full batch", "Mini-batch", "Per example")
-STEPPING_NOTE = "Stepping the scalar graph updates after each example; Train uses this setting."
+# The scalar graph shows one example, so stepping it updates after each one whatever the setting;
+# the panel says so on its own row, and the setting's row is named for what it still decides.
+SCALAR_STEPPING = "updates after each example"
+PLAY, PAUSE = "Play", "Pause"  # continuous training, the same words as the toolbar's action
+
+
+def next_text(mode: Mode, batch_size: int | None, examples: int) -> str:
+    """What the N key moves on to: the scalar graph's next example, or the layer graph's next batch."""
+    if mode is Mode.EXAMPLE or batch_size == 1:
+        return "Next example"
+    return "Next batch" if batch_size is None or batch_size >= examples else "Next mini-batch"
+
+
+def train_text(epochs: int) -> str:
+    """The fixed run's button: Train 5,000 epochs."""
+    return f"Train {fmt.count(epochs)} epoch{'' if epochs == 1 else 's'}"
 # The rates a network file may hold (core.limits): the loader refuses any other, so the box always
 # shows the network's true rate, never a clamped one.
 MIN_RATE, MAX_RATE = MIN_LEARNING_RATE, MAX_LEARNING_RATE
@@ -160,15 +175,14 @@ class TrainingPanel(QWidget):
         self.learning_rate = RateSpinBox(model.network.learning_rate)
         self.batch_mode = QComboBox()
         self.batch_mode.addItems(BATCH_MODES)
-        self.stepping_note = QLabel(STEPPING_NOTE, wordWrap=True)
-        theme.follow(
-            self.stepping_note, lambda: self.stepping_note.setStyleSheet(theme.note_style() + "; font-style: italic")
-        )
+        self.stepping_updates = QLabel(SCALAR_STEPPING, wordWrap=True)
         self.batch_size = QSpinBox(minimum=1, maximum=1_000_000)
         self.batch_size.setKeyboardTracking(False)
         self.epochs = QSpinBox(minimum=1, maximum=10_000_000, value=5000, singleStep=100)
-        self.train_button = QPushButton("Train 5000 epochs")
-        self.play_button = QPushButton("Play")
+        self.train_button = QPushButton(train_text(self.epochs.value()))
+        self.train_button.setToolTip("Train for the number of epochs above, then stop")
+        self.play_button = QPushButton(PLAY)
+        self.play_button.setToolTip("Play: train continuously until Pause (P)")
         icons.set_icon(self.play_button, "play")
         self.epoch_label = QLabel()
         self.rate_label = QLabel("—")
@@ -182,8 +196,9 @@ class TrainingPanel(QWidget):
         settings_box = QGroupBox("Settings")
         form = QFormLayout(settings_box)
         form.addRow("Learning rate α", self.learning_rate)
+        form.addRow("Stepping", self.stepping_updates)
         form.addRow("Updates", self.batch_mode)
-        form.addRow(self.stepping_note)
+        self._settings_form = form
         form.addRow("Mini-batch size", self.batch_size)
         form.addRow("Epochs", self.epochs)
         buttons = QHBoxLayout()
@@ -211,7 +226,7 @@ class TrainingPanel(QWidget):
         self.learning_rate.valueChanged.connect(self._on_learning_rate)
         self.batch_mode.currentIndexChanged.connect(self._on_batch_changed)
         self.batch_size.valueChanged.connect(self._on_batch_changed)
-        self.epochs.valueChanged.connect(lambda n: self.train_button.setText(f"Train {n} epochs"))
+        self.epochs.valueChanged.connect(lambda n: self.train_button.setText(train_text(n)))
         self.train_button.clicked.connect(lambda: self._trainer.start(self.epochs.value()))
         self.play_button.clicked.connect(self._on_play)
         self.decimals.valueChanged.connect(settings.set_decimals)
@@ -245,8 +260,11 @@ class TrainingPanel(QWidget):
 
     def _on_network_changed(self) -> None:
         self.rate_label.setText("—")  # the speed of training another network, or another graph
-        # Emitted on mode switches too: only the scalar graph steps one example at a time.
-        self.stepping_note.setVisible(self._model.mode is Mode.EXAMPLE)
+        # Emitted on mode switches too: only the scalar graph steps one example at a time, and there
+        # the Updates setting decides training's batches only.
+        scalar = self._model.mode is Mode.EXAMPLE
+        self._settings_form.setRowVisible(self.stepping_updates, scalar)
+        self._settings_form.labelForField(self.batch_mode).setText("Training updates" if scalar else "Updates")
 
     def _on_settings_changed(self) -> None:
         net = self._model.network
@@ -274,7 +292,7 @@ class TrainingPanel(QWidget):
             self.cost_label.setText(text if kind == "epoch" else f"{text} (last update)")
 
     def _on_running_changed(self, running: bool) -> None:
-        self.play_button.setText("Pause" if running else "Play")
+        self.play_button.setText(PAUSE if running else PLAY)
         icons.set_icon(self.play_button, "pause" if running else "play")
         self.train_button.setEnabled(not running)
         for w in (self.learning_rate, self.batch_mode, self.batch_size, self.epochs, self.optimizer_box):

@@ -78,7 +78,7 @@ def test_training_that_raises_says_so(window, qtbot, monkeypatch):
     assert window.message_bar.isVisible()
     assert text.startswith("Training stopped unexpectedly: KeyError: 'b1'")
     assert text.count("\n") == 0
-    assert window.act_play.text() == "Train"
+    assert window.act_play.text() == "Play"
 
 
 def test_a_training_process_that_dies_says_so_and_keeps_what_it_sent(window, qtbot):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QFileDialog, QLabel
+from PySide6.QtWidgets import QFileDialog
 
 from core.network_file import to_dict
 from core.presets import load_preset
@@ -122,17 +122,22 @@ def test_the_box_follows_the_model_without_echoing(window, qtbot):
     assert changes == [2.5e-7, 4e-9]
 
 
-def stepping_notes(window) -> list[QLabel]:
-    """The visible notes in the side panel that say stepping ignores the Updates setting."""
-    labels = window.training_panel.findChildren(QLabel)
-    return [label for label in labels if "after each example" in label.text() and label.isVisible()]
+def updates_rows(window) -> dict[str, str]:
+    """The visible rows of the Settings box about updates: label → what it shows."""
+    panel = window.training_panel
+    form = panel._settings_form
+    rows = {}
+    for field in (panel.stepping_updates, panel.batch_mode):
+        if field.isVisible():
+            text = field.currentText() if field is panel.batch_mode else field.text()
+            rows[form.labelForField(field).text()] = text
+    return rows
 
 
-def test_the_scalar_graph_says_stepping_ignores_the_updates_setting(window, qtbot):
-    (note,) = stepping_notes(window)
-    assert "Train uses this setting" in note.text()
+def test_the_scalar_graph_says_stepping_updates_per_example_and_the_setting_is_for_training(window, qtbot):
+    assert updates_rows(window) == {"Stepping": "updates after each example", "Training updates": "Full batch"}
     window.mode_box.setFocus()
     qtbot.keyClick(window.mode_box, Qt.Key.Key_Down)  # to the layer graph: stepping there uses the batch
-    assert stepping_notes(window) == []
+    assert updates_rows(window) == {"Updates": "Full batch"}
     qtbot.keyClick(window.mode_box, Qt.Key.Key_Up)
-    assert len(stepping_notes(window)) == 1
+    assert "Stepping" in updates_rows(window)

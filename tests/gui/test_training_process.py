@@ -98,7 +98,7 @@ def test_pausing_a_frozen_training_process_kills_it_and_says_so(window, qtbot):
     qtbot.waitUntil(lambda: not window.trainer.running, timeout=1500)
     assert process.exitcode == -signal.SIGKILL
     assert "did not answer" in window.message_bar.text()
-    assert window.act_play.text() == "Train"
+    assert window.act_play.text() == "Play"
 
 
 def test_training_runs_below_the_window_in_the_scheduler(window, qtbot):
