@@ -246,9 +246,18 @@ def _chain_document(step_pass: StepPass, state: StepState, node_id: str, d: int)
             paragraph(line("sum over paths: ", _d(root, label), " = ", Run(fmt.value(chain.total, d), Role.BACKWARD)))
         )
     update = chain.update
-    if update is not None and node_id in state.updated:
-        title = line(Run("Update", Role.STRONG), f" — {step_pass.optimizer.describe()}")
+    applied = update is not None and node_id in state.updated
+    if applied or (update is not None and gradient_complete(step_pass, state, node_id)):
+        # Before the update step the update is already decided by the gradient: shown, marked pending.
+        status = "" if applied else " (pending: applied at the update step)"
+        title = line(Run("Update", Role.STRONG), Run(status, Role.NOTE), f" — {step_pass.optimizer.describe()}")
         out.append(paragraph(title, *update_lines(label, root, update, step_pass, d)))
         if step_pass.newton is not None:
             out.append(newton_document(step_pass.newton, root, d))
     return join(out)
+
+
+def gradient_complete(step_pass: StepPass, state: StepState, node_id: str) -> bool:
+    """Whether every node that uses ``node_id`` has sent its gradient back: ∂root/∂node is final."""
+    consumers = step_pass.graph.consumers[node_id]
+    return node_id in state.grads and all((node_id, c) in state.edge_grads for c in consumers)
