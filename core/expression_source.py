@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from core.expression import Expression, parse_expression
 from core.expression_ops import number_text
@@ -46,7 +46,9 @@ class ExpressionSource:
     def initial_params(self) -> Params:
         return {}
 
-    def record(self, mode: Mode, params: Params, update: int, state: State | None = None) -> StepPass:
+    def record(
+        self, mode: Mode, params: Params, update: int, state: State | None = None, rows: Sequence[int] | None = None
+    ) -> StepPass:
         return record_pass(self.expression.graph, self.expression.leaves(), self.learning_rate, ())
 
     def params_from_leaves(self, graph: Graph, leaves: Mapping[str, Value], template: Params) -> Params:

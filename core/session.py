@@ -64,7 +64,7 @@ class Snapshot:
     def position(self) -> tuple[float, int]:
         """``Session.position`` of the session this snapshot restores (without recording anything)."""
         sizes = NetworkSource(self.network).update_sizes(self.mode)
-        return self.epoch_offset + _epochs_after(sizes, self.updates), self.cursor
+        return self.epoch_offset + _examples_in(sizes, 0, None, self.updates) / sum(sizes), self.cursor
 
     def check(self) -> Graph:
         """The graph the snapshot steps through; a ValueError if it cannot be restored as it says."""
@@ -114,6 +114,13 @@ class Session:
         self.update_history = CostHistory()  # the cost of each stepped update
         self.epoch_offset = 0.0  # epochs completed before the current way of updating began
         self.updates = 0  # updates committed since then, in the current mode and batching
+        # Where the current way of updating began: examples into an epoch, the batch its first pass
+        # starts in, the rest of that batch when it began inside one, and the (sum of loss × examples,
+        # examples) of the epoch in progress stepped before (so a switch of graph keeps the epoch whole).
+        self.start_example = 0
+        self._first_batch = 0
+        self._lead_rows: tuple[int, ...] | None = None
+        self._carry = (0.0, 0)
         self._passes: list[StepPass] = []  # passes that can still be stepped back into
         self.optimizer_state: State | None = None  # the optimiser's state before the first of _passes
         self.cursor = 0
@@ -141,17 +148,21 @@ class Session:
     @property
     def epoch(self) -> float:
         """Epochs completed, counting the current pass once its update is applied."""
-        return self.epoch_offset + self._epochs_after(self.updates + self.update_applied)
+        return self._epochs_after(self.updates + self.update_applied)
 
     def _epochs_after(self, updates: int) -> float:
-        """The fraction of epochs that ``updates`` updates of this segment cover, by examples seen
+        """The epoch reached after ``updates`` updates of this segment, by examples seen
         (a last, smaller mini-batch counts for less)."""
-        return _epochs_after(self.source.update_sizes(self.mode), updates)
+        return self.epoch_offset + self._examples_in(updates) / sum(self.source.update_sizes(self.mode))
+
+    def _examples_in(self, updates: int) -> int:
+        """Examples covered by the first ``updates`` passes of this segment."""
+        return _examples_in(self.source.update_sizes(self.mode), self._first_batch, self._lead_rows, updates)
 
     @property
     def position(self) -> tuple[float, int]:
         """Where the walk-through is: epochs completed before the current pass, then the cursor in it."""
-        return self.epoch_offset + self._epochs_after(self.updates), self.cursor
+        return self._epochs_after(self.updates), self.cursor
 
     @property
     def updates_per_epoch(self) -> int:
@@ -196,17 +207,27 @@ class Session:
     def _segment_points(self, per_epoch: bool) -> tuple[np.ndarray, np.ndarray]:
         """Points of the passes stepped since the last restart (their updates applied)."""
         done = self._passes if self.update_applied else self._passes[:-1]
-        per = self.updates_per_epoch
         if not per_epoch:
-            positions = self.epoch_offset + np.array([self._epochs_after(k) for k in range(1, len(done) + 1)])
+            positions = np.array([self._epochs_after(k) for k in range(1, len(done) + 1)])
             return positions, np.array([p.cost for p in done])
-        epochs = len(done) // per
-        costs = []
-        for k in range(epochs):
-            group = done[k * per : (k + 1) * per]
-            sizes = np.array([len(p.examples) for p in group], dtype=float)
-            costs.append(float(np.dot([p.cost for p in group], sizes) / sizes.sum()))
-        return self.epoch_offset + np.arange(1, epochs + 1), np.array(costs)
+        epochs, costs = self._completed_epochs(done)[:2]
+        return np.array(epochs), np.array(costs)
+
+    def _completed_epochs(self, done: list[StepPass]) -> tuple[list[float], list[float], tuple[float, int]]:
+        """The epochs the passes ``done`` complete: where each ends and its cost (the mean of the
+        losses over its examples, an epoch begun before this segment included), and what is
+        stepped of the epoch still in progress, as (sum of loss × examples, examples)."""
+        m = sum(self.source.update_sizes(self.mode))
+        (total, seen), covered = self._carry, 0
+        epochs, costs = [], []
+        for p in done:
+            n = len(p.examples)
+            total, seen, covered = total + p.cost * n, seen + n, covered + n
+            if seen >= m:  # a pass never crosses the end of an epoch: batches are cut at it
+                epochs.append(self.epoch_offset + covered / m)
+                costs.append(float(total / seen))
+                total, seen = 0.0, 0
+        return epochs, costs, (total, seen)
 
     def displayed_params(self) -> Params:
         """The parameters as the cursor shows them (updated once the update is applied)."""
@@ -330,7 +351,13 @@ class Session:
         self.cursor = 0
 
     def _record(self, params: Params, update: int, state: State | None) -> StepPass:
-        return self.source.record(self.mode, params, update, state)
+        """The pass of this segment's update number ``update``: the rest of the batch the segment began
+        in, then whole batches in order."""
+        if self._lead_rows is not None:
+            if update == 0:
+                return self.source.record(self.mode, params, self._first_batch, state, rows=self._lead_rows)
+            return self.source.record(self.mode, params, self._first_batch + update, state)
+        return self.source.record(self.mode, params, self._first_batch + update, state)
 
     def _state_before_current(self) -> State | None:
         """The optimiser's state the current pass's update starts from."""
@@ -343,10 +370,13 @@ class Session:
     # -- changes -----------------------------------------------------------------------
 
     def set_mode(self, mode: Mode) -> None:
-        """Switch graphs, keeping the parameters and history; a fresh pass starts."""
+        """Switch graphs, keeping the parameters, history, optimiser state and the place in the epoch:
+        the next pass covers the examples that come next (in the layer graph, first the rest of the
+        batch they fall in). A pass stepped only in part starts again in the other graph."""
         if mode is not self.mode:
             self._restart()
             self.mode = mode
+            self._align()
 
     def set_network(self, network: Network) -> None:
         """Change settings (learning rate, batch size, planted bug) keeping the parameters and history.
@@ -371,6 +401,7 @@ class Session:
             return
         self._restart()
         self.source = NetworkSource(network)
+        self._align()
 
     def set_param(self, name: str, value: np.ndarray) -> None:
         """Give parameter ``name`` (W1, b1, ...) a new value for the current pass: the pass is
@@ -401,14 +432,20 @@ class Session:
         self._passes, self.cursor = [], 0
         self.optimizer_state = progress.state  # stepping after training goes on from the run's state
         self.epoch_offset, self.updates = start_epoch + progress.epoch, 0
+        self.start_example, self._carry = 0, (0.0, 0)  # training runs whole epochs from the first example
+        self._align()
 
     def _restart(self) -> None:
         """Commit an applied update and keep the stepped points, then count epochs afresh from
         here; earlier passes are closed (an epoch stepped only in part keeps its update points)."""
         if self.update_applied:
             self._commit()
-        self.history.extend(*self._segment_points(per_epoch=True))
+        done = self._passes[:-1]
+        epochs, costs, self._carry = self._completed_epochs(done)
+        self.history.extend(np.array(epochs), np.array(costs))
         self.update_history.extend(*self._segment_points(per_epoch=False))
+        m = sum(self.source.update_sizes(self.mode))
+        self.start_example = (self.start_example + self._examples_in(self.updates)) % m
         self.epoch_offset = self.epoch
         self.updates = 0
         if self._passes:
@@ -416,11 +453,32 @@ class Session:
         self._passes = []
         self.cursor = 0
 
+    def _align(self) -> None:
+        """The first batch of a segment beginning ``start_example`` examples into an epoch, and the rest
+        of that batch when it begins inside one (the batches change with the graph and size)."""
+        sizes = self.source.update_sizes(self.mode)
+        if self.start_example >= sum(sizes):  # fewer examples than before (new data): a new epoch
+            self.start_example, self._carry = 0, (0.0, 0)
+        self._first_batch, self._lead_rows = _alignment(sizes, self.start_example)
 
-def _epochs_after(sizes: tuple[int, ...], updates: int) -> float:
-    """The epochs ``updates`` updates cover when an epoch's updates cover ``sizes`` examples each."""
+
+def _alignment(sizes: tuple[int, ...], start_example: int) -> tuple[int, tuple[int, ...] | None]:
+    """The batch a segment beginning ``start_example`` examples into an epoch starts in, and the rest
+    of that batch when it begins inside one (None at a batch's first example)."""
+    starts = np.cumsum([0, *sizes])
+    batch = int(np.searchsorted(starts, start_example, side="right")) - 1
+    inside = starts[batch] != start_example
+    return batch, tuple(range(start_example, int(starts[batch + 1]))) if inside else None
+
+
+def _examples_in(sizes: tuple[int, ...], first_batch: int, lead_rows: tuple[int, ...] | None, updates: int) -> int:
+    """Examples covered by a segment's first ``updates`` passes: the lead rows, then batches from
+    ``first_batch`` on, an epoch's updates covering ``sizes`` examples each."""
+    total = 0
+    if lead_rows is not None and updates > 0:
+        total, updates, first_batch = len(lead_rows), updates - 1, first_batch + 1
     whole, part = divmod(updates, len(sizes))
-    return whole + sum(sizes[:part]) / sum(sizes)
+    return total + whole * sum(sizes) + sum(sizes[(first_batch + k) % len(sizes)] for k in range(part))
 
 
 def _joined(

@@ -9,7 +9,7 @@ another (core/expression_source.py).
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Protocol
 
@@ -50,9 +50,12 @@ class GraphSource(Protocol):
 
     def initial_params(self) -> Params: ...
 
-    def record(self, mode: Mode, params: Params, update: int, state: State | None = None) -> StepPass:
+    def record(
+        self, mode: Mode, params: Params, update: int, state: State | None = None, rows: Sequence[int] | None = None
+    ) -> StepPass:
         """The pass of update number ``update`` (from 0) with the given parameters, its update
-        continuing from the optimiser's ``state`` (None: fresh)."""
+        continuing from the optimiser's ``state`` (None: fresh). ``rows``: the examples to cover
+        instead of that update's batch (the rest of a batch, after a switch of graph)."""
 
     def params_from_leaves(self, graph: Graph, leaves: Mapping[str, Value], template: Params) -> Params:
         """The named parameters held by a pass's parameter leaves, shaped like ``template``."""
@@ -119,15 +122,23 @@ class NetworkSource:
     def initial_params(self) -> Params:
         return self.network.initial_params()
 
-    def record(self, mode: Mode, params: Params, update: int, state: State | None = None) -> StepPass:
+    def record(
+        self, mode: Mode, params: Params, update: int, state: State | None = None, rows: Sequence[int] | None = None
+    ) -> StepPass:
         net = self.network
+        if rows is not None and mode is Mode.BATCH:
+            return self._record_rows(params, np.asarray(rows, dtype=int), state)
         if mode is Mode.EXAMPLE:
             i = update % net.examples
             leaves = leaf_values(self.scalar_graph, params, net.X[i], net.Y[i])
             rule = self._rule(self.scalar_graph, params, np.array([i]), state)
             return record_pass(self.scalar_graph, leaves, net.learning_rate, (i,), rule)
         batches = net.batches()
-        rows = batches[update % len(batches)]
+        return self._record_rows(params, batches[update % len(batches)], state)
+
+    def _record_rows(self, params: Params, rows: np.ndarray, state: State | None) -> StepPass:
+        """The layer graph's pass over the examples ``rows``."""
+        net = self.network
         leaves = leaf_values(self.layer_graph, params, net.X[rows], net.Y[rows])
         rule = self._rule(self.layer_graph, params, rows, state)
         return record_pass(self.layer_graph, leaves, net.learning_rate, tuple(int(r) for r in rows), rule)

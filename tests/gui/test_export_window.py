@@ -168,9 +168,12 @@ def test_the_json_trace_is_what_the_trace_command_prints_for_the_same_position(w
     save(window.model.network, network, window.model.session.params)
     assert out.read_text() == _trace_output(["trace", str(network), "--example", "1"])
     assert json.loads(out.read_text())["params"]["b1"]["value"] == [EXAMPLE_1["after_update"]["b"]]
-    # The layer graph's pass is the whole batch (the OR gate is full batch).
+    # The layer graph keeps the place: its first pass is the rest of the batch the scalar steps were
+    # in (examples 2–4), then whole batches (the OR gate is full batch), which trace prints.
     window.mode_box.setCurrentIndex(1)
     window.mode_box.activated.emit(1)
+    assert window.model.session.current.examples == (1, 2, 3)
+    press(qtbot, window, Qt.Key.Key_N)
     window.export_menu.act_trace.trigger()
     save(window.model.network, network, window.model.session.params)
     assert out.read_text() == _trace_output(["trace", str(network)])
