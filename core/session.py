@@ -55,6 +55,8 @@ class Snapshot:
     history: CostHistory
     update_history: CostHistory
     cursor: int
+    start_example: int = 0  # examples into an epoch where the current segment began (after a switch)
+    epoch_carry: tuple[float, int] = (0.0, 0)  # the epoch in progress before it: (Σ loss × examples, examples)
 
     @property
     def pass_count(self) -> int:
@@ -64,7 +66,8 @@ class Snapshot:
     def position(self) -> tuple[float, int]:
         """``Session.position`` of the session this snapshot restores (without recording anything)."""
         sizes = NetworkSource(self.network).update_sizes(self.mode)
-        return self.epoch_offset + _examples_in(sizes, 0, None, self.updates) / sum(sizes), self.cursor
+        first, lead = _alignment(sizes, min(self.start_example, sum(sizes) - 1))
+        return self.epoch_offset + _examples_in(sizes, first, lead, self.updates) / sum(sizes), self.cursor
 
     def check(self) -> Graph:
         """The graph the snapshot steps through; a ValueError if it cannot be restored as it says."""
@@ -252,7 +255,10 @@ class Session:
         per = self.updates_per_epoch
         if passes:
             kept_passes = max(1, min(kept_passes, KEPT_EVENTS // len(passes[-1])))
-        dropped = max(0, (len(passes) - kept_passes) // per * per)
+        # Whole epochs are dropped only from a segment that began at an epoch's start (as all do but
+        # those after a switch of graph or batch size mid-epoch, which keep every pass).
+        aligned = self.start_example == 0 and self._carry == (0.0, 0)
+        dropped = max(0, (len(passes) - kept_passes) // per * per) if aligned else 0
         if dropped:
             update_x, update_y = self._segment_points(per_epoch=False)
             epoch_x, epoch_y = self._segment_points(per_epoch=True)
@@ -279,6 +285,8 @@ class Session:
             history=history,
             update_history=update_history,
             cursor=self.cursor,
+            start_example=self.start_example,
+            epoch_carry=self._carry,
         )
 
     @classmethod
@@ -294,6 +302,8 @@ class Session:
         session.history, session.update_history = snapshot.history.copy(), snapshot.update_history.copy()
         session.epoch_offset, session.updates = snapshot.epoch_offset, snapshot.updates
         session.optimizer_state = snapshot.optimizer_state
+        session.start_example, session._carry = snapshot.start_example, snapshot.epoch_carry
+        session._align()
         params, state, number = snapshot.first_params, snapshot.optimizer_state, snapshot.updates - count + 1
         for run in snapshot.passes:
             settings = network.with_settings(learning_rate=run.learning_rate, optimizer=run.optimizer)
@@ -301,7 +311,7 @@ class Session:
             for _ in range(run.count):
                 if len(session._passes) == count - 1:
                     params = session.params
-                step_pass = source.record(session.mode, params, number + len(session._passes), state)
+                step_pass = session._record(params, number + len(session._passes), state, source)
                 session._passes.append(step_pass)
                 params, state = session._params_after(step_pass), step_pass.state_after
         session.cursor = snapshot.cursor
@@ -350,14 +360,15 @@ class Session:
         self._passes.append(self._record(self.params, self.updates, self.current.state_after))
         self.cursor = 0
 
-    def _record(self, params: Params, update: int, state: State | None) -> StepPass:
+    def _record(
+        self, params: Params, update: int, state: State | None, source: GraphSource | None = None
+    ) -> StepPass:
         """The pass of this segment's update number ``update``: the rest of the batch the segment began
-        in, then whole batches in order."""
-        if self._lead_rows is not None:
-            if update == 0:
-                return self.source.record(self.mode, params, self._first_batch, state, rows=self._lead_rows)
-            return self.source.record(self.mode, params, self._first_batch + update, state)
-        return self.source.record(self.mode, params, self._first_batch + update, state)
+        in (when it began inside one), then whole batches in order."""
+        source = self.source if source is None else source
+        if self._lead_rows is not None and update == 0:
+            return source.record(self.mode, params, self._first_batch, state, rows=self._lead_rows)
+        return source.record(self.mode, params, self._first_batch + update, state)
 
     def _state_before_current(self) -> State | None:
         """The optimiser's state the current pass's update starts from."""
@@ -452,6 +463,7 @@ class Session:
             self.optimizer_state = self._state_before_current()
         self._passes = []
         self.cursor = 0
+        self._align()
 
     def _align(self) -> None:
         """The first batch of a segment beginning ``start_example`` examples into an epoch, and the rest

@@ -116,6 +116,8 @@ def _state_doc(snapshot: Snapshot, selected: str | None) -> dict[str, Any]:
         ],
         "updates": snapshot.updates,
         "epoch_offset": snapshot.epoch_offset,
+        "start_example": snapshot.start_example,
+        "epoch_carry": list(snapshot.epoch_carry),
         "cursor": snapshot.cursor,
         "history": _history_doc(snapshot.history),
         "update_history": _history_doc(snapshot.update_history),
@@ -287,7 +289,7 @@ def _state(doc: Any, base: Network, what: str) -> tuple[Snapshot, str | None]:
     selected node."""
     if not isinstance(doc, dict):
         raise SessionFileError(f"{what} must be an object, not {describe(doc)}")
-    _check_keys(doc, _STATE_KEYS, ("selected_node",), what)
+    _check_keys(doc, _STATE_KEYS, ("selected_node", "start_example", "epoch_carry"), what)
     mode_value = doc["mode"]
     if mode_value not in ("example", "batch"):
         raise SessionFileError(f"{what} mode must be 'example' or 'batch', not {describe(mode_value)}")
@@ -314,6 +316,8 @@ def _state(doc: Any, base: Network, what: str) -> tuple[Snapshot, str | None]:
         history=_history(doc["history"], f"{what} history"),
         update_history=_history(doc["update_history"], f"{what} update_history"),
         cursor=_int(doc["cursor"], f"{what} cursor", 0),
+        start_example=_int(doc.get("start_example", 0), f"{what} start_example", 0, base.examples - 1),
+        epoch_carry=_carry(doc.get("epoch_carry", [0.0, 0]), base.examples, f"{what} epoch_carry"),
     )
     selected = doc.get("selected_node")
     if selected is not None:
@@ -350,6 +354,13 @@ def _passes(value: Any, what: str) -> tuple[PassRun, ...]:
         rate = _number(run["learning_rate"], f"{where} learning_rate")
         runs.append(PassRun(count, rate, _optimizer(run["optimizer"], f"{where} optimizer")))
     return tuple(runs)
+
+
+def _carry(value: Any, examples: int, what: str) -> tuple[float, int]:
+    """The epoch in progress when the current segment began: [Σ loss × examples, examples]."""
+    if not isinstance(value, list) or len(value) != 2:
+        raise SessionFileError(f"{what} must be [sum of losses × examples, examples], not {describe(value)}")
+    return _number(value[0], f"{what} sum"), _int(value[1], f"{what} examples", 0, max(examples - 1, 0))
 
 
 def _epoch(value: Any, what: str) -> float:

@@ -107,3 +107,22 @@ def test_a_switch_at_a_batch_boundary_goes_on_with_the_next_batch():
     assert session.epoch == 1.0
     session.set_mode(Mode.BATCH)
     assert session.current.examples == (0, 1)
+
+
+def test_a_session_saved_after_a_switch_mid_epoch_comes_back_at_the_same_place():
+    from core import session_file
+    from core.session_file import SessionDocument
+
+    session = Session(load_preset("or_gate"), Mode.EXAMPLE)
+    session.next_example()
+    session.set_mode(Mode.BATCH)  # the rest of the batch: examples 2–4
+    session.to_end_of_backward()
+    text = session_file.dumps(SessionDocument(session.snapshot()))
+    restored = Session.restored(session_file.loads(text).snapshot)
+    assert restored.current.examples == (1, 2, 3)
+    assert restored.cursor == session.cursor
+    restored.next_example()
+    session.next_example()
+    assert restored.epoch == session.epoch == 1.0
+    assert np.array_equal(restored.cost_curve()[1], session.cost_curve()[1])
+    assert np.array_equal(restored.params["b1"], session.params["b1"])
