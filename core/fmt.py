@@ -25,16 +25,29 @@ def number(value: float, decimals: int = 3) -> str:
     value = float(value)
     if not np.isfinite(value):
         return "NaN" if np.isnan(value) else ("∞" if value > 0 else "−∞")
-    spec = f".{max(decimals - 1, 1)}e" if value != 0 and abs(value) >= 10 ** (9 - decimals) else f".{decimals}f"
+    if value != 0 and abs(value) >= 10 ** (9 - decimals):
+        return _scientific(value, max(decimals - 1, 1))
     with localcontext() as context:
         context.rounding = ROUND_HALF_UP
-        text = format(Decimal(repr(value)), spec)
-    mantissa, e, exponent = text.partition("e")
-    if e:  # as Python writes floats: at least two exponent digits (1.23e+05)
-        text = f"{mantissa}e{exponent[0]}{exponent[1:].zfill(2)}"
-    if not any(c in "123456789" for c in text.split("e")[0]):
+        text = format(Decimal(repr(value)), f".{decimals}f")
+    if not any(c in "123456789" for c in text):
         text = text.lstrip("-")  # a number that rounds to zero is shown as 0.000, without a sign
     return text.replace("-", "−")
+
+
+def small(v: Any, decimals: int = 3) -> str:
+    """Like value(), but a non-zero scalar too small for the decimals in scientific notation
+    (2.50e−04, not 0.000): an update's tiny gradient or step still shows."""
+    if np.ndim(v) == 0 and 0 < abs(float(v)) < 10**-decimals:
+        return _scientific(float(v), max(decimals - 1, 1))
+    return value(v, decimals)
+
+
+def _scientific(value: float, digits: int) -> str:
+    with localcontext() as context:
+        context.rounding = ROUND_HALF_UP
+        mantissa, _, exponent = format(Decimal(repr(value)), f".{digits}e").partition("e")
+    return f"{mantissa}e{exponent[0]}{exponent[1:].zfill(2)}".replace("-", "−")
 
 
 def count(value: float) -> str:

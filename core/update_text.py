@@ -23,9 +23,7 @@ MAX_MATRIX_ROWS = 8  # rows of the Hessian written out
 
 def _n(v: Value, d: int) -> str:
     """A number (or array) with ``d`` decimals; a small non-zero scalar in scientific notation."""
-    if np.ndim(v) == 0 and 0 < abs(float(v)) < 10**-d:
-        return f"{float(v):.{max(d - 1, 1)}e}".replace("-", "−")
-    return fmt.value(v, d)
+    return fmt.small(v, d)
 
 
 def _a(v: Value, d: int) -> str:

@@ -78,3 +78,10 @@ def test_narration_has_no_negative_zero_and_no_double_parentheses(key):
             seen += "tanh(−" in text or "σ(−" in text
         session.next_example()
     assert seen  # a negative argument was written, once, in its call's parentheses
+
+
+def test_an_update_too_small_for_the_decimals_is_written_in_scientific_notation_rounded_the_same_way():
+    assert fmt.small(1.125e-4, 3) == "1.13e−04"  # an f-string gives 1.12e-04
+    assert fmt.small(-2.5e-4, 3) == "−2.50e−04"
+    assert fmt.small(-0.0625, 3) == "−0.063"
+    assert fmt.small(0.0, 3) == "0.000"
