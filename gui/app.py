@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
 from core.expression_source import ExpressionSource
-from core.network_file import one_line, quote
+from core.network_file import one_line, quote, write_bytes_atomically
 from core.presets import DEFAULT, load_preset
 from core.session import Mode
 from core.session_file import SessionDocument, load_any
@@ -59,8 +60,13 @@ def screenshot(app: QApplication, window, path: str, steps: int) -> int:
     window.view.fit()
     window.refresh_now()
     app.processEvents()
-    if not window.grab().save(path):
-        print(f"backprop-stepper: could not write the screenshot to {path}", file=sys.stderr)
+    from gui.export import ExportError, png_bytes
+
+    try:  # atomically, with the permissions the umask gives, as every file the app writes
+        write_bytes_atomically(Path(path), png_bytes(window.grab().toImage()))
+    except (OSError, ExportError) as e:
+        reason = getattr(e, "strerror", None) or e
+        print(f"backprop-stepper: could not write the screenshot to {path}: {reason}", file=sys.stderr)
         return 2
     window.close()
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 
@@ -27,6 +28,19 @@ def test_screenshot_option_renders_a_png(tmp_path):
     assert result.returncode == 0, result.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1280, 800)
+
+
+def test_a_screenshot_follows_the_umask(tmp_path):
+    out = tmp_path / "shot.png"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    command = [sys.executable, "-c", LAUNCH, "--screenshot", str(out), "--size", "640x400"]
+    result = subprocess.run(  # the child's umask 027: the file must be rw-r-----, as any other
+        command, capture_output=True, text=True, env=env, cwd=REPO, timeout=120, umask=0o027
+    )
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["shot.png"]
 
 
 def test_without_a_display_it_says_so_in_one_line():

@@ -8,7 +8,7 @@ import stat
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QFileDialog
 
 from core.network import Layer, Network
@@ -92,3 +92,31 @@ def test_the_speed_of_an_earlier_run_is_cleared_by_a_new_network(window, qtbot):
     qtbot.waitUntil(lambda: not window.trainer.running, timeout=5_000)
     window.preset_actions["mood_2_2_1"].trigger()
     assert panel.rate_label.text() == "—"
+
+
+def test_a_screenshot_is_written_whole_with_the_umask_and_confirmed(window, qtbot, monkeypatch, tmp_path):
+    path = tmp_path / "shot.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    previous = os.umask(0o027)
+    try:
+        _menu_action(window, "File", "Save screenshot…").trigger()
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert QImage(str(path)).width() == window.width()
+    assert window.statusBar().currentMessage() == "Saved shot.png"
+    assert [p.name for p in tmp_path.iterdir()] == ["shot.png"]  # no temporary file left
+
+
+def test_a_screenshot_that_cannot_be_written_says_why_and_leaves_nothing(window, qtbot, monkeypatch, tmp_path):
+    path = tmp_path / "missing" / "shot.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    _menu_action(window, "File", "Save screenshot…").trigger()
+    assert window.message_bar.kind is MessageKind.ERROR
+    assert "Could not write the screenshot" in window.message_bar.text()
+    assert not path.parent.exists()
+
+
+def _menu_action(window, menu_title: str, text: str):
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == menu_title)
+    return next(a for a in menu.actions() if a.text().replace("&", "") == text)
