@@ -69,7 +69,8 @@ class MainWindow(QMainWindow):
         appearance.follow_theme(QApplication.instance())
         appearance.restore_theme()
         self.settings = DisplaySettings(parent=self)
-        self.model = SessionModel(network, mode, parent=self)
+        # A network file opens as it was saved (graph, decimals, convention), as File → Open does.
+        self.model = SessionModel(network, mode or saved_mode(network), parent=self)
         self.trainer = TrainingController(self.model, parent=self)
         self.undo_stack = QUndoStack(self)  # new networks and parameters typed in the graph
         self.network_editor: NetworkEditor | None = None  # made when first opened
@@ -126,6 +127,8 @@ class MainWindow(QMainWindow):
         self.narration.copied.connect(self.confirm)
         self.position_bar.seek_requested.connect(self.model.seek)
         self._on_network_changed()
+        if network.view is not None:
+            self._apply_view(network.view)
         self.resize(1600, 1000)
 
     # -- construction ------------------------------------------------------------------

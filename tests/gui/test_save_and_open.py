@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QFileDialog
 
 from core import cli
 from core.convention import Convention
+from core.network_file import load, save
+from core.presets import load_preset
 from core.session import Mode
 from tests.gui.helpers import f3, node, press
 
@@ -73,3 +75,22 @@ def test_the_window_settings_are_saved_and_restored(window, qtbot, monkeypatch, 
     press(qtbot, window, Qt.Key.Key_F)  # the whole batch's forward pass on the saved weights
     trace = _trace(["trace", str(path)])
     assert window.model.state.values[window.model.current.graph.root.id] == trace["cost"]
+
+
+def test_a_file_given_on_the_command_line_opens_as_it_was_saved(qtbot, tmp_path):
+    """`backprop-stepper FILE` shows the file as File → Open does: its graph, decimals, convention."""
+    from gui.main_window import MainWindow
+
+    path = tmp_path / "saved.json"
+    save(load_preset("or_gate"), path)
+    saved = json.loads(path.read_text())
+    saved["view"] = {"mode": "batch", "epochs": 300, "decimals": 5, "convention": "columns"}
+    path.write_text(json.dumps(saved))
+    window = MainWindow(load(str(path)))
+    qtbot.addWidget(window)
+    try:
+        assert window.model.mode is Mode.BATCH
+        assert (window.training_panel.epochs.value(), window.training_panel.decimals.value()) == (300, 5)
+        assert window.settings.convention is Convention.COLUMNS
+    finally:
+        window.trainer.stop_and_wait()
