@@ -16,14 +16,20 @@ class PositionBar(QWidget):
         super().__init__(parent)
         self.counts = (0, 0, 0)  # forward, backward, update events
         self.cursor = 0
-        self.setMinimumHeight(34)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Steps of this pass: forward, backward (gradients), update. Click or drag.")
-        theme.THEME.changed.connect(self.update)
+        theme.follow(self, self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        self.setFixedHeight(self._text_top() + round(theme.metrics(theme.font(9)).height()) + 2)
+        self.update()
 
     def sizeHint(self) -> QSize:
-        return QSize(600, 34)
+        return QSize(600, self.height())
+
+    def _text_top(self) -> int:
+        return round(self._track().bottom()) + 1
 
     @property
     def total(self) -> int:
@@ -63,7 +69,8 @@ class PositionBar(QWidget):
         painter.setPen(QPen(theme.colour("text"), 2))
         painter.drawLine(int(x), int(track.top() - 2), int(x), int(track.bottom() + 2))
         painter.setFont(theme.font(9))
-        painter.drawText(QRectF(8, track.bottom() + 1, self.width() - 16, 16), Qt.AlignmentFlag.AlignLeft, self.text())
+        text_rect = QRectF(8, self._text_top(), self.width() - 16, self.height() - self._text_top())
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft, self.text())
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._seek_to(event.position().x())

@@ -186,3 +186,12 @@ def test_stepping_and_training_show_icons_not_font_glyphs(window, qtbot):
     qtbot.mouseClick(play, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.trainer.running, timeout=5000)
     assert play.text() == "Play"
+
+
+def test_position_bar_grows_with_the_font_scale(window):
+    bar = window.position_bar
+    height = bar.height()
+    THEME.set_font_scale(1.6)
+    assert bar.height() > height + 4  # its line of text still fits under the track
+    THEME.set_font_scale(1.0)
+    assert bar.height() == height
