@@ -338,3 +338,24 @@ def test_a_file_opened_on_the_command_line_joins_the_recent_files(qtbot, monkeyp
             window.close()
             window.deleteLater()
     assert preferences().value("recent_files") in ([str(path.resolve())], str(path.resolve()))
+
+
+def hostile_cases():
+    from tests.core.test_session_file import HOSTILE
+
+    return [pytest.param(doc, message, id=message[:40]) for doc, message in HOSTILE[::3]]
+
+
+@pytest.mark.parametrize("command", [[], ["trace"]], ids=["window", "trace"])
+@pytest.mark.parametrize(("doc", "message"), hostile_cases())
+def test_a_hostile_session_on_the_command_line_is_one_line_and_exit_2(tmp_path, capsys, command, doc, message):
+    from gui.launch import main
+
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert main([*command, str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("backprop-stepper: ")
+    assert len(captured.err.splitlines()) == 1
+    assert message in captured.err
