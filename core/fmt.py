@@ -50,6 +50,23 @@ def _scientific(value: float, digits: int) -> str:
     return f"{mantissa}e{exponent[0]}{exponent[1:].zfill(2)}".replace("-", "−")
 
 
+def significant(value: float, digits: int = 4) -> str:
+    """A number to ``digits`` significant digits, as in a table of costs compared across runs
+    (0.0005277, 12.35, 1.235e+06), rounded half away from zero like number()."""
+    value = float(value)
+    if not np.isfinite(value):
+        return number(value)
+    with localcontext() as context:
+        context.rounding = ROUND_HALF_UP
+        text = format(Decimal(repr(value)), f".{digits}g")
+    mantissa, e, exponent = text.partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    if e:
+        mantissa = f"{mantissa}e{exponent[0]}{exponent[1:].zfill(2)}"
+    return mantissa.replace("-", "−")
+
+
 def count(value: float) -> str:
     """A count such as an epoch: a whole number as an integer with thousands separators
     (1,084,450), otherwise with the decimals it needs, at most four (1,084,450.25)."""

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import fmt
 from core.optimizers import NAMES, TITLES, Optimizer
 from core.run_set import MAX_RUNS, SWEEP_RATES, Run, RunSetError, RunSettings, describe_batch
 from gui import icons, plot_style, theme
@@ -49,7 +50,7 @@ def _number(text: str) -> float | None:
 
 
 def _cost(value: float | None) -> str:
-    return "—" if value is None else f"{value:.4g}"
+    return "—" if value is None else fmt.significant(value, 4)
 
 
 class RunsPanel(QWidget):

@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from core import fmt
 from core.curvature import one_variable
 from core.param_entries import ParamEntry, all_entries
 from core.surface import DEFAULT_SPAN, Surface, loss_surface
@@ -219,7 +220,7 @@ class SurfaceView(QWidget):
             self.plot.setLabel("left", "cost C")
             self._draw_parabola(lesson, finite)
             goes = None if lesson is None else lesson.newton_x
-            newton = "" if goes is None else f"; Newton's step goes to {goes:.4g}"
+            newton = "" if goes is None else f"; Newton's step goes to {fmt.significant(goes)}"
             self.status.setText(f"The cost along {s.entries[0].label}, {others}{newton}. Dashed: the tangent parabola.")
             return
         self.curve.setData([], [])
@@ -235,7 +236,7 @@ class SurfaceView(QWidget):
         self.plot.setXRange(s.x[0], s.x[-1], padding=0)
         self.plot.setYRange(s.y[0], s.y[-1], padding=0)
         self.status.setText(
-            f"Cost from {levels[0]:.4g} (dark) to {levels[1]:.4g} (yellow), {others}. "
+            f"Cost from {fmt.significant(levels[0])} (dark) to {fmt.significant(levels[1])} (yellow), {others}. "
             "White: the path the parameters took; red: where they are."
         )
 

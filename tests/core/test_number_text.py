@@ -85,3 +85,11 @@ def test_an_update_too_small_for_the_decimals_is_written_in_scientific_notation_
     assert fmt.small(-2.5e-4, 3) == "−2.50e−04"
     assert fmt.small(-0.0625, 3) == "−0.063"
     assert fmt.small(0.0, 3) == "0.000"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(0.00052765, "0.0005277"), (12.345, "12.35"), (1234567.0, "1.235e+06"), (2.0, "2"), (-0.00012345, "−0.0001235")],
+)
+def test_significant_digits_round_half_away_from_zero(value, shown):
+    assert fmt.significant(value, 4) == shown  # an f-string's .4g gives 0.0005276 for the first
