@@ -751,6 +751,8 @@ class MainWindow(QMainWindow):
         last = state.last
         if last is not None and self.act_follow.isChecked():
             self.view.follow(self.scene.nodes[last.node].sceneBoundingRect())
+        if state.cursor < len(step_pass) and self.act_follow.isChecked():
+            self.view.prefetch_follow(self.scene.nodes[step_pass.events[state.cursor].node].sceneBoundingRect())
 
     def _on_display_settings_changed(self) -> None:
         self._on_state_changed()

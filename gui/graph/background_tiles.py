@@ -10,6 +10,7 @@ or of the background (a new graph, new colours) starts afresh.
 from __future__ import annotations
 
 import math
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -26,9 +27,11 @@ class BackgroundTiles:
         self._render = render
         self._tiles: OrderedDict[tuple[int, int], QImage] = OrderedDict()
         self._key: tuple | None = None  # (scale, fraction of a pixel the scene is offset by, pixel ratio)
+        self._planned: list[tuple[int, int]] = []  # tiles to draw ahead, the next first (popped from the end)
 
     def clear(self) -> None:
         self._tiles.clear()
+        self._planned = []
 
     def __len__(self) -> int:
         return len(self._tiles)
@@ -36,18 +39,14 @@ class BackgroundTiles:
     def paint(self, painter: QPainter, rect: QRectF) -> bool:
         """Draw ``rect`` from tiles; False (nothing drawn) if the view is rotated or sheared."""
         t = painter.transform()
-        if t.type().value > QTransform.TransformationType.TxScale.value or t.m11() != t.m22() or t.m11() <= 0:
+        grid = self._grid(t, painter.device().devicePixelRatioF(), rect)
+        if grid is None:
             return False
-        scale, ox, oy = t.m11(), t.dx(), t.dy()
-        base_x, base_y = math.floor(ox), math.floor(oy)
-        ratio = painter.device().devicePixelRatioF()
-        key = (scale, ox - base_x, oy - base_y, ratio)
+        key, cols, rows = grid
         if key != self._key:
             self._tiles.clear()
             self._key = key
-        device = t.mapRect(rect)
-        cols = range(math.floor((device.left() - base_x) / TILE), math.floor((device.right() - base_x) / TILE) + 1)
-        rows = range(math.floor((device.top() - base_y) / TILE), math.floor((device.bottom() - base_y) / TILE) + 1)
+        base_x, base_y = math.floor(t.dx()), math.floor(t.dy())
         painter.save()
         painter.resetTransform()
         for i in cols:
@@ -55,6 +54,35 @@ class BackgroundTiles:
                 painter.drawImage(QPointF(base_x + i * TILE, base_y + j * TILE), self._tile(i, j))
         painter.restore()
         return True
+
+    def plan(self, transform: QTransform, ratio: float, rect: QRectF) -> None:
+        """Note the tiles a paint of ``rect`` through ``transform`` would draw anew, for draw_planned."""
+        grid = self._grid(transform, ratio, rect)
+        self._planned = []
+        if grid is not None and grid[0] == self._key:  # at another scale, the tiles kept now would go
+            _, cols, rows = grid
+            self._planned = [(i, j) for j in rows for i in cols if (i, j) not in self._tiles]
+
+    def draw_planned(self, seconds: float) -> bool:
+        """Draw planned tiles for about ``seconds`` at most; True while some are left."""
+        end = time.perf_counter() + seconds
+        while self._planned and time.perf_counter() < end:
+            i, j = self._planned.pop()
+            if (i, j) not in self._tiles:
+                self._tile(i, j)
+        return bool(self._planned)
+
+    @staticmethod
+    def _grid(t: QTransform, ratio: float, rect: QRectF) -> tuple[tuple, range, range] | None:
+        """The tiles' key and the columns and rows of tiles under ``rect``; None if rotated or sheared."""
+        if t.type().value > QTransform.TransformationType.TxScale.value or t.m11() != t.m22() or t.m11() <= 0:
+            return None
+        scale, ox, oy = t.m11(), t.dx(), t.dy()
+        base_x, base_y = math.floor(ox), math.floor(oy)
+        device = t.mapRect(rect)
+        cols = range(math.floor((device.left() - base_x) / TILE), math.floor((device.right() - base_x) / TILE) + 1)
+        rows = range(math.floor((device.top() - base_y) / TILE), math.floor((device.bottom() - base_y) / TILE) + 1)
+        return (scale, ox - base_x, oy - base_y, ratio), cols, rows
 
     def _tile(self, i: int, j: int) -> QImage:
         image = self._tiles.get((i, j))

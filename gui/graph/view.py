@@ -6,8 +6,8 @@ the splitter, the message bar appearing above it). Fit to window (Ctrl+0) return
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QWheelEvent
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QTransform, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView
 
 from gui.graph.background_tiles import BackgroundTiles
@@ -15,6 +15,8 @@ from gui.graph.background_tiles import BackgroundTiles
 MIN_SCALE, MAX_SCALE = 0.1, 6.0
 FOLLOW_SCALE = 1.0  # following the current step zooms to the natural size…
 READABLE_SCALE = 0.5  # …once the view shows the graph smaller than this
+FOLLOW_MARGINS = (80, 60)  # pixels kept around the followed node
+PREFETCH_SLICE_S = 0.006  # drawing tiles ahead takes at most this long at a time (the window stays responsive)
 
 
 class GraphView(QGraphicsView):
@@ -30,6 +32,8 @@ class GraphView(QGraphicsView):
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)  # the edges' curves: see GraphScene
         self._tiles = BackgroundTiles(lambda painter, rect: self.scene().draw_curves(painter, rect))
         scene.background_changed.connect(self._on_background_changed)
+        self._prefetch = QTimer(self, interval=0)  # draws planned tiles in slices while idle
+        self._prefetch.timeout.connect(self._prefetch_some)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.moved_by_hand = False  # zoomed or panned since the last fit: resizing then leaves the view be
 
@@ -69,7 +73,7 @@ class GraphView(QGraphicsView):
             self.zoom_by(FOLLOW_SCALE / self.zoom)
             self.centerOn(rect.center())
         else:
-            self.ensureVisible(rect, 80, 60)
+            self.ensureVisible(rect, *FOLLOW_MARGINS)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -89,6 +93,41 @@ class GraphView(QGraphicsView):
         self._tiles.clear()
         self.resetCachedContent()
         self.viewport().update()
+
+    def prefetch_follow(self, rect: QRectF) -> None:
+        """Draw ahead, a few tiles at a time while the window is idle, the curves that following
+        ``rect`` will bring into view (the next step's node: a step then copies them)."""
+        scene = self.scene()
+        if self.zoom < READABLE_SCALE or scene is None:
+            return  # following would zoom first: the tiles kept now are not the ones it shows
+        dx, dy = self._scroll_to_see(rect, *FOLLOW_MARGINS)
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        zoom = self.zoom
+        ahead = visible.translated(dx / zoom, dy / zoom).intersected(scene.curves_rect())
+        t = self.viewportTransform()
+        moved = QTransform(t.m11(), t.m12(), t.m21(), t.m22(), t.dx() - dx, t.dy() - dy)
+        self._tiles.plan(moved, self.viewport().devicePixelRatioF(), ahead)
+        self._prefetch.start()
+
+    def _prefetch_some(self) -> None:
+        if not self._tiles.draw_planned(PREFETCH_SLICE_S):
+            self._prefetch.stop()
+
+    def _scroll_to_see(self, rect: QRectF, xmargin: int, ymargin: int) -> tuple[int, int]:
+        """How far ensureVisible(rect, xmargin, ymargin) would scroll, in device pixels (as Qt computes it)."""
+        r = self.transform().mapRect(rect)
+        moves = []
+        for bar, lo, hi, size, margin in (
+            (self.horizontalScrollBar(), r.left(), r.right(), self.viewport().width(), xmargin),
+            (self.verticalScrollBar(), r.top(), r.bottom(), self.viewport().height(), ymargin),
+        ):
+            value = now = bar.value()
+            if lo <= now + margin:
+                value = int(lo - margin - 0.5)
+            if hi >= now + size - margin:
+                value = int(hi - size + margin + 0.5)
+            moves.append(min(max(value, bar.minimum()), bar.maximum()) - now)
+        return moves[0], moves[1]
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:

@@ -166,3 +166,32 @@ def test_the_plots_are_made_once_the_graph_has_been_painted(qtbot, monkeypatch):
     qtbot.waitUntil(lambda: window._cost_plot is not None)
     assert order[:2] == ["graph", "plots"]
     assert window.cost_plot.isVisible()
+
+
+def test_the_next_steps_curves_are_drawn_ahead_while_the_window_is_idle(qtbot):
+    """Following the steps of a big graph: after a pause, the next step's paint finds its tiles drawn."""
+    from core.datasets import two_spirals
+    from core.network import Layer, Network
+    from core.session import Mode
+    from gui.main_window import MainWindow
+
+    X, y = two_spirals(10, seed=0)
+    layers = (Layer(16, "tanh"), Layer(16, "tanh"), Layer(1, "sigmoid"))
+    window = MainWindow(Network("2-16-16-1", 2, layers, "log_loss", 0.3, X, y, seed=1), Mode.EXAMPLE)
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.view.painted)
+    tiles = window.view._tiles
+    drawn_by_paint = 0
+    for k in range(30):
+        qtbot.waitUntil(lambda: not tiles._planned)  # idle: what was planned is drawn
+        before = len(tiles)
+        press(qtbot, window, Qt.Key.Key_Right)
+        window.view.viewport().repaint()  # the step's paint, before any idle time
+        if k >= 8:  # once following has zoomed in and settled
+            drawn_by_paint += len(tiles) - before
+    assert window.view.zoom >= 0.5  # following: zoomed in, scrolling from node to node
+    assert drawn_by_paint == 0
+    assert background_mismatch(window) < 0.006  # and the tiles drawn ahead are the right ones
