@@ -195,3 +195,14 @@ def test_position_bar_grows_with_the_font_scale(window):
     assert bar.height() > height + 4  # its line of text still fits under the track
     THEME.set_font_scale(1.0)
     assert bar.height() == height
+
+
+def test_following_the_system_takes_its_change_at_once(window, monkeypatch):
+    assert window.theme_actions[appearance.SYSTEM].isChecked()
+    monkeypatch.setattr(appearance, "system_theme_name", lambda: "dark")
+    QApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert THEME.name == "dark"
+    window.theme_actions["light"].trigger()  # a theme picked: the system's setting no longer applies
+    QApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert THEME.name == "light"
+    assert window.theme_actions["light"].isChecked()
