@@ -15,6 +15,8 @@ from core.presets import DEFAULT, load_preset
 from core.session import Mode
 from core.session_file import SessionDocument, load_any
 
+SCREENSHOT_SIZE = (1600, 1000)
+
 
 def run(args: argparse.Namespace) -> int:
     """Open the window (or render it to a PNG with --screenshot); returns the exit status."""
@@ -36,13 +38,15 @@ def run(args: argparse.Namespace) -> int:
     from gui.main_window import MainWindow  # after QApplication: widgets need it
 
     mode = Mode(args.mode) if args.mode else None
-    window = MainWindow(network, mode)
+    # A screenshot shows the default layout at the size asked for, whatever the window was last left at.
+    window = MainWindow(network, mode, remember=not args.screenshot)
     if session is not None:
         window.session_actions.show_document(session)
     if getattr(args, "expression", None) is not None:
         window.model.set_network(ExpressionSource(args.expression))
     sys.excepthook = _reporting_hook(window)
-    window.resize(*args.size)
+    if args.size is not None or args.screenshot:
+        window.resize(*(args.size or SCREENSHOT_SIZE))
     if args.screenshot:
         return screenshot(app, window, args.screenshot, args.steps)
     if args.file:

@@ -174,7 +174,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--preset", metavar="NAME", help="open a shipped preset (default: or_gate)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="render the window to a PNG and exit")
     parser.add_argument("--steps", type=_steps, default=0, metavar="N", help="with --screenshot: steps to take first")
-    parser.add_argument("--size", type=_size, default=(1600, 1000), metavar="WxH", help="window size")
+    parser.add_argument(
+        "--size",
+        type=_size,
+        metavar="WxH",
+        help="window size (default: as last left, or fitting the screen; 1600x1000 for --screenshot)",
+    )
     parser.add_argument("--mode", choices=("example", "batch"), help="start in one-example or batch mode")
     parser.add_argument("--expr", metavar="EXPR", help='open an expression instead, as in "(x**2 + 1)**3"')
     parser.add_argument(

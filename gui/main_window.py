@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QElapsedTimer, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QSplitter,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -31,7 +30,7 @@ from core.presets import load_preset, preset_keys
 from core.session import Mode
 from core.session_file import SessionDocument, SessionFileError, load_any
 from core.source import GraphSource, saved_mode
-from gui import appearance, icons, theme
+from gui import appearance, icons, theme, window_layout
 from gui.chain_panel import ChainPanel
 from gui.data_dock import DataDock
 from gui.dataset_dialog import DatasetDialog
@@ -64,8 +63,11 @@ CONFIRMATION_MS = 5000  # how long "Saved …" stays in the status bar
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, network: Network, mode: Mode | None = None) -> None:
+    def __init__(self, network: Network, mode: Mode | None = None, remember: bool = True) -> None:
+        """``remember``: open at the size and layout the window was last left at, and keep them on
+        closing (gui.preferences); without it the window opens at its default size and layout."""
         super().__init__()
+        self._remember = remember
         appearance.follow_theme(QApplication.instance())
         appearance.restore_theme()
         self.settings = DisplaySettings(parent=self)
@@ -129,18 +131,19 @@ class MainWindow(QMainWindow):
         self._on_network_changed()
         if network.view is not None:
             self._apply_view(network.view)
-        self.resize(1600, 1000)
+        self._layout_restored = remember and window_layout.restore(self)
+        if not self._layout_restored:
+            window_layout.fit_to_screen(self)
 
     # -- construction ------------------------------------------------------------------
 
     def _build_layout(self) -> None:
         graph_area = QWidget()
         column = QVBoxLayout(graph_area)
-        column.setContentsMargins(4, 4, 4, 4)
+        column.setContentsMargins(2, 2, 0, 0)  # every pixel to the graph
         column.addWidget(self.message_bar)
         column.addWidget(self.position_bar)
         column.addWidget(self.view, 1)
-        self.panels = panels = QSplitter(Qt.Orientation.Horizontal)
         self.expression_note = QLabel(
             "An expression has no parameters to learn: no updates, training, cost plot or data here. "
             "Open a network (File → Open, or a preset) for those.",
@@ -148,24 +151,16 @@ class MainWindow(QMainWindow):
         )
         theme.follow(self.expression_note, lambda: self.expression_note.setStyleSheet(theme.note_style()))
         self.expression_note.hide()
-        self._data_dock_was_visible = True
         column.insertWidget(2, self.expression_note)  # under the position bar
-        for widget in (self.chain_panel, self.narration, *self._plot_places):
-            panels.addWidget(widget)
-        panels.setSizes([420, 420, 330, 330])
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(graph_area)
-        split.addWidget(panels)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([620, 360])
-        self.setCentralWidget(split)
-        self.training_dock = training_dock = QDockWidget("Training", self)
-        training_dock.setObjectName("training")
-        training_dock.setWidget(self.training_panel)
-        training_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, training_dock)
-        self.resizeDocks([training_dock], [230], Qt.Orientation.Horizontal)
+        self.setCentralWidget(graph_area)
+        self.chain_dock = window_layout.dock(self, "Chain rule", "chain", self.chain_panel)
+        self.narration_dock = window_layout.dock(self, "Narration", "narration", self.narration)
+        self.cost_dock = window_layout.dock(self, "Cost", "cost", self._plot_places[0])
+        self.data_plot_dock = window_layout.dock(self, "Data plot", "data_plot", self._plot_places[1])
+        panel = window_layout.scrolled(self.training_panel)
+        self.training_dock = window_layout.dock(self, "Training", "training", panel)
+        self._network_panels_shown: set[QDockWidget] = set()  # put back when a network replaces an expression
+        self._layout_before_graph_only: QByteArray | None = None
 
     def _build_data_dock(self) -> None:
         self.data_dock = dock = QDockWidget("Data", self)
@@ -173,14 +168,15 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.data_panel)
         feature = QDockWidget.DockWidgetFeature
         dock.setFeatures(feature.DockWidgetMovable | feature.DockWidgetClosable)
-        # A tab beside Training, so the graph and the panels under it keep their width on a
-        # small screen; drag the tab out to see both.
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.tabifyDockWidget(self.training_dock, dock)
         self.runs_dock = RunsDock(self.model, self.trainer, self)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.runs_dock)
-        self.tabifyDockWidget(dock, self.runs_dock)
-        self.training_dock.raise_()
+        # The panels are tabs in three groups down the left side, so the graph keeps the window's
+        # full height and most of its width; drag a tab out to see two of a group at once.
+        self.panel_groups = (
+            (self.chain_dock, self.narration_dock),
+            (self.cost_dock, self.data_plot_dock),
+            (self.training_dock, self.data_dock, self.runs_dock),
+        )
+        window_layout.arrange(self, self.panel_groups)
 
     def _build_surface_dock(self) -> None:
         """View → Loss surface: a dock on the right, made (with pyqtgraph) when first shown."""
@@ -310,7 +306,9 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("Zoom &out", self.view.zoom_out, ["Ctrl+-"]))
         view.addAction(self._action("&Fit to window", self.view.fit, ["Ctrl+0"]))
         view.addSeparator()
-        self.act_graph_only = self._action("&Graph only", self._on_graph_only, ["F11"], "Hide the panels (presenting)")
+        self.act_graph_only = self._action(
+            "&Graph only", self._on_graph_only, ["F11"], "Hide the panels; again to show them as they were"
+        )
         self.act_graph_only.setCheckable(True)
         view.addAction(self.act_graph_only)
         self.act_follow = self._action(
@@ -333,6 +331,7 @@ class MainWindow(QMainWindow):
         self.act_surface.setShortcut(QKeySequence("Ctrl+Shift+L"))
         self.act_surface.setToolTip("The cost over two parameters (or along one), with the path they took")
         view.addAction(self.act_surface)
+        self._build_panels_menu(view.addMenu("&Panels"))
         view.addSeparator()
         self._add_convention_actions(view)
         self.theme_actions = appearance.add_theme_menu(view, self)
@@ -374,6 +373,34 @@ class MainWindow(QMainWindow):
         ):
             stepping.addAction(a)
         self.stops = StopsMenu(self)
+
+    def _build_panels_menu(self, menu) -> None:
+        """A check per panel: unchecked hides it (as its close button does), checked shows it again."""
+        self.panel_actions = {}
+        for panel in (*(p for group in self.panel_groups for p in group), self.surface_dock):
+            action = panel.toggleViewAction()
+            self.addAction(action)  # its shortcut, if any, works with the menu bar hidden too
+            menu.addAction(action)
+            self.panel_actions[panel.objectName()] = action
+        menu.addSeparator()
+        menu.addAction(self._action("&Reset layout", self.reset_layout, tip="Every panel back where it starts"))
+
+    def reset_layout(self) -> None:
+        """The default layout: every panel docked where it starts, the graph given the most room."""
+        if self.act_graph_only.isChecked():
+            self.act_graph_only.setChecked(False)
+            self._layout_before_graph_only = None
+        network = self.model.network is not None
+        network_only = (self.training_dock, self.data_dock, self.cost_dock, self.data_plot_dock)
+        self._network_panels_shown = set(network_only)
+        window_layout.arrange(self, self.panel_groups)
+        for group in self.panel_groups:
+            for panel in group:
+                panel.setVisible(network or panel not in network_only)
+            group[0].raise_()
+        window_layout.default_dock_sizes(self, self.panel_groups)
+        QTimer.singleShot(0, lambda: window_layout.hide_stale_tab_bars(self))
+        QTimer.singleShot(0, self.view.fit)
 
     def _build_edit_menu(self) -> None:
         self.edit_menu = edit = self.menuBar().addMenu("&Edit")
@@ -652,10 +679,14 @@ class MainWindow(QMainWindow):
         self._replace_network(standardized(self.model.network), "Standardise inputs")
 
     def _on_graph_only(self, on: bool) -> None:
-        self.panels.setVisible(not on)
-        network = self.model.network is not None
-        self.training_dock.setVisible(not on and network)
-        self.data_dock.setVisible(not on and network)
+        """Every panel hidden; again, the panels back as they were."""
+        if on:
+            self._layout_before_graph_only = self.saveState(window_layout.LAYOUT_VERSION)
+            for panel in self.findChildren(QDockWidget):
+                panel.hide()
+        elif self._layout_before_graph_only is not None:
+            self.restoreState(self._layout_before_graph_only, window_layout.LAYOUT_VERSION)
+            self._layout_before_graph_only = None
         QTimer.singleShot(0, self.view.fit)
 
     def _on_play(self) -> None:
@@ -765,19 +796,15 @@ class MainWindow(QMainWindow):
         """Training, plots, data and updates only for a network; an expression shows a note instead."""
         if network == self.expression_note.isHidden():
             return
+        panels = (self.training_dock, self.data_dock, self.cost_dock, self.data_plot_dock)
         if not network:
-            self._data_dock_was_visible = self.data_dock.isVisible()
+            self._network_panels_shown = {p for p in panels if not p.isHidden()}
         self.expression_note.setVisible(not network)
-        self.training_dock.setVisible(network)
-        self.data_dock.setVisible(network and self._data_dock_was_visible)
-        for widget in self._plot_widgets():
-            widget.setVisible(network)
+        for panel in panels:
+            panel.setVisible(network and panel in self._network_panels_shown)
         self.mode_box.setEnabled(network)
         for action in self.network_only_actions:
             action.setEnabled(network)
-
-    def _plot_widgets(self) -> tuple[QWidget, QWidget]:
-        return self._plot_places if self._cost_plot is None else (self._cost_plot, self._data_plot)
 
     def _on_plot_tick(self) -> None:
         if not self._plots_dirty or self._cost_plot is None or self.model.network is None:
@@ -831,15 +858,15 @@ class MainWindow(QMainWindow):
         from gui.plots import CostPlot, DataPlot
 
         self._cost_plot, self._data_plot = CostPlot(), DataPlot()
-        for place, plot in zip(self._plot_places, (self._cost_plot, self._data_plot), strict=True):
-            self.panels.replaceWidget(self.panels.indexOf(place), plot)
+        for place, plot, panel in zip(
+            self._plot_places, (self._cost_plot, self._data_plot), (self.cost_dock, self.data_plot_dock), strict=True
+        ):
+            panel.setWidget(plot)
             place.deleteLater()
         self.training_panel.log_scale.toggled.connect(self._cost_plot.set_log)
         self._cost_plot.range_requested.connect(self._on_history_changed)
         if self.training_panel.log_scale.isChecked():
             self._cost_plot.set_log(True)
-        for plot in (self._cost_plot, self._data_plot):
-            plot.setVisible(self.model.network is not None)
         if self.model.network is not None:
             self._data_plot.set_network(self.model.network)
         self.runs_dock.ensure_panel()
@@ -847,6 +874,10 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self._layout_restored:
+            self._layout_restored = True  # sized once, on first showing; later the user's sizes stay
+            window_layout.default_dock_sizes(self, self.panel_groups)
+        QTimer.singleShot(0, lambda: window_layout.hide_stale_tab_bars(self))
         QTimer.singleShot(PLOTS_AFTER_SHOW_MS, self._ensure_plots_once_painted)
 
     def _ensure_plots_once_painted(self) -> None:
@@ -894,6 +925,8 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._remember:
+            window_layout.save(self, self._layout_before_graph_only)
         if self._file_loader is not None:
             self._file_loader.cancel()
         self.trainer.stop_and_wait()

@@ -10,7 +10,7 @@ as the pieces of it that are (each piece an exact part of the cubic, split by de
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -34,6 +34,7 @@ class Curve:
     p1: Point
     p2: Point
     p3: Point
+    has_arrow: bool = field(default=True, kw_only=True)  # False: a piece of a longer route, not its end
 
     @cached_property
     def arrow_points(self) -> tuple[Point, Point, Point]:
@@ -47,7 +48,7 @@ class Curve:
 
     @cached_property
     def arrow(self) -> QPolygonF:
-        return QPolygonF([QPointF(*p) for p in self.arrow_points])
+        return QPolygonF([QPointF(*p) for p in self.arrow_points] if self.has_arrow else [])
 
     def point_at(self, t: float) -> QPointF:
         return QPointF(*_bezier(self, t))
@@ -57,12 +58,45 @@ class Curve:
 
     def box(self) -> tuple[float, float, float, float]:
         """(left, top, right, bottom) holding the curve and its arrowhead (the control polygon holds the curve)."""
-        xs, ys = zip(self.p0, self.p1, self.p2, self.p3, *self.arrow_points, strict=True)
+        arrow = self.arrow_points if self.has_arrow else ()
+        xs, ys = zip(self.p0, self.p1, self.p2, self.p3, *arrow, strict=True)
         return min(xs), min(ys), max(xs), max(ys)
 
     def bounds(self) -> QRectF:
         left, top, right, bottom = self.box()
         return QRectF(left, top, right - left, bottom - top)
+
+
+class Route:
+    """An edge's whole run: cubic pieces end to end, the arrowhead on the last one."""
+
+    def __init__(self, pieces: list[Curve]) -> None:
+        self.pieces = pieces
+
+    @cached_property
+    def path(self) -> QPainterPath:
+        path = QPainterPath(QPointF(*self.pieces[0].p0))
+        for c in self.pieces:
+            path.cubicTo(QPointF(*c.p1), QPointF(*c.p2), QPointF(*c.p3))
+        return path
+
+    @property
+    def arrow(self) -> QPolygonF:
+        return self.pieces[-1].arrow
+
+    def point_at(self, t: float) -> QPointF:
+        """The point a fraction ``t`` of the way along the run (by length)."""
+        return self.path.pointAtPercent(min(max(t, 0.0), 1.0))
+
+    def xy_at(self, t: float) -> Point:
+        p = self.point_at(t)
+        return p.x(), p.y()
+
+    def bounds(self) -> QRectF:
+        rect = QRectF()
+        for c in self.pieces:
+            rect = rect.united(c.bounds())
+        return rect
 
 
 class EdgeCurves:
@@ -71,7 +105,9 @@ class EdgeCurves:
     def __init__(self, curves: list[Curve] | None = None) -> None:
         self.curves = list(curves or [])
         p = np.array([(c.p0, c.p1, c.p2, c.p3) for c in self.curves], dtype=float).reshape(-1, 4, 2)
-        self._arrow_boxes = _boxes(np.array([c.arrow_points for c in self.curves], dtype=float).reshape(-1, 3, 2), 0.0)
+        self._arrowed = [i for i, c in enumerate(self.curves) if c.has_arrow]  # each route's last piece
+        arrows = [self.curves[i].arrow_points for i in self._arrowed]
+        self._arrow_boxes = _boxes(np.array(arrows, dtype=float).reshape(-1, 3, 2), 0.0)
         self._curve_boxes = _boxes(p, pad=2.0)
         # Each piece: its curve, the part [t0, t1] of it, and the bounds of its control polygon.
         counts = np.maximum(1, np.ceil(np.linalg.norm(p[:, 3] - p[:, 0], axis=1) / PIECE_LENGTH)).astype(int)
@@ -111,7 +147,7 @@ class EdgeCurves:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(arrow_colour)
         for i in np.flatnonzero(_meets(self._arrow_boxes, r)):
-            painter.drawPolygon(self.curves[i].arrow)
+            painter.drawPolygon(self.curves[self._arrowed[i]].arrow)
         painter.restore()
 
     def _piece_path(self, j: int) -> QPainterPath:

@@ -16,7 +16,7 @@ from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
-from gui.graph.edge_curves import Curve
+from gui.graph.edge_curves import Curve, Route
 from gui.graph.node_item import MIN_TEXT_PX, NodeItem, draw_marked
 
 REST_WIDTH = 1.4  # the pen of a resting curve
@@ -30,12 +30,12 @@ class EdgeItem(QGraphicsItem):
         self.forward_text = ""
         self.backward_text = ""
         self.active = False
-        self._label_at = 0.5  # where along the edge the labels sit; see set_label_position
+        self._label_at = 0.5  # where along a new route the labels sit until placed (set_label_anchor)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setZValue(theme.Z_EDGE)
         self.labels: EdgeLabels | None = None  # made when the edge first has a label to show
         self._highlight: _ActiveCurve | None = None  # made when the edge is first highlighted
-        self.curve: Curve
+        self.curve: Route
         self._shape: QPainterPath | None = None
         self._bounds = QRectF()
         self.adjust()
@@ -62,8 +62,12 @@ class EdgeItem(QGraphicsItem):
             self._highlight.setVisible(on)
 
     def set_label_position(self, t: float) -> None:
-        self._label_at = t
-        self._anchor = self.curve.point_at(t)
+        """The labels a fraction ``t`` of the way along the edge."""
+        self.set_label_anchor(self.curve.point_at(t))
+
+    def set_label_anchor(self, point: QPointF) -> None:
+        """The labels at ``point`` (on the edge): the forward one above it, the gradient below."""
+        self._anchor = point
         self._relayout_labels()
 
     def _relayout_labels(self) -> None:
@@ -73,19 +77,34 @@ class EdgeItem(QGraphicsItem):
     # -- geometry ----------------------------------------------------------------------
 
     def adjust(self) -> None:
-        """Recompute the curve from the nodes' current positions."""
+        """Recompute the curve from the nodes' current positions, straight from side to side."""
+        self.set_route([QPointF(*self.source.side(right=True)), QPointF(*self.target.side(right=False))])
+
+    def set_route(self, points: list[QPointF]) -> None:
+        """Run from points[0] to points[-1]: S-curves leaving and entering level, and between them
+        level runs from points[1] to points[2], points[3] to points[4]… (across the columns passed)."""
         self.prepareGeometryChange()
-        sx, sy = self.source.side(right=True)
-        tx, ty = self.target.side(right=False)
-        dx = max((tx - sx) * 0.5, 20)
-        self.curve = Curve((sx, sy), (sx + dx, sy), (tx - dx, ty), (tx, ty))
+        pieces = []
+        for k in range(1, len(points)):
+            a, b = (points[k - 1].x(), points[k - 1].y()), (points[k].x(), points[k].y())
+            if k % 2 == 0:  # a level run across a column, as a cubic
+                c1 = (a[0] + (b[0] - a[0]) / 3, a[1])
+                c2 = (a[0] + 2 * (b[0] - a[0]) / 3, b[1])
+            else:
+                dx = (b[0] - a[0]) * 0.5  # the curve stays between the two columns it joins
+                c1, c2 = (a[0] + dx, a[1]), (b[0] - dx, b[1])
+            pieces.append(Curve(a, c1, c2, b, has_arrow=k == len(points) - 1))
+        self.curve = Route(pieces)
         self._anchor = self.curve.point_at(self._label_at)
         self._shape = None
-        left, top, right, bottom = self.curve.box()
-        self._bounds = QRectF(left - 8, top - 8, right - left + 16, bottom - top + 16)
+        self._bounds = self.curve.bounds().adjusted(-8, -8, 8, 8)
         if self._highlight is not None:
             self._highlight.set_curve(self.curve)
         self._relayout_labels()
+
+    def path(self) -> QPainterPath:
+        """The edge's curve in scene coordinates."""
+        return self.curve.path
 
     def label_anchor(self) -> QPointF:
         return self._anchor
@@ -168,13 +187,13 @@ class _ActiveCurve(QGraphicsItem):
 
     def __init__(self, edge: EdgeItem) -> None:
         super().__init__(edge)
-        self.curve: Curve | None = None
+        self.curve: Route | None = None
         self._bounds = QRectF()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
         self.setVisible(False)
         self.set_curve(edge.curve)
 
-    def set_curve(self, curve: Curve) -> None:
+    def set_curve(self, curve: Route) -> None:
         self.prepareGeometryChange()
         self.curve = curve
         pad = theme.line(ACTIVE_WIDTH)

@@ -11,9 +11,12 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
 
-PADDING = 6  # above the first line and below the last
-SIDE_PADDING = 8
+PADDING = 4  # above the first line and below the last
+SIDE_PADDING = 5
 MAX_WIDTH = 420  # longer lines are elided; the tooltip has them in full
+WRAP_CHARS = 12  # a longer "name = number" line is drawn on two, so nodes stay narrow and the graph fits
+SIGNED_CHARS = 6  # "−0.000": a line is broken as if its number were at least this long, the same at every step
+SLACK = "−"  # room on a line with numbers for a sign it did not have when the node was sized
 MIN_TEXT_PX = 3  # text shown smaller than this many device pixels is not drawn (a smudge; the whole graph in view)
 
 
@@ -76,7 +79,7 @@ class NodeItem(QGraphicsItem):
         """The width that shows the longest line now written on the node, up to MAX_WIDTH."""
         lines = self._lines()
         widest = max(
-            m.horizontalAdvance(_joined(mark, t))
+            m.horizontalAdvance(_joined(mark, t) + (SLACK if _numeric(t) else ""))
             for (mark, t, _, _), (_, m) in zip(lines, self._styles(lines), strict=True)
         )
         return min(widest + 2 * SIDE_PADDING, MAX_WIDTH)
@@ -84,6 +87,14 @@ class NodeItem(QGraphicsItem):
     def set_size(self, width: float, height: float) -> None:
         self.prepareGeometryChange()
         self._rect = QRectF(-width / 2, -height / 2, width, height)
+
+    @property
+    def width(self) -> float:
+        return self._rect.width()
+
+    @property
+    def height(self) -> float:
+        return self._rect.height()
 
     # -- geometry and painting ---------------------------------------------------------
 
@@ -129,9 +140,10 @@ class NodeItem(QGraphicsItem):
             (self.grad_text, "backward"),
             (self.local_text, "backward"),
         ):
-            # The mark goes before a block's first line (a matrix continues below it).
+            # The mark goes before a block's first line (a matrix, or a number wrapped, continues below it).
             mark = theme.MARKS.get(colour_name, "")
-            lines += [(mark if k == 0 else "", line, colour_name, False) for k, line in enumerate(text.splitlines())]
+            parts = [part for line in text.splitlines() for part in _wrapped(line)]
+            lines += [(mark if k == 0 else "", part, colour_name, False) for k, part in enumerate(parts)]
         return lines
 
     @staticmethod
@@ -177,3 +189,23 @@ def draw_marked(painter: QPainter, metrics: QFontMetricsF, rect: QRectF, mark: s
     align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
     painter.drawText(QRectF(left, rect.top(), lead, rect.height()), align, mark)
     painter.drawText(QRectF(left + lead, rect.top(), rect.right() - left - lead, rect.height()), align, shown)
+
+
+def _numeric(line: str) -> bool:
+    """Whether a line shows a number (a wrapped "∂L/∂w =" or a title does not)."""
+    return any(c.isdigit() for c in line.rsplit("=", 1)[-1])
+
+
+def _wrapped(line: str) -> list[str]:
+    """A long "name = number" line as "name =" and the number below; another long line broken at
+    the space nearest its middle."""
+    name, equals, number = line.rpartition(" = ")
+    if equals:
+        if len(name) + 3 + max(len(number), SIGNED_CHARS) <= WRAP_CHARS:
+            return [line]
+        return [f"{name} =", number]
+    spaces = [k for k, c in enumerate(line) if c == " "]
+    if len(line) <= WRAP_CHARS or not spaces:
+        return [line]
+    cut = min(spaces, key=lambda k: abs(k - len(line) / 2))
+    return [line[:cut], line[cut + 1 :]]

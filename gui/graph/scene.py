@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtCore import QRectF, Signal
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
@@ -14,8 +14,9 @@ from core.layout import layered_layout
 from core.stepper import BackwardEvent, StepPass, StepState
 from gui import theme
 from gui.graph.edge_curves import EdgeCurves
-from gui.graph.edge_item import REST_WIDTH, EdgeItem, label_box, label_size
+from gui.graph.edge_item import REST_WIDTH, EdgeItem
 from gui.graph.node_item import NodeItem, NodeLook
+from gui.graph.placement import MIN_NODE_WIDTH, place
 
 _LOOKS = {
     NodeKind.INPUT: NodeLook.INPUT,
@@ -24,7 +25,6 @@ _LOOKS = {
     NodeKind.OP: NodeLook.OP,
     NodeKind.CONSTANT: NodeLook.TARGET,  # given, like a target: nothing is sent back
 }
-_LABEL_POSITIONS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85, 0.1, 0.9)
 LINE_CHARS = 26  # longer node lines break after their label
 EDGE_ENTRIES = 2  # on a layer-graph edge, values with more entries are shown by their shape
 MAX_EVENTS_REWRITTEN = 64  # a jump over more events than this rewrites every item
@@ -60,37 +60,24 @@ class GraphScene(QGraphicsScene):
         self.nodes, self.edges, self._pass, self._shown = {}, {}, None, None
         self._decimals, self._laid_out_at = decimals, theme.THEME.font_scale
         graph = step_pass.graph
-        layer = not graph.kind.scalar
-        width = theme.LAYER_NODE_WIDTH if layer else theme.NODE_WIDTH
         for node in graph.nodes:
             title = node.label if node.op is None else f"{node.op.symbol}   {node.label}"
-            item = NodeItem(node.id, title, _LOOKS[node.kind], width, theme.NODE_HEIGHT)
+            item = NodeItem(node.id, title, _LOOKS[node.kind], MIN_NODE_WIDTH, 0.0)
             self.addItem(item)
             self.nodes[node.id] = item
-        self.show_state(step_pass, step_pass.state_at(len(step_pass)), decimals)
-        heights = {node_id: max(theme.NODE_HEIGHT, item.needed_height()) for node_id, item in self.nodes.items()}
-        height = max(heights.values(), default=theme.NODE_HEIGHT)
-        label_width = theme.metrics(theme.edge_font()).horizontalAdvance(_SAMPLE[graph.kind.scalar])
-        gap = max(theme.COLUMN_GAP, label_width + 40)
-        layout = layered_layout(graph)
-        widths: dict[int, float] = {}  # each column as wide as its widest node
-        for node_id, pos in layout.items():
-            widths[pos.column] = max(widths.get(pos.column, width), self.nodes[node_id].needed_width())
-        centres, x = {}, 0.0
-        for column in sorted(widths):
-            centres[column] = x + widths[column] / 2
-            x += widths[column] + gap
-        for node_id, pos in layout.items():
-            item = self.nodes[node_id]
-            item.set_size(widths[pos.column], heights[node_id])
-            item.setPos(QPointF(centres[pos.column], pos.row * (height + theme.ROW_GAP)))
         for source, target in graph.edges:
             self.edges[(source, target)] = EdgeItem(self.nodes[source], self.nodes[target])
-        self._place_labels(layer)
+        self.show_state(step_pass, step_pass.state_at(len(step_pass)), decimals)
+        sample = _SAMPLE[graph.kind.scalar]
+        for edge in self.edges.values():  # room for the labels as the pass ends, or the usual widest
+            edge.show_values(_wider(edge.forward_text, sample), _wider(edge.backward_text, sample), "")
+        # The labels are placed before the edges join the scene: trying a spot then moves no index.
+        rect = place(self.nodes, self.edges, layered_layout(graph))
         for edge in self.edges.values():
+            edge.show_values("", "", "")
             self.addItem(edge)
-        self._curves = EdgeCurves([edge.curve for edge in self.edges.values()])
-        self.setSceneRect(self.itemsBoundingRect().adjusted(-40, -40, 40, 40))
+        self._curves = EdgeCurves([piece for edge in self.edges.values() for piece in edge.curve.pieces])
+        self.setSceneRect(rect)
         self.background_changed.emit()
         self._shown = None  # the edges are new: the next state is written on every item
 
@@ -129,28 +116,6 @@ class GraphScene(QGraphicsScene):
         for item in self.items():
             item.update()  # a node's or a label's cached picture is drawn again in the new colours
         self.background_changed.emit()  # the resting curves: in the new colour and width
-
-    def _place_labels(self, layer: bool) -> None:
-        """Slide each edge's labels along it to the first spot free of nodes and other labels."""
-        sample = _SAMPLE[not layer]
-        above, below = (label_size(theme.marked(sample, name)) for name in ("forward", "backward"))
-        taken = _RectIndex()
-        for item in self.nodes.values():
-            r = item.sceneBoundingRect().adjusted(4, 4, -4, -4)
-            taken.add((r.left(), r.top(), r.right(), r.bottom()))
-        for edge in self.edges.values():
-            best = None  # (area covered, t, label boxes): free, or the least covered
-            for t in _LABEL_POSITIONS:
-                x, y = edge.curve.xy_at(t)
-                boxes = (label_box(x, y, above, True), label_box(x, y, below, False))
-                covered = taken.overlap(boxes[0]) + taken.overlap(boxes[1])
-                if best is None or covered < best[0]:
-                    best = (covered, t, boxes)
-                if covered == 0:
-                    break
-            edge.set_label_position(best[1])
-            for box in best[2]:
-                taken.add(box)
 
     # -- showing a state ---------------------------------------------------------------
 
@@ -257,50 +222,11 @@ class GraphScene(QGraphicsScene):
             self.node_clicked.emit(selected[0].node_id)
 
 
-Box = tuple[float, float, float, float]  # left, top, right, bottom
-
-
-class _RectIndex:
-    """Boxes cut along a coarse grid, each cell holding the pieces inside it, so an overlap query
-    looks only at the cells it touches and counts each box's area once, with no bookkeeping."""
-
-    CELL = 160.0
-
-    def __init__(self) -> None:
-        self._cells: dict[tuple[int, int], list[Box]] = {}
-
-    def _cut(self, box: Box):
-        """(cell, the part of ``box`` in it) for each cell ``box`` touches."""
-        c = self.CELL
-        left, top, right, bottom = box
-        for i in range(int(left // c), int(right // c) + 1):
-            for j in range(int(top // c), int(bottom // c) + 1):
-                yield (i, j), (max(left, i * c), max(top, j * c), min(right, (i + 1) * c), min(bottom, (j + 1) * c))
-
-    def add(self, box: Box) -> None:
-        for key, piece in self._cut(box):
-            self._cells.setdefault(key, []).append(piece)
-
-    def overlap(self, box: Box) -> float:
-        """The area of ``box`` covered by the boxes added (each box counted once, however they overlap)."""
-        area = 0.0
-        left, top, right, bottom = box
-        c, cells = self.CELL, self._cells
-        for i in range(int(left // c), int(right // c) + 1):
-            for j in range(int(top // c), int(bottom // c) + 1):
-                area += _covered(left, top, right, bottom, cells.get((i, j), ()))
-        return area
-
-
-def _covered(left: float, top: float, right: float, bottom: float, pieces: list[Box]) -> float:
-    """The area of the box (left, top, right, bottom) under ``pieces``."""
-    area = 0.0
-    for o_left, o_top, o_right, o_bottom in pieces:
-        if o_right > left and o_left < right and o_bottom > top and o_top < bottom:
-            w = (right if right < o_right else o_right) - (left if left > o_left else o_left)
-            h = (bottom if bottom < o_bottom else o_bottom) - (top if top > o_top else o_top)
-            area += w * h
-    return area
+def _wider(text: str, sample: str) -> str:
+    """The wider of a label and the usual widest one, with room for a sign it may gain."""
+    font = theme.metrics(theme.edge_font())
+    text = text if text.startswith("−") else f"−{text}"
+    return text if font.horizontalAdvance(text) > font.horizontalAdvance(sample) else sample
 
 
 def _on_edge(value, decimals: int) -> str:

@@ -7,9 +7,19 @@ the splitter, the message bar appearing above it). Fit to window (Ctrl+0) return
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QTransform, QWheelEvent
+from PySide6.QtGui import (
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QTransform,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QGraphicsView
 
+from gui import theme
 from gui.graph.background_tiles import BackgroundTiles
 
 MIN_SCALE, MAX_SCALE = 0.1, 6.0
@@ -17,6 +27,12 @@ FOLLOW_SCALE = 1.0  # following the current step zooms to the natural size…
 READABLE_SCALE = 0.5  # …once the view shows the graph smaller than this
 FOLLOW_MARGINS = (80, 60)  # pixels kept around the followed node
 PREFETCH_SLICE_S = 0.006  # drawing tiles ahead takes at most this long at a time (the window stays responsive)
+
+
+def digit_pixel_height(view: QGraphicsView) -> float:
+    """How tall, in screen pixels, the digits of a node's value are drawn now (the legibility measure:
+    the tight height of "0123456789" in the value font times the view's scale)."""
+    return QFontMetricsF(theme.node_font()).tightBoundingRect("0123456789").height() * view.transform().m11()
 
 
 class GraphView(QGraphicsView):
@@ -35,6 +51,7 @@ class GraphView(QGraphicsView):
         self._prefetch = QTimer(self, interval=0)  # draws planned tiles in slices while idle
         self._prefetch.timeout.connect(self._prefetch_some)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)  # the graph's background marks its area
         self.moved_by_hand = False  # zoomed or panned since the last fit: resizing then leaves the view be
 
     @property

@@ -45,6 +45,9 @@ def closest(colours: list[QColor], name: str) -> int:
 
 
 def test_resting_and_highlighted_curves_are_painted_where_the_edges_are(window, qtbot):
+    window.resize(1600, 1000)  # the window opens fitting the 800×800 offscreen screen: curves drawn that
+    qtbot.waitUntil(lambda: window.width() == 1600)  # small are too thin to read their colour from a pixel
+    window.view.fit()
     item = edge(window, "w1·x1", "z")
     point = bare_point(window, item)
     assert closest(colour_at(window, point), "edge") < 40

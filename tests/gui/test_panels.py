@@ -54,12 +54,13 @@ def test_copy_narration(window, qtbot):
 
 def test_graph_only_hides_the_panels(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_F11)
-    assert not window.panels.isVisible()
+    assert not window.chain_dock.isVisible()
     assert not window.training_dock.isVisible()
     press(qtbot, window, Qt.Key.Key_Right, 4)
     assert node(window, "ŷ").value_text == "0.500"
     qtbot.keyClick(window, Qt.Key.Key_F11)
-    assert window.panels.isVisible()
+    assert window.chain_dock.isVisible()
+    assert window.training_dock.isVisible()
 
 
 def test_node_tooltip_gives_full_precision_locals(window, qtbot):
@@ -103,6 +104,8 @@ def test_progress_shows_the_last_update_before_an_epoch_completes(window, qtbot)
 
 
 def test_hovering_the_cost_plot_reads_out_a_point(window, qtbot):
+    window.resize(1600, 1000)  # a plot wide enough that its legend leaves the first point free
+    window.cost_dock.raise_()
     for _ in range(4):
         window.act_next.trigger()  # one epoch of four examples
     window.refresh_now()

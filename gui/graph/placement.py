@@ -1,0 +1,232 @@
+"""Where the graph's items go: compact columns left to right, edges routed around the nodes they
+pass, and edge labels slid along their edges to spots free of nodes and other labels.
+
+core.layout decides the order (columns, and rows within a column); this module turns it into
+scene coordinates, sizing every column and gap to what it holds, so the fitted view can show the
+whole graph as large as possible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from itertools import pairwise
+
+from PySide6.QtCore import QPointF, QRectF
+
+from core.layout import Position
+from gui.graph.edge_item import EdgeItem
+from gui.graph.node_item import NodeItem
+
+SCENE_MARGIN = 6.0  # around the whole graph
+NODE_GAP = 16.0  # between two nodes of a column: more than their two halos, room for an edge between
+LABEL_MARGIN = 1.0  # either side of an edge label, within the gap between two columns
+HALO = 6.0  # a node's bounding rectangle reaches this far beyond its box (the current step's halo)
+MIN_NODE_WIDTH = 64.0
+MIN_GAP = 24.0  # between two columns with no labels between them, for the edges' curves
+PORT_SPACING = 10.0  # between the ends of edges meeting one side of a node
+PORT_INSET = 10.0  # edge ends keep this far from a node's top and bottom
+WIDEN_ROUNDS = 4  # a gap whose labels do not fit is widened, and the labels placed again, this often…
+MANY_EDGES = 400  # …but once only in a graph with more edges than this, which would take long to open
+_STEPS = 24  # candidate spots along an edge for its labels
+
+
+def place(
+    nodes: Mapping[str, NodeItem],
+    edges: Mapping[tuple[str, str], EdgeItem],
+    layout: Mapping[str, Position],
+) -> QRectF:
+    """Size and place every node, route every edge, place every edge's labels (which must be
+    showing their widest text); returns the scene rectangle holding them all."""
+    # The widest label in the gap right of each column: an edge's labels go in the gap it leaves
+    # its source by when it passes columns (there the curves fan out), else in the one it crosses.
+    labels_in: dict[int, float] = {}
+    for (source, _), edge in edges.items():
+        widest = max((r.width() for r in edge.label_rects()), default=0.0)
+        labels_in[layout[source].column] = max(labels_in.get(layout[source].column, 0.0), widest)
+    columns: dict[int, list[str]] = {}
+    for node_id, pos in sorted(layout.items(), key=lambda item: (item[1].column, item[1].row)):
+        columns.setdefault(pos.column, []).append(node_id)
+    keys = sorted(columns)
+    widths = {c: max(MIN_NODE_WIDTH, *(nodes[n].needed_width() for n in columns[c])) for c in keys}
+    for c in keys:
+        _stack(nodes, columns[c], widths[c])
+    gaps = {c: max(labels_in.get(c, 0.0), MIN_GAP) + 2 * (HALO + LABEL_MARGIN) for c in keys}
+    levels = _levels(nodes, edges, layout, columns)
+    offsets = {key: _label_offsets(edge) for key, edge in edges.items()}
+    rounds = WIDEN_ROUNDS if len(edges) <= MANY_EDGES else 1
+    for k in range(rounds + 1):
+        spans = _place_columns(nodes, columns, widths, gaps)
+        routes = {key: _route_points(nodes, key, level, spans) for key, level in levels.items()}
+        anchors, crowded = _place_labels(nodes, routes, offsets, last_round=k == rounds)
+        if not crowded:
+            break
+        for column in {layout[source].column for source, _ in crowded}:
+            gaps[column] += labels_in[column] + LABEL_MARGIN
+    for key, edge in edges.items():
+        edge.set_route(routes[key])
+        edge.set_label_anchor(anchors[key])
+    rect = QRectF()
+    for item in (*nodes.values(), *edges.values()):
+        rect = rect.united(item.sceneBoundingRect())
+    return rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN)
+
+
+def _stack(nodes: Mapping[str, NodeItem], ids: list[str], width: float) -> None:
+    """Size a column's nodes and stack them top to bottom, centred on y = 0."""
+    heights = [nodes[n].needed_height() for n in ids]
+    y = -(sum(heights) + NODE_GAP * (len(ids) - 1)) / 2
+    for node_id, height in zip(ids, heights, strict=True):
+        item = nodes[node_id]
+        item.set_size(width, height)
+        item.setPos(0.0, y + height / 2)
+        y += height + NODE_GAP
+
+
+def _place_columns(nodes, columns, widths, gaps) -> dict[int, tuple[float, float]]:
+    """Set each column's x; returns each column's left and right edge."""
+    spans, x = {}, 0.0
+    for c in sorted(columns):
+        for node_id in columns[c]:
+            nodes[node_id].setX(x + widths[c] / 2)
+        spans[c] = (x, x + widths[c])
+        x += widths[c] + gaps[c]
+    return spans
+
+
+def _levels(nodes, edges, layout, columns) -> dict[tuple[str, str], tuple[float, list[tuple[int, float]], float]]:
+    """Where each edge runs, up and down: it leaves its source's right side and enters its target's
+    left side at ports of its own, and crosses each column between them level through a free band
+    between that column's nodes. (start y, [(column crossed, y)], end y); columns' x come later."""
+    out_ports = _ports(nodes, edges, outgoing=True)
+    in_ports = _ports(nodes, edges, outgoing=False)
+    levels = {}
+    for key in edges:
+        source, target = key
+        start, end = nodes[source].y() + out_ports[key], nodes[target].y() + in_ports[key]
+        first, last = layout[source].column, layout[target].column
+        passed = [c for c in sorted(columns) if first < c < last]
+        bands = []
+        for k, c in enumerate(passed, start=1):
+            bands.append((c, _free_band(nodes, columns[c], start + (end - start) * k / (len(passed) + 1))))
+        levels[key] = (start, bands, end)
+    return levels
+
+
+def _route_points(nodes, key, level, spans) -> list[QPointF]:
+    """The edge's route (EdgeItem.set_route) with the columns where they are now."""
+    (source, target), (start, bands, end) = key, level
+    s, t = nodes[source], nodes[target]
+    points = [QPointF(s.x() + s.width / 2, start)]
+    for c, y in bands:
+        left, right = spans[c]
+        points += [QPointF(left - HALO - 1, y), QPointF(right + HALO + 1, y)]  # level past the halos too
+    points.append(QPointF(t.x() - t.width / 2, end))
+    return points
+
+
+def _label_offsets(edge: EdgeItem) -> list[QRectF]:
+    """The edge's label boxes relative to their anchor, with a pixel to spare around each."""
+    anchor = edge.label_anchor()
+    return [r.translated(-anchor.x(), -anchor.y()).adjusted(-1, -1, 1, 1) for r in edge.label_rects()]
+
+
+def _on_first_curve(points: list[QPointF], t: float) -> QPointF:
+    """The point at ``t`` of the S-curve leaving the source (EdgeItem.set_route's first piece)."""
+    a, b = points[0], points[1]
+    u = 1 - t
+    x = a.x() + (b.x() - a.x()) * (3 * u * t * t * 0.5 + 3 * u * u * t * 0.5 + t**3)
+    y = a.y() * (u**3 + 3 * u * u * t) + b.y() * (3 * u * t * t + t**3)
+    return QPointF(x, y)
+
+
+def _ports(nodes, edges, outgoing: bool) -> dict[tuple[str, str], float]:
+    """Each edge's offset from its node's centre on the side it meets, in the order of the nodes
+    at its other end (top to bottom), so the edges meeting a side do not cross there."""
+    sides: dict[str, list[tuple[str, str]]] = {}
+    for key in edges:
+        sides.setdefault(key[0] if outgoing else key[1], []).append(key)
+    offsets = {}
+    for node_id, keys in sides.items():
+        other = 1 if outgoing else 0
+        keys.sort(key=lambda k: nodes[k[other]].y())
+        n = len(keys)
+        room = max(nodes[node_id].height - 2 * PORT_INSET, 0.0)
+        spacing = min(PORT_SPACING, room / (n - 1)) if n > 1 else 0.0
+        for k, key in enumerate(keys):
+            offsets[key] = (k - (n - 1) / 2) * spacing
+    return offsets
+
+
+def _free_band(nodes, ids: list[str], wanted: float) -> float:
+    """The y nearest ``wanted`` at which a level line crosses the column clear of its nodes."""
+    rects = sorted((nodes[n].sceneBoundingRect() for n in ids), key=QRectF.top)
+    bands = [(rects[0].top() - NODE_GAP, rects[0].top() - NODE_GAP / 2)]
+    bands += [((a.bottom() + b.top()) / 2,) * 2 for a, b in pairwise(rects)]
+    bands.append((rects[-1].bottom() + NODE_GAP / 2, rects[-1].bottom() + NODE_GAP))
+    candidates = [min(max(wanted, low), high) for low, high in bands]
+    return min(candidates, key=lambda y: abs(y - wanted))
+
+
+def _place_labels(nodes, routes, offsets, last_round: bool):
+    """Slide each edge's labels along the curve leaving its source (the whole edge between neighbouring
+    columns) to the free spot nearest its middle. Returns each edge's label anchor, and the edges that
+    found none (on the last round they take the least covered spot)."""
+    taken = RectIndex()
+    for item in nodes.values():
+        taken.add(item.sceneBoundingRect())
+    anchors, crowded = {}, []
+    candidates = sorted((k / _STEPS for k in range(1, _STEPS)), key=lambda t: abs(t - 0.5))
+    for key, points in routes.items():
+        boxes = offsets[key]
+        chosen = None
+        for t in candidates:
+            point = _on_first_curve(points, t)
+            if not any(taken.meets(r.translated(point)) for r in boxes):
+                chosen = point
+                break
+        if chosen is None:
+            crowded.append(key)
+            if not last_round:
+                continue
+            spots = [_on_first_curve(points, t) for t in candidates]
+            chosen = min(spots, key=lambda p: _covered(taken, boxes, p))
+        anchors[key] = chosen
+        for r in boxes:
+            taken.add(r.translated(chosen))
+    return anchors, crowded
+
+
+def _covered(taken: RectIndex, offsets: list[QRectF], point: QPointF) -> float:
+    return sum(taken.overlap(r.translated(point)) for r in offsets)
+
+
+class RectIndex:
+    """Rectangles bucketed in a coarse grid, so an overlap query looks only at its neighbours."""
+
+    CELL = 160.0
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple[int, int], list[QRectF]] = {}
+
+    def _keys(self, rect: QRectF):
+        c = self.CELL
+        for i in range(int(rect.left() // c), int(rect.right() // c) + 1):
+            for j in range(int(rect.top() // c), int(rect.bottom() // c) + 1):
+                yield i, j
+
+    def add(self, rect: QRectF) -> None:
+        for key in self._keys(rect):
+            self._cells.setdefault(key, []).append(rect)
+
+    def meets(self, rect: QRectF) -> bool:
+        """Whether ``rect`` shares any area with a rectangle added."""
+        return any(rect.intersects(o) for key in self._keys(rect) for o in self._cells.get(key, ()))
+
+    def overlap(self, rect: QRectF) -> float:
+        """The area of ``rect`` covered by the rectangles added (counting each once)."""
+        seen = {id(o): o for key in self._keys(rect) for o in self._cells.get(key, ())}
+        return sum(_area(rect.intersected(o)) for o in seen.values())
+
+
+def _area(rect: QRectF) -> float:
+    return max(rect.width(), 0.0) * max(rect.height(), 0.0)

@@ -1,0 +1,112 @@
+"""The window's size and the panels around the graph, remembered between runs.
+
+Every panel is a dock widget: closed with its title bar's button, shown again from View → Panels,
+moved, floated or tabbed by dragging. The window opens at a size that fits the screen, then at the
+size, place and layout it was left at (gui.preferences); stored values that do not restore are ignored.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QTabBar, QWidget
+
+from gui.preferences import preferences
+
+GEOMETRY_KEY = "window/geometry"
+STATE_KEY = "window/state"
+LAYOUT_VERSION = 2  # saveState's version: a layout saved by an older arrangement of the panels is not restored
+DEFAULT_SIZE = (1600, 1000)  # the most the window opens at, when the screen allows
+FRAME_ALLOWANCE = 16  # for the window manager's frame and title bar around the window itself
+SIDE_WIDTH = 270  # the column of panels on the left
+GROUP_SHARES = (0.42, 0.26, 0.32)  # of its height: chain rule | narration, plots, training | data | runs
+
+
+def dock(window: QMainWindow, title: str, name: str, widget: QWidget) -> QDockWidget:
+    """A panel that can be closed (View → Panels shows it again), moved, floated and tabbed."""
+    panel = QDockWidget(title, window)
+    panel.setObjectName(name)
+    panel.setWidget(widget)
+    feature = QDockWidget.DockWidgetFeature
+    panel.setFeatures(feature.DockWidgetMovable | feature.DockWidgetClosable | feature.DockWidgetFloatable)
+    return panel
+
+
+def fit_to_screen(window: QMainWindow) -> None:
+    """The default size, or the screen's available area where that is smaller, centred on it."""
+    screen = window.screen().availableGeometry()
+    width = min(DEFAULT_SIZE[0], screen.width() - FRAME_ALLOWANCE)
+    height = min(DEFAULT_SIZE[1], screen.height() - FRAME_ALLOWANCE)
+    window.resize(width, height)
+    window.move(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2)
+
+
+def scrolled(panel: QWidget) -> QScrollArea:
+    """A tall panel in a scroll area, so its group of tabs can be short."""
+    area = QScrollArea()
+    area.setWidget(panel)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    return area
+
+
+def arrange(window: QMainWindow, groups) -> None:
+    """The default arrangement: each group of panels tabbed, the groups one above the other on the
+    left, the first of each group in front."""
+    left = Qt.DockWidgetArea.LeftDockWidgetArea
+    for group in groups:
+        for panel in group:
+            panel.setFloating(False)
+        window.addDockWidget(left, group[0], Qt.Orientation.Vertical)
+        for panel in group[1:]:
+            window.tabifyDockWidget(group[0], panel)
+        group[0].raise_()
+
+
+def hide_stale_tab_bars(window: QMainWindow) -> None:
+    """Hide the tab bars Qt leaves on screen from a group's earlier states when docks are tabified
+    (Qt 6 keeps them visible): a bar in use lies against the panel of its current tab."""
+    docks = {d.windowTitle(): d for d in window.findChildren(QDockWidget) if d.isVisible() and not d.isFloating()}
+    for bar in window.findChildren(QTabBar):
+        if bar.parent() is not window or not bar.isVisible():
+            continue
+        dock = docks.get(bar.tabText(bar.currentIndex()))
+        edge = dock.geometry() if dock is not None else None
+        against = edge is not None and (
+            abs(bar.geometry().top() - edge.bottom() - 1) <= 2 or abs(edge.top() - bar.geometry().bottom() - 1) <= 2
+        )
+        if not against:
+            bar.hide()
+
+
+def default_dock_sizes(window: QMainWindow, groups) -> None:
+    """The graph gets the most room: a narrow column of panels on the left."""
+    firsts = [group[0] for group in groups]
+    window.resizeDocks(firsts[:1], [SIDE_WIDTH], Qt.Orientation.Horizontal)
+    height = window.height()
+    window.resizeDocks(firsts, [int(height * share) for share in GROUP_SHARES], Qt.Orientation.Vertical)
+
+
+def restore(window: QMainWindow) -> bool:
+    """The size, place and panel layout the window was left at; False (nothing changed) if none is
+    stored or what is stored does not restore."""
+    stored = preferences()
+    geometry, state = stored.value(GEOMETRY_KEY), stored.value(STATE_KEY)
+    if not isinstance(geometry, QByteArray) or not isinstance(state, QByteArray):
+        return False
+    size, place = window.size(), window.pos()
+    if not window.restoreGeometry(geometry):
+        return False
+    if not window.restoreState(state, LAYOUT_VERSION):
+        window.resize(size)
+        window.move(place)
+        return False
+    return True
+
+
+def save(window: QMainWindow, state: QByteArray | None = None) -> None:
+    """Remember the window's size, place and panel layout (``state``: a layout to keep instead of
+    the one shown, as presenter mode keeps the one it will return to)."""
+    stored = preferences()
+    stored.setValue(GEOMETRY_KEY, window.saveGeometry())
+    stored.setValue(STATE_KEY, state if state is not None else window.saveState(LAYOUT_VERSION))
+    stored.sync()
