@@ -6,7 +6,7 @@ from __future__ import annotations
 import colorsys
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -35,7 +35,14 @@ def _fill_point(item) -> QPointF:
 
 
 def _edge_point(item) -> QPointF:
-    return item.curve.point_at(0.1)
+    """A point on the edge's curve away from every node and label."""
+    scene = item.scene()
+    for k in range(20, 81, 5):
+        p = item.curve.point_at(k / 100)
+        near = QRectF(p.x() - 5, p.y() - 5, 10, 10)
+        if not [i for i in scene.items(near) if i.__class__.__name__ in ("NodeItem", "EdgeLabels")]:
+            return p
+    raise AssertionError("no bare point on the edge")
 
 
 def _new_window(qtbot):
@@ -49,6 +56,9 @@ def _new_window(qtbot):
 @pytest.mark.parametrize("name", ["dark", "colour-blind"])
 def test_view_theme_recolours_the_graph_at_once(window, qtbot, name):
     THEME.set_line_scale(4.0)  # edges wide enough to read their colour from one pixel
+    window.resize(1600, 1000)  # (the window opens fitting the 800×800 offscreen screen: the graph is small)
+    qtbot.waitUntil(lambda: window.width() == 1600)
+    window.view.fit()
     op, param, link = node(window, "z"), node(window, "w1"), edge(window, "x1", "w1·x1")
     background = window.scene.sceneRect().topLeft() + QPointF(3, 3)
     assert _close(_pixel(window, _fill_point(op)), theme.LIGHT.node_fill)
