@@ -47,6 +47,7 @@ from gui.narration import NarrationPane
 from gui.network_editor import NetworkEditor
 from gui.param_dialog import ParamDialog
 from gui.position_bar import PositionBar
+from gui.presenter import Presenter
 from gui.runs_dock import RunsDock
 from gui.session_actions import SessionActions
 from gui.session_model import SessionModel
@@ -172,9 +173,10 @@ class MainWindow(QMainWindow):
         # The panels are tabs in three groups down the left side, so the graph keeps the window's
         # full height and most of its width; drag a tab out to see two of a group at once.
         self.panel_groups = (
-            (self.chain_dock, self.narration_dock),
-            (self.cost_dock, self.data_plot_dock),
+            (self.chain_dock, self.narration_dock),  # tabs, down the left
             (self.training_dock, self.data_dock, self.runs_dock),
+            (self.cost_dock,),  # side by side in a low strip under the graph
+            (self.data_plot_dock,),
         )
         window_layout.arrange(self, self.panel_groups)
 
@@ -332,6 +334,7 @@ class MainWindow(QMainWindow):
         self.act_surface.setToolTip("The cost over two parameters (or along one), with the path they took")
         view.addAction(self.act_surface)
         self._build_panels_menu(view.addMenu("&Panels"))
+        self.presenter = Presenter(self, view, [self.chain_dock, self.cost_dock])
         view.addSeparator()
         self._add_convention_actions(view)
         self.theme_actions = appearance.add_theme_menu(view, self)
@@ -925,6 +928,8 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.presenter.active:
+            self.presenter.leave()  # the window is remembered as it is outside presenter mode
         if self._remember:
             window_layout.save(self, self._layout_before_graph_only)
         if self._file_loader is not None:

@@ -18,7 +18,9 @@ LAYOUT_VERSION = 2  # saveState's version: a layout saved by an older arrangemen
 DEFAULT_SIZE = (1600, 1000)  # the most the window opens at, when the screen allows
 FRAME_ALLOWANCE = 16  # for the window manager's frame and title bar around the window itself
 SIDE_WIDTH = 270  # the column of panels on the left
-GROUP_SHARES = (0.42, 0.26, 0.32)  # of its height: chain rule | narration, plots, training | data | runs
+SIDE_GROUPS = 2  # chain rule | narration, and training | data | runs, on the left
+SIDE_SHARES = (0.55, 0.45)  # of the window's height
+STRIP_HEIGHT = 140  # the plots' strip under the graph
 
 
 def dock(window: QMainWindow, title: str, name: str, widget: QWidget) -> QDockWidget:
@@ -50,13 +52,17 @@ def scrolled(panel: QWidget) -> QScrollArea:
 
 
 def arrange(window: QMainWindow, groups) -> None:
-    """The default arrangement: each group of panels tabbed, the groups one above the other on the
-    left, the first of each group in front."""
-    left = Qt.DockWidgetArea.LeftDockWidgetArea
-    for group in groups:
+    """The default arrangement: each group of panels tabbed, the first two groups one above the other
+    on the left (they run the window's full height), the others side by side under the graph; the
+    first of each group in front."""
+    window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+    for k, group in enumerate(groups):
         for panel in group:
             panel.setFloating(False)
-        window.addDockWidget(left, group[0], Qt.Orientation.Vertical)
+        if k < SIDE_GROUPS:
+            window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, group[0], Qt.Orientation.Vertical)
+        else:
+            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, group[0], Qt.Orientation.Horizontal)
         for panel in group[1:]:
             window.tabifyDockWidget(group[0], panel)
         group[0].raise_()
@@ -79,11 +85,15 @@ def hide_stale_tab_bars(window: QMainWindow) -> None:
 
 
 def default_dock_sizes(window: QMainWindow, groups) -> None:
-    """The graph gets the most room: a narrow column of panels on the left."""
+    """The graph gets the most room: a narrow column of panels on the left, a low strip of plots."""
     firsts = [group[0] for group in groups]
-    window.resizeDocks(firsts[:1], [SIDE_WIDTH], Qt.Orientation.Horizontal)
-    height = window.height()
-    window.resizeDocks(firsts, [int(height * share) for share in GROUP_SHARES], Qt.Orientation.Vertical)
+    side, strip = firsts[:SIDE_GROUPS], firsts[SIDE_GROUPS:]
+    window.resizeDocks(side[:1], [SIDE_WIDTH], Qt.Orientation.Horizontal)
+    window.resizeDocks(side, [int(window.height() * share) for share in SIDE_SHARES], Qt.Orientation.Vertical)
+    if strip:
+        window.resizeDocks(strip[:1], [STRIP_HEIGHT], Qt.Orientation.Vertical)
+        width = max(window.width() - SIDE_WIDTH, 200) // len(strip)
+        window.resizeDocks(strip, [width] * len(strip), Qt.Orientation.Horizontal)
 
 
 def restore(window: QMainWindow) -> bool:
