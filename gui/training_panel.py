@@ -25,6 +25,7 @@ from core import fmt
 from core.limits import MAX_LEARNING_RATE, MIN_LEARNING_RATE
 from core.session import Mode
 from gui import icons, theme
+from gui.elided_label import ElidedLabel
 from gui.optimizer_box import OptimizerBox
 
 BATCH_MODES = ("Full batch", "Mini-batch", "Per example")
@@ -184,9 +185,10 @@ class TrainingPanel(QWidget):
         self.play_button = QPushButton(PLAY)
         self.play_button.setToolTip("Play: train continuously until Pause (P)")
         icons.set_icon(self.play_button, "play")
-        self.epoch_label = QLabel()
-        self.rate_label = QLabel("—")
-        self.cost_label = QLabel()
+        # Fields that never widen the panel as their numbers grow (cut with "…", whole in the tooltip).
+        self.epoch_label = ElidedLabel()
+        self.rate_label = ElidedLabel("—")
+        self.cost_label = ElidedLabel()
         for label in (self.epoch_label, self.rate_label, self.cost_label):
             theme.follow(label, lambda label=label: label.setFont(theme.font(11, True)))
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
