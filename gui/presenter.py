@@ -20,7 +20,7 @@ SCALE_KEY = "presenter/font_scale"
 DEFAULT_SCALE = 1.6
 SCALES = (1.25, 1.4, 1.6, 1.8, 2.0, 2.5)
 LINE_SCALE = 1.8  # lines this much thicker while presenting
-PANELS_SHARE = 0.3  # of the screen's height, for the chain-rule panel and the cost plot under the graph
+PANELS_SHARE = 0.22  # of the screen's height, for the chain-rule panel and the cost plot under the graph
 
 
 def stored_scale() -> float:

@@ -116,11 +116,16 @@ def test_presenting_at_1280x720_every_label_is_in_view_and_apart(window, qtbot, 
     assert overlapping(boxes) == []
 
 
-def test_presenting_the_or_gate_at_1280x720_shows_it_whole_with_digits_of_10_px(window, qtbot):
+def test_presenting_the_or_gate_at_1280x720_shows_it_whole_and_larger_than_the_window_does(window, qtbot):
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    qtbot.wait(30)
+    window.view.fit()
+    in_window = digit_pixel_height(window.view)
     _present(window, qtbot)
     shown = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
     assert shown.contains(window.scene.itemsBoundingRect())
-    assert digit_pixel_height(window.view) >= 10.0
+    assert digit_pixel_height(window.view) >= 1.1 * in_window >= 11.0
 
 
 def test_the_presenter_font_size_is_a_remembered_setting(window, qtbot):
