@@ -359,3 +359,19 @@ def test_a_hostile_session_on_the_command_line_is_one_line_and_exit_2(tmp_path, 
     assert captured.err.startswith("backprop-stepper: ")
     assert len(captured.err.splitlines()) == 1
     assert message in captured.err
+
+
+def test_page_keys_work_in_presenter_mode(window, qtbot) -> None:
+    press(qtbot, window, Qt.Key.Key_Right, 2)
+    window.stops.add_stop("two steps in")
+    press(qtbot, window, Qt.Key.Key_N, 3)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.presenter.active
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_PageUp)
+    assert (window.model.session.updates, window.model.session.cursor) == (0, 2)
+    press(qtbot, window, Qt.Key.Key_Right)
+    qtbot.keyClick(window.chain_panel, Qt.Key.Key_PageUp)
+    assert window.model.session.cursor == 2
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not window.presenter.active
