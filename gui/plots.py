@@ -21,6 +21,10 @@ GRID = 90  # decision-region resolution
 # pyqtgraph cannot show (it clips its own views at ±1e307), and neither can the grid of decision regions.
 MAX_SHOWN = 1e300
 MAX_UPDATE_DOTS = 2000  # stepped updates drawn as dots: the most recent ones
+LOW_PLOT_HEIGHT = 240  # pixels: a cost plot lower than this (and wide) puts its legend beside the curve
+LEGEND_UNDER = (4, 1)  # cells of the plot's layout: under the bottom axis
+LEGEND_BESIDE = (2, 3)  # right of the data area
+LEGEND_GAP = 8  # px between the data area and a legend beside it
 MAX_POINTS = 10_000  # examples drawn as points: beyond this an even sample, and the plot's title says so
 RIGHT_MARGIN = 14  # px right of a plot's frame: half of the last tick label of the x axis hangs out there
 # Axis limits grow along these steps (× 10^k): at most a quarter beyond the data, and they change
@@ -99,6 +103,8 @@ class CostPlot(pg.PlotWidget):
 
     range_requested = pg.QtCore.Signal()  # the user zoomed or panned: draw the curve for the new range
     budget = 8192  # points per redraw, whatever the length of the run
+    legend: pg.LegendItem | None = None  # made in __init__ (resize events come before)
+    _beside = False  # the legend beside the data area rather than under it
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent, axisItems=_compact_axes())
@@ -106,11 +112,12 @@ class CostPlot(pg.PlotWidget):
         self.setLabel("bottom", "epoch")
         self.setLabel("left", "cost")
         self.showGrid(x=True, y=True, alpha=0.25)
-        # The legend sits under the epoch axis: inside the data area it covered the first points,
-        # which are the highest. One column, so a narrow plot is not widened (and clipped) by it.
+        # The legend lies outside the data area (inside, it covered the first points, which are the
+        # highest): under the epoch axis, or beside the plot when the plot is low and wide. One
+        # column, so a narrow plot is not widened (and clipped) by it.
         self.legend = pg.LegendItem(labelTextSize="8pt", frame=False, verSpacing=-6)
         self.getPlotItem().legend = self.legend  # plot(name=…) adds its curves to it
-        self.getPlotItem().layout.addItem(self.legend, 4, 1)
+        self.getPlotItem().layout.addItem(self.legend, *LEGEND_UNDER)
         self.curve = self.plot(symbol=None, name="per epoch")
         self.dots = self.plot(pen=None, symbol="o", symbolSize=6)
         self.update_dots = self.plot(pen=None, symbol="o", symbolSize=7, symbolBrush=None, name="per stepped update")
@@ -131,6 +138,19 @@ class CostPlot(pg.PlotWidget):
         _set_up_axes(self)
         plot_style.follow_theme(self, self._restyle)
         self._proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse_moved)
+
+    def resizeEvent(self, event) -> None:
+        """A low, wide plot (a strip under the graph) keeps its height for the curve: the legend goes
+        beside the data area instead of under the axis, and the axis goes without its "epoch"."""
+        super().resizeEvent(event)
+        beside = self.height() < LOW_PLOT_HEIGHT and self.width() > 2 * self.height()
+        if self.legend is not None and beside != self._beside:
+            self._beside = beside
+            layout = self.getPlotItem().layout
+            layout.removeItem(self.legend)
+            layout.addItem(self.legend, *(LEGEND_BESIDE if beside else LEGEND_UNDER))
+            layout.setColumnSpacing(LEGEND_BESIDE[1] - 1, LEGEND_GAP if beside else 0)
+            self.getPlotItem().getAxis("bottom").showLabel(not beside)  # "per epoch" beside says it
 
     def _restyle(self) -> None:
         palette = theme.THEME.palette

@@ -67,6 +67,20 @@ def test_the_cost_plots_legend_does_not_cover_the_points(window, qtbot):
     assert not legend.intersects(plot.getPlotItem().vb.sceneBoundingRect())
 
 
+@pytest.mark.parametrize("size", [(1280, 720), (1600, 1000)])
+def test_the_cost_plot_keeps_room_for_its_curve_in_the_strip_under_the_graph(window, qtbot, size):
+    """In a low strip the legend goes beside the curve: under the axis it left the curve 20 px at 1280×720."""
+    window.resize(*size)
+    for _ in range(3):
+        press(qtbot, window, Qt.Key.Key_N)
+    _settle(window, qtbot)
+    plot = window.cost_plot
+    data_area = plot.getPlotItem().vb.sceneBoundingRect()
+    assert data_area.height() >= 0.35 * plot.height()
+    assert not plot.legend.sceneBoundingRect().intersects(data_area)
+    assert plot.legend.isVisible()
+
+
 def test_the_log_scale_axis_is_labelled_with_the_costs(window, qtbot):
     for _ in range(4):
         press(qtbot, window, Qt.Key.Key_N)
