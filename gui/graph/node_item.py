@@ -6,7 +6,7 @@ import enum
 from functools import lru_cache
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QFont, QFontMetricsF, QPaintEngine, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
@@ -177,11 +177,13 @@ def _joined(mark: str, text: str) -> str:
 
 
 def draw_marked(painter: QPainter, metrics: QFontMetricsF, rect: QRectF, mark: str, text: str) -> None:
-    """``text`` centred in ``rect`` (elided to fit) after its direction mark, if any. The two are drawn
-    apart, so an SVG export keeps the value as a text of its own."""
+    """``text`` centred in ``rect`` (elided to fit) after its direction mark, if any. Into an SVG the
+    two are drawn apart, so the file keeps the value as a text of its own; on screen, as one text
+    (one layout per line: painting a step stays quick)."""
     elide = Qt.TextElideMode.ElideRight
-    if not mark:
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, metrics.elidedText(text, elide, rect.width()))
+    if not mark or painter.paintEngine().type() != QPaintEngine.Type.SVG:
+        shown = metrics.elidedText(f"{mark} {text}" if mark else text, elide, rect.width())
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, shown)
         return
     lead = metrics.horizontalAdvance(mark + " ")
     shown = metrics.elidedText(text, elide, max(rect.width() - lead, 0.0))

@@ -217,3 +217,27 @@ def test_following_the_system_takes_its_change_at_once(window, monkeypatch):
     QApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
     assert THEME.name == "light"
     assert window.theme_actions["light"].isChecked()
+
+
+def test_an_svg_of_the_graph_keeps_marks_and_values_as_texts_of_their_own(window, qtbot, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    press(qtbot, window, Qt.Key.Key_Right, 5 + 1)
+    path = tmp_path / "graph.svg"
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    rect = window.scene.sceneRect()
+    generator.setSize(rect.size().toSize())
+    painter = QPainter(generator)
+    for item in window.scene.items():
+        item.setCacheMode(item.CacheMode.NoCache)  # drawn as text, not as cached pixmaps
+    window.scene.render(painter, source=rect)
+    painter.end()
+    texts = ["".join(t.itertext()).strip() for t in ET.parse(path).getroot().iter("{http://www.w3.org/2000/svg}text")]
+    assert "→" in texts
+    assert "←" in texts
+    assert "0.500" in texts
+    assert any(t.startswith("∂L/∂ŷ =") for t in texts)  # the gradient's name, its value beside or below
