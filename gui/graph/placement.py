@@ -34,14 +34,16 @@ def place(
     nodes: Mapping[str, NodeItem],
     edges: Mapping[tuple[str, str], EdgeItem],
     layout: Mapping[str, Position],
+    labels: Mapping[tuple[str, str], list[QRectF]],
 ) -> QRectF:
-    """Size and place every node, route every edge, place every edge's labels (which must be
-    showing their widest text); returns the scene rectangle holding them all."""
+    """Size and place every node, route every edge, place every edge's labels (``labels``: each
+    edge's label boxes relative to their anchor, at their widest); returns the scene rectangle
+    holding them all."""
     # The widest label in the gap right of each column: an edge's labels go in the gap it leaves
     # its source by when it passes columns (there the curves fan out), else in the one it crosses.
     labels_in: dict[int, float] = {}
-    for (source, _), edge in edges.items():
-        widest = max((r.width() for r in edge.label_rects()), default=0.0)
+    for (source, target) in edges:
+        widest = max((r.width() for r in labels[(source, target)]), default=0.0)
         labels_in[layout[source].column] = max(labels_in.get(layout[source].column, 0.0), widest)
     columns: dict[int, list[str]] = {}
     for node_id, pos in sorted(layout.items(), key=lambda item: (item[1].column, item[1].row)):
@@ -52,12 +54,12 @@ def place(
         _stack(nodes, columns[c], widths[c])
     gaps = {c: max(labels_in.get(c, 0.0), MIN_GAP) + 2 * (HALO + LABEL_MARGIN) for c in keys}
     levels = _levels(nodes, edges, layout, columns)
-    offsets = {key: _label_offsets(edge) for key, edge in edges.items()}
+    offsets = {key: [r.adjusted(-1, -1, 1, 1) for r in boxes] for key, boxes in labels.items()}
     rounds = WIDEN_ROUNDS if len(edges) <= MANY_EDGES else 1
     for k in range(rounds + 1):
         spans = _place_columns(nodes, columns, widths, gaps)
         routes = {key: _route_points(nodes, key, level, spans) for key, level in levels.items()}
-        anchors, crowded = _place_labels(nodes, routes, offsets, last_round=k == rounds)
+        anchors, crowded = _place_labels(nodes, routes, offsets, k == rounds, len(edges) <= MANY_EDGES)
         if not crowded:
             break
         for column in {layout[source].column for source, _ in crowded}:
@@ -124,12 +126,6 @@ def _route_points(nodes, key, level, spans) -> list[QPointF]:
     return points
 
 
-def _label_offsets(edge: EdgeItem) -> list[QRectF]:
-    """The edge's label boxes relative to their anchor, with a pixel to spare around each."""
-    anchor = edge.label_anchor()
-    return [r.translated(-anchor.x(), -anchor.y()).adjusted(-1, -1, 1, 1) for r in edge.label_rects()]
-
-
 def _on_first_curve(points: list[QPointF], t: float) -> QPointF:
     """The point at ``t`` of the S-curve leaving the source (EdgeItem.set_route's first piece)."""
     a, b = points[0], points[1]
@@ -167,10 +163,11 @@ def _free_band(nodes, ids: list[str], wanted: float) -> float:
     return min(candidates, key=lambda y: abs(y - wanted))
 
 
-def _place_labels(nodes, routes, offsets, last_round: bool):
+def _place_labels(nodes, routes, offsets, last_round: bool, least_covered: bool):
     """Slide each edge's labels along the curve leaving its source (the whole edge between neighbouring
     columns) to the free spot nearest its middle. Returns each edge's label anchor, and the edges that
-    found none (on the last round they take the least covered spot)."""
+    found none (on the last round they take the least covered spot, or with ``least_covered`` off,
+    quicker in a big graph, the middle)."""
     taken = RectIndex()
     for item in nodes.values():
         taken.add(item.sceneBoundingRect())
@@ -188,7 +185,7 @@ def _place_labels(nodes, routes, offsets, last_round: bool):
             crowded.append(key)
             if not last_round:
                 continue
-            spots = [_on_first_curve(points, t) for t in candidates]
+            spots = [_on_first_curve(points, t) for t in (candidates if least_covered else candidates[:1])]
             chosen = min(spots, key=lambda p: _covered(taken, boxes, p))
         anchors[key] = chosen
         for r in boxes:

@@ -14,7 +14,7 @@ from core.layout import layered_layout
 from core.stepper import BackwardEvent, StepPass, StepState
 from gui import theme
 from gui.graph.edge_curves import EdgeCurves
-from gui.graph.edge_item import REST_WIDTH, EdgeItem
+from gui.graph.edge_item import REST_WIDTH, EdgeItem, label_box, label_size
 from gui.graph.node_item import NodeItem, NodeLook
 from gui.graph.placement import MIN_NODE_WIDTH, place
 
@@ -65,16 +65,21 @@ class GraphScene(QGraphicsScene):
             item = NodeItem(node.id, title, _LOOKS[node.kind], MIN_NODE_WIDTH, 0.0)
             self.addItem(item)
             self.nodes[node.id] = item
+        end = step_pass.state_at(len(step_pass))
+        self.show_state(step_pass, end, decimals)
         for source, target in graph.edges:
             self.edges[(source, target)] = EdgeItem(self.nodes[source], self.nodes[target])
-        self.show_state(step_pass, step_pass.state_at(len(step_pass)), decimals)
         sample = _SAMPLE[graph.kind.scalar]
-        for edge in self.edges.values():  # room for the labels as the pass ends, or the usual widest
-            edge.show_values(_wider(edge.forward_text, sample), _wider(edge.backward_text, sample), "")
+        boxes = {}  # room for each edge's labels as the pass ends, or the usual widest
+        for key in self.edges:
+            forward, backward = _edge_texts(step_pass, end, key, decimals)
+            boxes[key] = [
+                _label_box(_wider(forward, sample), "forward"),
+                _label_box(_wider(backward, sample), "backward"),
+            ]
         # The labels are placed before the edges join the scene: trying a spot then moves no index.
-        rect = place(self.nodes, self.edges, layered_layout(graph))
+        rect = place(self.nodes, self.edges, layered_layout(graph), boxes)
         for edge in self.edges.values():
-            edge.show_values("", "", "")
             self.addItem(edge)
         self._curves = EdgeCurves([piece for edge in self.edges.values() for piece in edge.curve.pieces])
         self.setSceneRect(rect)
@@ -165,9 +170,8 @@ class GraphScene(QGraphicsScene):
         for (source, target), edge in edges:
             known = source in state.values
             flowing = step_pass.leaves[source] if graph[source].op is None else state.values.get(source)
-            forward = _on_edge(flowing, decimals) if known else ""
             sent = state.edge_grads.get((source, target))
-            backward = _on_edge(sent, decimals) if sent is not None else ""
+            forward, backward = _edge_texts(step_pass, state, (source, target), decimals)
             tip = f"{graph[source].label} → {graph[target].label}"
             if known:
                 tip += f"\nforward: {fmt.full(flowing)}"
@@ -220,6 +224,22 @@ class GraphScene(QGraphicsScene):
         selected = [i for i in self.selectedItems() if isinstance(i, NodeItem)]
         if selected:
             self.node_clicked.emit(selected[0].node_id)
+
+
+def _edge_texts(step_pass: StepPass, state: StepState, key: tuple[str, str], decimals: int) -> tuple[str, str]:
+    """An edge's labels at ``state``: the value flowing forward, the gradient sent back ("" until known)."""
+    source = key[0]
+    graph = step_pass.graph
+    flowing = step_pass.leaves[source] if graph[source].op is None else state.values.get(source)
+    sent = state.edge_grads.get(key)
+    forward = _on_edge(flowing, decimals) if source in state.values else ""
+    return forward, _on_edge(sent, decimals) if sent is not None else ""
+
+
+def _label_box(text: str, name: str) -> QRectF:
+    """Where a label showing ``text`` goes relative to its anchor (the forward one above it)."""
+    left, top, right, bottom = label_box(0.0, 0.0, label_size(theme.marked(text, name)), name == "forward")
+    return QRectF(left, top, right - left, bottom - top)
 
 
 def _wider(text: str, sample: str) -> str:
