@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import combinations, pairwise
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPointF, QRectF
 
 PATH_SAMPLES = 200
 
@@ -51,3 +51,14 @@ def shows_line(texts: list[str], line: str) -> bool:
     long "name = number" line, the name and its number on two lines."""
     name, _, number = line.rpartition(" = ")
     return line in texts or any(a == f"{name} =" and b == number for a, b in pairwise(texts))
+
+
+def bare_point(item) -> QPointF:
+    """A point on an edge's curve away from every node and label: where the curve itself is seen."""
+    scene = item.scene()
+    for k in range(20, 81, 5):
+        p = item.curve.point_at(k / 100)
+        near = QRectF(p.x() - 5, p.y() - 5, 10, 10)
+        if not [i for i in scene.items(near) if i.__class__.__name__ in ("NodeItem", "EdgeLabels")]:
+            return p
+    raise AssertionError("no bare point on the edge")

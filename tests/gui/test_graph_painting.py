@@ -15,18 +15,8 @@ from core.presets import load_preset
 from gui import theme
 from gui.graph.background_tiles import BUDGET_BYTES, BackgroundTiles
 from gui.graph.edge_item import REST_WIDTH, EdgeItem
+from tests.gui.graph_checks import bare_point
 from tests.gui.helpers import click_node, edge, press
-
-
-def bare_point(window, item) -> QPointF:
-    """A point on the edge's curve away from every node and label."""
-    scene = window.scene
-    for k in range(20, 81, 5):
-        p = item.curve.point_at(k / 100)
-        near = QRectF(p.x() - 5, p.y() - 5, 10, 10)
-        if not [i for i in scene.items(near) if i.__class__.__name__ in ("NodeItem", "EdgeLabels")]:
-            return p
-    raise AssertionError("no bare point on the edge")
 
 
 def colour_at(window, scene_point: QPointF) -> list[QColor]:
@@ -49,7 +39,7 @@ def test_resting_and_highlighted_curves_are_painted_where_the_edges_are(window, 
     qtbot.waitUntil(lambda: window.width() == 1600)  # small are too thin to read their colour from a pixel
     window.view.fit()
     item = edge(window, "w1·x1", "z")
-    point = bare_point(window, item)
+    point = bare_point(item)
     assert closest(colour_at(window, point), "edge") < 40
     while not item.active:  # to the backward step of the sum z: the edge carries its gradient
         press(qtbot, window, Qt.Key.Key_Right)
@@ -87,7 +77,7 @@ def test_hovering_an_edge_or_its_label_shows_its_tooltip(window, qtbot):
     item = edge(window, "w1·x1", "z")
     assert "forward:" in item.toolTip()
     assert "sent back" in item.toolTip()
-    assert tooltip_at(window, bare_point(window, item)) == item.toolTip()
+    assert tooltip_at(window, bare_point(item)) == item.toolTip()
     assert tooltip_at(window, item.label_rects()[1].center()) == item.toolTip()
     QToolTip.hideText()
 

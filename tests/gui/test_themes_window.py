@@ -6,14 +6,14 @@ from __future__ import annotations
 import colorsys
 
 import pytest
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from core.presets import load_preset
 from gui import appearance, theme
 from gui.theme import THEME, THEME_NAMES
-from tests.gui.graph_checks import shows_line
+from tests.gui.graph_checks import bare_point, shows_line
 from tests.gui.helpers import edge, node, press
 
 
@@ -32,17 +32,6 @@ def _fill_point(item) -> QPointF:
     """A point inside a node's box, clear of its border and its text."""
     rect = item.sceneBoundingRect().adjusted(6, 6, -6, -6)  # the box itself (bounds have a 6 px margin)
     return QPointF(rect.left() + 0.1 * rect.width(), rect.center().y())
-
-
-def _edge_point(item) -> QPointF:
-    """A point on the edge's curve away from every node and label."""
-    scene = item.scene()
-    for k in range(20, 81, 5):
-        p = item.curve.point_at(k / 100)
-        near = QRectF(p.x() - 5, p.y() - 5, 10, 10)
-        if not [i for i in scene.items(near) if i.__class__.__name__ in ("NodeItem", "EdgeLabels")]:
-            return p
-    raise AssertionError("no bare point on the edge")
 
 
 def _new_window(qtbot):
@@ -68,7 +57,7 @@ def test_view_theme_recolours_the_graph_at_once(window, qtbot, name):
     assert _close(_pixel(window, background), palette.background)
     assert _close(_pixel(window, _fill_point(op)), palette.node_fill)
     assert _close(_pixel(window, _fill_point(param)), palette.param_fill)
-    assert _close(_pixel(window, _edge_point(link)), palette.edge, tolerance=30)
+    assert _close(_pixel(window, bare_point(link)), palette.edge, tolerance=30)
 
 
 def test_dark_theme_reaches_the_widgets_around_the_graph(window):
