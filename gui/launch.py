@@ -170,7 +170,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Step through a neural network's forward and backward pass, one node at a time. "
         "Headless: backprop-stepper trace FILE | train FILE --epochs N | export FILE --out graph.svg.",
     )
-    parser.add_argument("file", nargs="?", help="a network file (JSON) to open")
+    parser.add_argument("file", nargs="?", help="a network or session file (JSON) to open")
     parser.add_argument("--preset", metavar="NAME", help="open a shipped preset (default: or_gate)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="render the window to a PNG and exit")
     parser.add_argument("--steps", type=_steps, default=0, metavar="N", help="with --screenshot: steps to take first")

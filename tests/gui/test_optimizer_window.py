@@ -95,30 +95,32 @@ def test_newton_is_not_offered_for_a_large_network(window, qtbot):
     assert "up to 300 parameters" in item.toolTip()
 
 
-def test_training_uses_the_chosen_optimizer(window, qtbot):
-    choose(qtbot, window, 2)
-    panel = window.training_panel
-    panel.epochs.setValue(20)
-    qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
+def train_with_the_button(qtbot, window, epochs: int) -> None:
+    window.training_panel.epochs.setValue(epochs)
+    qtbot.mouseClick(window.training_panel.train_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.trainer.running, timeout=30000)
+
+
+def assert_trained_with_adam(window, epochs: int) -> None:
+    """The window's parameters are those of one uninterrupted Adam run of ``epochs`` from the start."""
     net = load_preset("or_gate").with_settings(optimizer=Optimizer("adam"))
-    expected = train_all(net, net.initial_params(), 20)
+    expected = train_all(net, net.initial_params(), epochs)
     for name, value in expected.params.items():
         np.testing.assert_allclose(window.model.session.params[name], value, rtol=1e-12)
+
+
+def test_training_uses_the_chosen_optimizer(window, qtbot):
+    choose(qtbot, window, 2)
+    train_with_the_button(qtbot, window, 20)
+    assert_trained_with_adam(window, 20)
 
 
 def test_training_twice_goes_on_with_the_optimizers_state(window, qtbot):
-    """Adam's moments survive the pause between two runs and the update stepped after them."""
+    """Adam's moments survive the pause between two runs."""
     choose(qtbot, window, 2)
-    panel = window.training_panel
-    panel.epochs.setValue(10)
-    for _ in range(2):
-        qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: not window.trainer.running, timeout=30000)
-    net = load_preset("or_gate").with_settings(optimizer=Optimizer("adam"))
-    expected = train_all(net, net.initial_params(), 20)
-    for name, value in expected.params.items():
-        np.testing.assert_allclose(window.model.session.params[name], value, rtol=1e-12)
+    train_with_the_button(qtbot, window, 10)
+    train_with_the_button(qtbot, window, 10)
+    assert_trained_with_adam(window, 20)
 
 
 def test_the_one_variable_lesson_in_the_chain_panel(window, qtbot):

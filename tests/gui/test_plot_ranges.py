@@ -69,7 +69,7 @@ def test_the_cost_plots_legend_does_not_cover_the_points(window, qtbot):
 
 @pytest.mark.parametrize("size", [(1280, 720), (1600, 1000)])
 def test_the_cost_plot_keeps_room_for_its_curve_in_the_strip_under_the_graph(window, qtbot, size):
-    """In a low strip the legend goes beside the curve: under the axis it left the curve 20 px at 1280×720."""
+    """In a low strip the legend goes beside the curve: under the axis it left the curve under 1 px at 1280×720."""
     window.resize(*size)
     for _ in range(3):
         press(qtbot, window, Qt.Key.Key_N)
