@@ -110,19 +110,16 @@ def _loop(net: Network, params: Params, path: str, state: State | None) -> _Loop
         raise OptimizerError(unfit)
     per_update = min(net.batch_size or net.examples, net.examples)
     on_floats = path == "float" or (path == "auto" and per_update * net.param_count <= _SCALAR_MAX_WORK)
-    loop = _ScalarLoop(net, params) if on_floats else _ArrayLoop(net, params)
-    if loop.steps is not None:
-        loop.steps.state = state
-    return loop
+    return _ScalarLoop(net, params, state) if on_floats else _ArrayLoop(net, params, state)
 
 
 class _OptimizerSteps:
     """Momentum, Adam or Newton's method: one update of named parameters through core.optimizers,
     carrying the optimiser's state from batch to batch."""
 
-    def __init__(self, net: Network) -> None:
+    def __init__(self, net: Network, state: State | None) -> None:
         self.net = net
-        self.state: State | None = None
+        self.state = state
 
     def __call__(self, params: Params, grads: Params, rows: np.ndarray) -> Params:
         net = self.net
@@ -132,9 +129,10 @@ class _OptimizerSteps:
         return result.params
 
 
-def _optimizer_steps(net: Network) -> _OptimizerSteps | None:
-    """None for gradient descent, which each loop fuses into its own update."""
-    return None if net.optimizer.name == "gd" else _OptimizerSteps(net)
+def _optimizer_steps(net: Network, state: State | None) -> _OptimizerSteps | None:
+    """The optimiser's steps, going on from ``state``; None for gradient descent, which each loop fuses
+    into its own update."""
+    return None if net.optimizer.name == "gd" else _OptimizerSteps(net, state)
 
 
 class _Loop:
@@ -214,7 +212,7 @@ def _output_kernel(opset: OpSet, activation: ActivationDef, loss: LossDef) -> tu
 class _ArrayLoop(_Loop):
     """Batches as numpy arrays; every intermediate array is allocated once, in __init__."""
 
-    def __init__(self, net: Network, params: Params) -> None:
+    def __init__(self, net: Network, params: Params, state: State | None) -> None:
         n = len(net.layers)
         opset = op_set(net.planted_bug)
         self.ws = [np.array(params[f"W{i}"], dtype=float) for i in range(1, n + 1)]
@@ -231,7 +229,7 @@ class _ArrayLoop(_Loop):
         self.mean_divides = opset.mean_divides
         self.rule = GradientDescent(net.learning_rate)
         self.net = net
-        self.steps = _optimizer_steps(net)
+        self.steps = _optimizer_steps(net, state)
         self.m = net.examples
         buffers: dict[int, tuple[list[np.ndarray], ...]] = {}  # by batch size
         self.batches = []
@@ -429,9 +427,9 @@ def _update_source(
 class _ScalarLoop(_Loop):
     """Python floats through a compiled update; the parameters are a flat tuple."""
 
-    def __init__(self, net: Network, params: Params) -> None:
+    def __init__(self, net: Network, params: Params, state: State | None) -> None:
         self.shapes = param_shapes(net.inputs, net.layers)
-        self.steps = _optimizer_steps(net)
+        self.steps = _optimizer_steps(net, state)
         self.update = _compile_update(net, gradient_only=self.steps is not None)
         self.net = net
         self.flat = tuple(float(v) for name in self.shapes for v in np.ravel(params[name]))
