@@ -2,8 +2,8 @@
 
 A session file holds everything needed to come back exactly: the network (its file format, with
 the initial weights), the stepping state (``core.session.Snapshot``: parameters, the passes to
-step back into as a replay recipe, cost histories, cursor), the selected node, what the window
-showed, and the walkthrough's named stops (each a state of its own). Numbers are written as
+step back into as a replay recipe, cost histories, cursor, a planted bug), the selected node, what
+the window showed, and the walkthrough's named stops (each a state of its own). Numbers are written as
 Python writes floats, so they read back bit for bit; a NaN or infinite number (a diverged step)
 is written as the text "NaN", "Infinity" or "-Infinity".
 """
@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from core import network_file
+from core.bugs import BUGS
 from core.cost_history import CostHistory
 from core.network import Network, check_network
 from core.network_file import (
@@ -102,6 +103,7 @@ def save(doc: SessionDocument, path: str | os.PathLike[str]) -> None:
 
 def _state_doc(snapshot: Snapshot, selected: str | None) -> dict[str, Any]:
     net = snapshot.network
+    planted = {} if net.planted_bug is None else {"planted_bug": net.planted_bug}  # absent: none (as before)
     return {
         "mode": snapshot.mode.value,
         "learning_rate": net.learning_rate,
@@ -122,6 +124,7 @@ def _state_doc(snapshot: Snapshot, selected: str | None) -> dict[str, Any]:
         "history": _history_doc(snapshot.history),
         "update_history": _history_doc(snapshot.update_history),
         "selected_node": selected,
+        **planted,
     }
 
 
@@ -289,7 +292,7 @@ def _state(doc: Any, base: Network, what: str) -> tuple[Snapshot, str | None]:
     selected node."""
     if not isinstance(doc, dict):
         raise SessionFileError(f"{what} must be an object, not {describe(doc)}")
-    _check_keys(doc, _STATE_KEYS, ("selected_node", "start_example", "epoch_carry"), what)
+    _check_keys(doc, _STATE_KEYS, ("selected_node", "start_example", "epoch_carry", "planted_bug"), what)
     mode_value = doc["mode"]
     if mode_value not in ("example", "batch"):
         raise SessionFileError(f"{what} mode must be 'example' or 'batch', not {describe(mode_value)}")
@@ -297,6 +300,7 @@ def _state(doc: Any, base: Network, what: str) -> tuple[Snapshot, str | None]:
         learning_rate=_number(doc["learning_rate"], f"{what} learning_rate"),
         batch_size=None if doc["batch_size"] is None else _int(doc["batch_size"], f"{what} batch_size", 1),
         optimizer=_optimizer(doc["optimizer"], f"{what} optimizer"),
+        planted_bug=_planted_bug(doc.get("planted_bug"), f"{what} planted_bug"),
     )
     try:
         check_network(network)
@@ -329,6 +333,13 @@ def _state(doc: Any, base: Network, what: str) -> tuple[Snapshot, str | None]:
     if selected is not None and selected not in graph:
         raise SessionFileError(f"{what} selected_node {selected!r} is not a node of the {mode_value} graph")
     return snapshot, selected
+
+
+def _planted_bug(value: Any, what: str) -> str | None:
+    """A core.bugs name, or None (null or absent: no bug)."""
+    if value is not None and (not isinstance(value, str) or value not in BUGS):
+        raise SessionFileError(f"{what} must be null or one of {', '.join(BUGS)}, not {describe(value)}")
+    return value
 
 
 def _optimizer(value: Any, what: str):

@@ -80,6 +80,18 @@ class Presenter(QObject):
     def active(self) -> bool:
         return self._before is not None
 
+    @property
+    def normal_font_scale(self) -> float:
+        """The font scale outside presenter mode: while presenting, the one leaving returns to."""
+        return self._before.font_scale if self._before is not None else THEME.font_scale
+
+    def set_normal_font_scale(self, scale: float) -> None:
+        """Set the font scale outside presenter mode; while presenting it waits until leaving."""
+        if self._before is not None:
+            self._before.font_scale = scale
+        else:
+            THEME.set_font_scale(scale)
+
     def set_scale(self, scale: float) -> None:
         """The font scale presenter mode uses (remembered); applied at once while presenting."""
         self.scale = scale

@@ -127,6 +127,9 @@ class SessionActions(QObject):
         apply_view(window, state.view)
         select_node(window, state.selected)
         window.stops.set_stops(state.stops)
+        network = state.session.network  # None: an expression (Undo back to one)
+        if network is not None and network.planted_bug is not None:  # the exercise goes on, its bug unnamed
+            window.show_info("A bug is planted in this session's gradients: Network → Reveal the bug names it.")
 
     # -- recent files --------------------------------------------------------------------------
 
@@ -184,24 +187,31 @@ def _window_state(document: SessionDocument) -> WindowState:
 
 
 def window_view(window) -> dict[str, Any]:
-    """What the window shows, for the session's ``view`` (core/session_file.py VIEW_KEYS)."""
+    """What the window shows, for the session's ``view`` (core/session_file.py VIEW_KEYS).
+
+    Presenter mode is how a screen shows the lesson, not part of it: while presenting, the font scale
+    saved is the one outside presenter mode, and the zoom and side panel (which belong to presenter
+    mode's larger layout) are left out, so the session opens fitted in the normal window.
+    """
     view = window.view
-    centre = view.mapToScene(view.viewport().rect().center())
-    return {
+    shown = {
         "decimals": window.settings.decimals,
         "convention": window.settings.convention.value,
         "epochs": window.training_panel.epochs.value(),
         "follow": window.act_follow.isChecked(),
-        "zoom": min(max(view.zoom, 1e-4), 1e4),
-        "centre": [centre.x(), centre.y()],
         "theme": theme.THEME.name,
-        "font_scale": theme.THEME.font_scale,
-        "panel": _raised_panel(window),
+        "font_scale": window.presenter.normal_font_scale,
     }
+    if not window.presenter.active:
+        centre = view.mapToScene(view.viewport().rect().center())
+        shown |= {"zoom": min(max(view.zoom, 1e-4), 1e4), "centre": [centre.x(), centre.y()]}
+        shown["panel"] = _raised_panel(window)
+    return shown
 
 
 def apply_view(window, view: dict[str, Any]) -> None:
-    """Show the window as ``view`` says; a theme or panel this window does not know is left as it is."""
+    """Show the window as ``view`` says; a theme or panel this window does not know is left as it is.
+    While presenting, the font scale is the one leaving presenter mode returns to, and no side panel shows."""
     from core.convention import Convention
 
     if "decimals" in view:
@@ -215,9 +225,9 @@ def apply_view(window, view: dict[str, Any]) -> None:
     if view.get("theme") in theme.THEME_NAMES:
         theme.THEME.set_name(view["theme"])
     if "font_scale" in view:
-        theme.THEME.set_font_scale(view["font_scale"])
+        window.presenter.set_normal_font_scale(view["font_scale"])
     dock = {"training": window.training_dock, "data": window.data_dock, "runs": window.runs_dock}.get(view.get("panel"))
-    if dock is not None and window.model.network is not None:
+    if dock is not None and window.model.network is not None and not window.presenter.active:
         dock.show()
         dock.raise_()
     if "zoom" in view and "centre" in view:

@@ -142,6 +142,29 @@ def test_selected_node_view_and_stops_round_trip() -> None:
     assert_same(session, Session.restored(back.snapshot))
 
 
+def test_a_planted_bug_comes_back_in_the_state_and_in_stops() -> None:
+    session = Session(load_preset("mood_2_2_1").with_settings(planted_bug="sum_first_input_only"))
+    for _ in range(40):
+        session.step_forward()
+    stop = Stop("bugged", session.snapshot())
+    restored, document = round_trip(session, stops=(stop,))
+    assert restored.network.planted_bug == "sum_first_input_only"
+    assert document.stops[0].snapshot.network.planted_bug == "sum_first_input_only"
+    assert_same(session, restored)
+    correct = Session(load_preset("mood_2_2_1"))
+    for _ in range(40):
+        correct.step_forward()
+    assert not np.array_equal(correct.displayed_params()["W1"], restored.displayed_params()["W1"])
+
+
+def test_a_session_without_a_bug_writes_no_bug_field_and_an_older_file_opens() -> None:
+    doc = good()
+    assert "planted_bug" not in doc["state"]
+    assert session_file.from_dict(doc).snapshot.network.planted_bug is None
+    doc["state"]["planted_bug"] = None
+    assert session_file.from_dict(doc).snapshot.network.planted_bug is None
+
+
 def test_an_expression_session_is_not_saved() -> None:
     from core.expression_source import ExpressionSource
 
@@ -198,6 +221,9 @@ HOSTILE = [
     (changed("state.optimizer_state", {"name": "adam", "t": 1, "v": {"W1": 1}, "m": {}}), "optimizer_state v"),
     (changed("network.inputs", True), "network: inputs must be a whole number, not true"),
     (changed("network.layers", [{"units": 10**6, "activation": "relu"}] * 3), "network: a 2-1000000-"),
+    (changed("state.planted_bug", "no_such_bug"), "state planted_bug must be null or one of sigmoid_prime_as"),
+    (changed("state.planted_bug", 7), "state planted_bug must be null or one of"),
+    (changed("stops.0.state.planted_bug", ["loss_gradient_sign"]), "stop 1 state planted_bug must be null or"),
     (changed("view", {"zoom": 0}), "view zoom must be from 0.0001"),
     (changed("view", {"centre": [1, "Infinity"]}), "view centre"),
     (changed("view", {"colour": "red"}), "view has unknown field 'colour'"),

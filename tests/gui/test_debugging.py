@@ -122,3 +122,24 @@ def test_gradient_check_of_an_expression_lists_its_variables(window, qtbot):
     dialog = _checked(qtbot, window)
     assert _rows(dialog) == {"x": "✓", "y": "✓"}
     assert dialog.table.item(0, 1).text() == "303"  # 3·(x² + 1)²·2x + y at (2, 3)
+
+
+def test_a_session_reopens_the_same_exercise_with_its_bug_still_hidden(window, qtbot, tmp_path):
+    path = tmp_path / "exercise.json"
+    window.open_preset("mood_2_2_1")
+    _plant(qtbot, window, None)
+    bug = window.model.network.planted_bug
+    press(qtbot, window, Qt.Key.Key_B)
+    grads = {n: item.grad_text for n, item in window.scene.nodes.items()}
+    assert window.session_actions.save_session(str(path))
+    window.open_preset("or_gate")
+    assert window.model.network.planted_bug is None
+    assert window.open_file(str(path))
+    assert window.model.network.planted_bug == bug
+    assert {n: item.grad_text for n, item in window.scene.nodes.items()} == grads
+    assert "Reveal the bug" in window.message_bar.text()
+    assert bug not in window.message_bar.text()
+    assert BUGS[bug].title not in window.message_bar.text()
+    assert _menu_action(window, "Network", "Reveal the bug").isEnabled()
+    window.undo_stack.undo()
+    assert window.model.network.planted_bug is None

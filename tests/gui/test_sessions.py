@@ -375,3 +375,38 @@ def test_page_keys_work_in_presenter_mode(window, qtbot) -> None:
     assert window.model.session.cursor == 2
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.presenter.active
+
+
+def test_a_session_saved_while_presenting_keeps_the_normal_font_scale(window, qtbot, tmp_path) -> None:
+    from gui import theme
+
+    path = tmp_path / "presented.json"
+    theme.THEME.set_font_scale(1.25)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert theme.THEME.font_scale == window.presenter.scale != 1.25
+    assert window.session_actions.save_session(str(path))
+    view = json.loads(path.read_text(encoding="utf-8"))["view"]
+    assert view["font_scale"] == 1.25
+    assert not {"zoom", "centre", "panel"} & set(view)  # presenter mode's layout: the graph fits on opening
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    theme.THEME.set_font_scale(1.0)
+    assert window.open_file(str(path))
+    assert not window.presenter.active
+    assert theme.THEME.font_scale == 1.25
+
+
+def test_a_session_opened_while_presenting_takes_effect_on_leaving(window, qtbot, tmp_path) -> None:
+    from gui import theme
+
+    path = tmp_path / "normal.json"
+    theme.THEME.set_font_scale(1.25)
+    assert window.session_actions.save_session(str(path))
+    theme.THEME.set_font_scale(1.0)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.open_file(str(path))
+    assert window.presenter.active
+    assert theme.THEME.font_scale == window.presenter.scale
+    assert not window.data_dock.isVisible()
+    assert not window.training_dock.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert theme.THEME.font_scale == 1.25
