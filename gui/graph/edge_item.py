@@ -24,21 +24,23 @@ ACTIVE_WIDTH = 2.6  # the pen of a curve carrying the current step's gradient
 
 
 class EdgeItem(QGraphicsItem):
+    """Routed (set_route) and its labels anchored (set_label_anchor) by gui.graph.placement, before it
+    joins a scene."""
+
     def __init__(self, source: NodeItem, target: NodeItem) -> None:
         super().__init__()
         self.source, self.target = source, target
         self.forward_text = ""
         self.backward_text = ""
         self.active = False
-        self._label_at = 0.5  # where along a new route the labels sit until placed (set_label_anchor)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setZValue(theme.Z_EDGE)
         self.labels: EdgeLabels | None = None  # made when the edge first has a label to show
         self._highlight: _ActiveCurve | None = None  # made when the edge is first highlighted
         self.curve: Route
+        self._anchor = QPointF()
         self._shape: QPainterPath | None = None
         self._bounds = QRectF()
-        self.adjust()
 
     # -- verbs -----------------------------------------------------------------------
 
@@ -61,10 +63,6 @@ class EdgeItem(QGraphicsItem):
                 self._highlight = _ActiveCurve(self)
             self._highlight.setVisible(on)
 
-    def set_label_position(self, t: float) -> None:
-        """The labels a fraction ``t`` of the way along the edge."""
-        self.set_label_anchor(self.curve.point_at(t))
-
     def set_label_anchor(self, point: QPointF) -> None:
         """The labels at ``point`` (on the edge): the forward one above it, the gradient below."""
         self._anchor = point
@@ -76,17 +74,13 @@ class EdgeItem(QGraphicsItem):
 
     # -- geometry ----------------------------------------------------------------------
 
-    def adjust(self) -> None:
-        """Recompute the curve from the nodes' current positions, straight from side to side."""
-        self.set_route([QPointF(*self.source.side(right=True)), QPointF(*self.target.side(right=False))])
-
-    def set_route(self, points: list[QPointF]) -> None:
-        """Run from points[0] to points[-1]: S-curves leaving and entering level, and between them
+    def set_route(self, points: list[tuple[float, float]]) -> None:
+        """Run from points[0] to points[-1] (x, y): S-curves leaving and entering level, and between them
         level runs from points[1] to points[2], points[3] to points[4]… (across the columns passed)."""
         self.prepareGeometryChange()
         pieces = []
         for k in range(1, len(points)):
-            a, b = (points[k - 1].x(), points[k - 1].y()), (points[k].x(), points[k].y())
+            a, b = points[k - 1], points[k]
             if k % 2 == 0:  # a level run across a column, as a cubic
                 c1 = (a[0] + (b[0] - a[0]) / 3, a[1])
                 c2 = (a[0] + 2 * (b[0] - a[0]) / 3, b[1])
@@ -95,7 +89,6 @@ class EdgeItem(QGraphicsItem):
                 c1, c2 = (a[0] + dx, a[1]), (b[0] - dx, b[1])
             pieces.append(Curve(a, c1, c2, b, has_arrow=k == len(points) - 1))
         self.curve = Route(pieces)
-        self._anchor = self.curve.point_at(self._label_at)
         self._shape = None
         self._bounds = self.curve.bounds().adjusted(-8, -8, 8, 8)
         if self._highlight is not None:

@@ -98,11 +98,6 @@ class NodeItem(QGraphicsItem):
 
     # -- geometry and painting ---------------------------------------------------------
 
-    def side(self, right: bool) -> tuple[float, float]:
-        """The middle of the box's right or left side, in scene coordinates (where edges leave and arrive)."""
-        pos = self.pos()
-        return pos.x() + (self._rect.right() if right else self._rect.left()), pos.y()
-
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-6, -6, 6, 6)
 
