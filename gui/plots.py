@@ -17,6 +17,7 @@ from gui import plot_style, theme
 pg.setConfigOptions(antialias=False, background="w", foreground="#37474f")
 
 GRID = 90  # decision-region resolution
+REGION_ALPHA = (90, 150)  # a decision region's opacity at P = 0.5 and at P = 0 or 1
 # Beyond this a plot's coordinates are not drawn: a span between them could overflow a float, which
 # pyqtgraph cannot show (it clips its own views at ±1e307), and neither can the grid of decision regions.
 MAX_SHOWN = 1e300
@@ -272,6 +273,10 @@ class DataPlot(pg.PlotWidget):
         self.showGrid(x=True, y=True, alpha=0.2)
         self.image = pg.ImageItem()
         self.addItem(self.image)
+        # The decision boundary (P = 0.5) as a line over the regions; its transform maps grid
+        # indices to the network's inputs (set with each grid).
+        self.boundary = pg.IsocurveItem(level=0.5, axisOrder="row-major")
+        self.addItem(self.boundary)
         self.points = pg.ScatterPlotItem(size=9)
         self.addItem(self.points)
         self.diagonal = self.plot()
@@ -283,6 +288,7 @@ class DataPlot(pg.PlotWidget):
     def _restyle(self) -> None:
         palette = theme.THEME.palette
         self.points.setPen(plot_style.pen(palette.text))
+        self.boundary.setPen(plot_style.pen(palette.text, 1.5))
         self.diagonal.setPen(plot_style.pen(palette.muted, style=pg.QtCore.Qt.PenStyle.DashLine))
 
     def set_network(self, network) -> None:
@@ -304,6 +310,7 @@ class DataPlot(pg.PlotWidget):
             # The range follows this network's targets and predictions, not the previous network's.
             self.getPlotItem().vb.enableAutoRange()
         self.image.setVisible(self.bounds is not None)
+        self.boundary.setVisible(self.bounds is not None and network.outputs == 1)
 
     def _show_classes(self, network) -> None:
         """The examples coloured by class; the regions come with the parameters, in show_params."""
@@ -343,6 +350,8 @@ class DataPlot(pg.PlotWidget):
             grid = decision_grid(net, params, self.bounds, GRID)
             self.image.setImage(self._colours(grid, net.outputs), autoLevels=False)
             self.image.setRect(self._image_rect)
+            if net.outputs == 1:
+                self._draw_boundary(grid)
         else:
             out = predict(net, params, net.X[self.rows])[:, 0]
             targets = net.Y[self.rows, 0]
@@ -362,17 +371,28 @@ class DataPlot(pg.PlotWidget):
             title += f"<br>{len(self.rows):,} of {total:,} points shown"
         self.setTitle(title, size=plot_style.title_size())
 
+    def _draw_boundary(self, grid: np.ndarray) -> None:
+        """The P = 0.5 line of ``grid`` (rows along y), placed where the grid's points lie (in the
+        data's own units, as the regions are)."""
+        rect, n = self._image_rect, grid.shape[0] - 1
+        place = pg.QtGui.QTransform.fromTranslate(rect.left(), rect.top())
+        self.boundary.setTransform(place.scale(rect.width() / n, rect.height() / n))
+        self.boundary.setData(np.nan_to_num(grid, nan=0.5))
+
     @staticmethod
     def _colours(grid: np.ndarray, outputs: int) -> np.ndarray:
-        """RGBA image (x along the first axis, as ImageItem expects) from P(class 1) or class indices."""
+        """RGBA image (x along the first axis, as ImageItem expects) from P(class 1) or class indices.
+
+        Each point is its predicted class's colour, with P(class 1) as opacity: fainter towards the
+        boundary, never a colour of its own there (a blend through white made a grey band on a dark
+        background), so the regions meet at a clean edge in every theme.
+        """
         palette = np.array([pg.mkColor(c).getRgb() for c in theme.CLASS_COLOURS], dtype=float)
         if outputs == 1:
-            # Through white at P = 0.5, so the decision boundary shows as a pale band.
-            p = np.nan_to_num(grid, nan=0.5)[..., None]
-            strength = np.abs(2 * p - 1)
-            tint = np.where(p < 0.5, palette[0], palette[1])
-            rgba = (1 - strength) * 255 + strength * tint
+            p = np.nan_to_num(grid, nan=0.5)
+            rgba = palette[(p >= 0.5).astype(int)]
+            rgba[..., 3] = REGION_ALPHA[0] + (REGION_ALPHA[1] - REGION_ALPHA[0]) * np.abs(2 * p - 1)
         else:
             rgba = palette[grid.astype(int) % len(palette)]
-        rgba[..., 3] = 130
+            rgba[..., 3] = REGION_ALPHA[1]
         return rgba.transpose(1, 0, 2).astype(np.ubyte)

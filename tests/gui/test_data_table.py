@@ -99,6 +99,31 @@ def test_decision_regions_one_colour_per_class(window, qtbot):
     assert point_colours == {c.lower() for c in theme.CLASS_COLOURS[:3]}
 
 
+@pytest.mark.parametrize("name", theme.THEME_NAMES)
+def test_two_class_regions_meet_at_a_line_where_p_is_one_half_in_every_theme(window, qtbot, name):
+    """No colour of its own at the boundary (a blend through white showed as a grey band on the dark
+    background): each point in its class's colour, and the P = 0.5 line drawn in the theme's text colour."""
+    window.preset_actions["mood_2_2_1"].trigger()
+    window.training_panel.epochs.setValue(300)
+    qtbot.mouseClick(window.training_panel.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.trainer.running, timeout=20_000)
+    theme.THEME.set_name(name)
+    window.refresh_now()
+    plot = window.data_plot
+    colours = {tuple(int(c) for c in px[:3]) for px in plot.image.image.reshape(-1, 4)}
+    assert colours == {pg.mkColor(c).getRgb()[:3] for c in theme.CLASS_COLOURS[:2]}
+    assert plot.boundary.isVisible()
+    assert plot.boundary.pen.color().name() == theme.THEME.palette.text
+    plot.boundary.generatePath()
+    path = plot.boundary.path
+    corners = [plot.boundary.mapToParent(path.elementAt(k).x, path.elementAt(k).y) for k in range(path.elementCount())]
+    (x0, x1), (y0, y1) = plot.getViewBox().viewRange()
+    inside = np.array([(c.x(), c.y()) for c in corners if x0 < c.x() < x1 and y0 < c.y() < y1])
+    assert len(inside) > 10
+    p = predict(window.model.network, window.model.session.displayed_params(), inside)[:, 0]
+    assert np.all(np.abs(p - 0.5) < 0.05)
+
+
 def test_standardised_inputs_show_in_original_units(window, qtbot):
     net = window.model.network
     menu_action(window, "&Network", "&Standardise inputs").trigger()
