@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
@@ -75,23 +75,15 @@ DARK = Palette(
     error="#ff8a80",
 )
 
-# Forward and backward told apart without red and green: Okabe-Ito blue and vermillion.
-COLOUR_BLIND = Palette(
+# The light palette with forward and backward told apart without red and green: Okabe-Ito blue and
+# vermillion (and the colours beside them changed to match).
+COLOUR_BLIND = replace(
+    LIGHT,
     forward="#0072B2",
     backward="#D55E00",
     update="#CC79A7",
-    edge="#9aa3ad",
-    node_fill="#ffffff",
-    node_border="#607d8b",
-    param_fill="#fff4d6",
     param_border="#b08400",
-    input_fill="#e8f1fb",
-    target_fill="#eeeeee",
     current="#E69F00",
-    text="#212121",
-    background="#fafbfc",
-    panel="#f0f0f0",
-    muted="#546e7a",
     error="#A04000",  # a darker vermillion: readable as text
 )
 
