@@ -9,7 +9,7 @@ import re
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -249,6 +249,18 @@ def _whole_number(text: str) -> int:
     if len(text.lstrip("+-")) > MAX_ARGUMENT_DIGITS:
         raise argparse.ArgumentTypeError(f"{quote(text, 30)} is too large")
     return int(text)
+
+
+def whole_number_within(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        number = _whole_number(text)
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,}, not {number}")
+        return number
+
+    return parse
 
 
 class _Parser(argparse.ArgumentParser):

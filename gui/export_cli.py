@@ -24,7 +24,8 @@ from core.session import Mode, Session
 from core.session_file import SessionDocument, load_any
 from core.source import NetworkSource, saved_mode
 
-MAX_STEPS = 10_000  # as --screenshot --steps
+MAX_STEPS = 10_000  # here and for --screenshot: a larger number would keep the window stepping
+steps_number = cli.whole_number_within(0, MAX_STEPS)  # --steps
 GRAPHS = {"scalar": Mode.EXAMPLE, "layer": Mode.BATCH}
 
 
@@ -40,7 +41,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE|preset:NAME", help="a network file, preset:NAME, or a session file")
     p.add_argument(
         "--steps",
-        type=_steps,
+        type=steps_number,
         default=0,
         metavar="N",
         help=f"step-forward presses from the start of the first pass (a session: from where it was saved), "
@@ -62,13 +63,6 @@ def parser() -> argparse.ArgumentParser:
         "pixels a side",
     )
     return p
-
-
-def _steps(text: str) -> int:
-    steps = cli._whole_number(text)
-    if not 0 <= steps <= MAX_STEPS:
-        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_STEPS:,}, not {steps}")
-    return steps
 
 
 def _scale(text: str) -> float:

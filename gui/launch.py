@@ -31,6 +31,7 @@ from collections.abc import Sequence  # noqa: E402
 from core import cli  # noqa: E402
 from core.expression_cli import ExpressionArgumentError, expression_from_arguments  # noqa: E402
 from core.network_file import quote  # noqa: E402
+from gui.export_cli import steps_number  # noqa: E402  (Qt-free: Qt is imported only to draw)
 
 EXPORT = "export"  # the one headless command that draws with Qt (gui/export_cli.py)
 NO_DISPLAY = (
@@ -143,17 +144,6 @@ def _display_available() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-MAX_SCREENSHOT_STEPS = 10_000
-
-
-def _steps(text: str) -> int:
-    """--steps: a whole number from 0 to MAX_SCREENSHOT_STEPS (a larger one would keep the window stepping)."""
-    steps = cli._whole_number(text)
-    if not 0 <= steps <= MAX_SCREENSHOT_STEPS:
-        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_SCREENSHOT_STEPS:,}, not {steps}")
-    return steps
-
-
 def _size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().split("x"))
@@ -173,7 +163,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("file", nargs="?", help="a network or session file (JSON) to open")
     parser.add_argument("--preset", metavar="NAME", help="open a shipped preset (default: or_gate)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="render the window to a PNG and exit")
-    parser.add_argument("--steps", type=_steps, default=0, metavar="N", help="with --screenshot: steps to take first")
+    parser.add_argument(
+        "--steps", type=steps_number, default=0, metavar="N", help="with --screenshot: steps to take first"
+    )
     parser.add_argument(
         "--size",
         type=_size,
