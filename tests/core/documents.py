@@ -1,7 +1,11 @@
-"""Network files the core tests start from, as JSON documents (fresh dicts, free to change)."""
+"""Networks the tests start from: network files as JSON documents (fresh dicts, free to change), and
+the 2-H-H-1 classifier the big-graph tests use, as a document and as a Network."""
 
 from __future__ import annotations
 
+import numpy as np
+
+from core.network import Layer, Network
 from core.network_file import FORMAT
 
 
@@ -18,3 +22,26 @@ def or_gate_document() -> dict:
         "seed": 0,
         "data": {"X": [[0, 0], [0, 1], [1, 0], [1, 1]], "y": [[0], [1], [1], [1]]},
     }
+
+
+def two_hidden_document(name: str, units: int, data: dict) -> dict:
+    """A 2-units-units-1 classifier's network file (tanh, tanh, sigmoid; log loss), weights from its seed."""
+    hidden = {"units": units, "activation": "tanh"}
+    return {
+        "format": FORMAT,
+        "name": name,
+        "inputs": 2,
+        "layers": [hidden, dict(hidden), {"units": 1, "activation": "sigmoid"}],
+        "loss": "log_loss",
+        "data": data,
+    }
+
+
+def two_hidden_network(units: int, examples: int, **settings) -> Network:
+    """A 2-units-units-1 classifier (tanh, tanh, sigmoid; log loss, α = 0.1) on ``examples`` normal
+    inputs with random 0/1 targets (seeded)."""
+    rng = np.random.default_rng(0)
+    layers = (Layer(units, "tanh"), Layer(units, "tanh"), Layer(1, "sigmoid"))
+    settings = {"name": f"2-{units}-{units}-1", "learning_rate": 0.1} | settings
+    X, Y = rng.normal(size=(examples, 2)), rng.integers(0, 2, size=(examples, 1)).astype(float)
+    return Network(inputs=2, layers=layers, loss="log_loss", X=X, Y=Y, **settings)

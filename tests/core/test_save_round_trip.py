@@ -15,13 +15,14 @@ import pytest
 from core import cli
 from core.csv_data import CsvOptions, read_csv
 from core.data_import import with_data
-from core.network import Layer, Network, ViewSettings, standardized
+from core.network import Network, ViewSettings, standardized
 from core.network_file import FORMAT, NetworkFileError, from_dict, load, save, to_dict
 from core.presets import load_preset
 from core.session import Mode
 from core.source import saved_mode
 from core.trace import strict_json, trace_network
 from core.training import train_all
+from tests.core.documents import two_hidden_network
 
 CSV = Path(__file__).resolve().parents[1] / "data" / "csv"
 
@@ -127,16 +128,7 @@ def test_the_view_settings_round_trip_and_fit_the_network(tmp_path):
     opened = load(path)
     assert opened.view == view
     assert saved_mode(opened) is Mode.EXAMPLE
-    big = Network(
-        name="wide",
-        inputs=2,
-        layers=(Layer(64, "tanh"), Layer(64, "tanh"), Layer(1, "sigmoid")),
-        loss="log_loss",
-        learning_rate=0.1,
-        X=np.zeros((4, 2)),
-        Y=np.zeros((4, 1)),
-        view=ViewSettings(mode="example"),
-    )
+    big = two_hidden_network(64, 4, view=ViewSettings(mode="example"))
     assert saved_mode(big) is None  # too many nodes for the scalar graph: the window's own choice
     assert saved_mode(load_preset("or_gate")) is None
 

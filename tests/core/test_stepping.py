@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 
 from core.graph import GraphKind
-from core.network import Layer, Network
+from core.network import Network
 from core.presets import load_preset
 from core.session import Mode, Session
 from core.stepper import BackwardEvent, ForwardEvent, Phase, UpdateEvent
 from core.training import train_all
+from tests.core.documents import two_hidden_network
 
 PASSES = 3
 
@@ -296,16 +297,7 @@ def test_set_mode_keeps_the_parameters():
 
 
 def test_scalar_graph_of_a_2_16_16_1_network_has_the_expected_size():
-    rng = np.random.default_rng(0)
-    net = Network(
-        name="2-16-16-1",
-        inputs=2,
-        layers=(Layer(16, "tanh"), Layer(16, "tanh"), Layer(1, "sigmoid")),
-        loss="log_loss",
-        learning_rate=0.1,
-        X=rng.normal(size=(400, 2)),
-        Y=rng.integers(0, 2, size=(400, 1)).astype(float),
-    )
+    net = two_hidden_network(16, 400)
     weights, biases = 2 * 16 + 16 * 16 + 16 * 1, 16 + 16 + 1
     assert net.param_count == weights + biases == 337
 

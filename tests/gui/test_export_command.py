@@ -61,6 +61,15 @@ def export(capsys, *args: str) -> tuple[int, str, str]:
     return status, captured.out, captured.err
 
 
+def refused(capsys, status: int, *args: str) -> str:
+    """Export ``args`` expecting exit ``status`` with nothing on stdout and one line on stderr; that line."""
+    got, stdout, stderr = export(capsys, *args)
+    assert (got, stdout) == (status, "")
+    assert stderr.count("\n") == 1
+    assert "Traceback" not in stderr
+    return stderr
+
+
 def test_the_png_has_the_size_of_its_scale(tmp_path, capsys):
     sizes = []
     for scale in ("1", "3"):
@@ -113,34 +122,22 @@ def test_the_layer_graph_and_a_theme(tmp_path, capsys):
     ],
 )
 def test_bad_input_is_one_line_and_exit_2_and_writes_nothing(tmp_path, capsys, args, expected):
-    out = tmp_path / "graph.png"
-    status, stdout, stderr = export(capsys, *args, "--out", str(out))
-    assert (status, stdout) == (2, "")
-    assert stderr.count("\n") == 1
-    assert expected in stderr
-    assert "Traceback" not in stderr
+    assert expected in refused(capsys, 2, *args, "--out", str(tmp_path / "graph.png"))
     assert os.listdir(tmp_path) == []
 
 
 def test_a_broken_file_and_a_bad_out_extension(tmp_path, capsys):
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": "backprop-stepper.network/1", "inputs": ')
-    status, stdout, stderr = export(capsys, str(broken), "--out", str(tmp_path / "g.svg"))
-    assert (status, stdout) == (2, "")
-    assert stderr.count("\n") == 1
-    assert "broken.json" in stderr
-    status, stdout, stderr = export(capsys, "preset:or_gate", "--out", str(tmp_path / "g.jpg"))
-    assert (status, stdout) == (2, "")
-    assert "--out must end in .svg or .png" in stderr
+    assert "broken.json" in refused(capsys, 2, str(broken), "--out", str(tmp_path / "g.svg"))
+    assert "--out must end in .svg or .png" in refused(capsys, 2, "preset:or_gate", "--out", str(tmp_path / "g.jpg"))
     assert sorted(os.listdir(tmp_path)) == ["broken.json"]
 
 
 def test_an_out_that_cannot_be_written_is_one_line_and_exit_1_and_leaves_nothing(tmp_path, capsys):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file")
-    status, stdout, stderr = export(capsys, "preset:or_gate", "--out", str(blocker / "graph.svg"))
-    assert (status, stdout) == (1, "")
-    assert stderr.count("\n") == 1
+    stderr = refused(capsys, 1, "preset:or_gate", "--out", str(blocker / "graph.svg"))
     assert "cannot write" in stderr
     assert "nothing was written" in stderr
     assert os.listdir(tmp_path) == ["not-a-folder"]
@@ -168,16 +165,11 @@ def test_a_session_file_is_drawn_where_it_was_saved_with_its_view(tmp_path, caps
     assert QImage(str(png)).pixelColor(1, 1) == QColor(theme.PALETTES["dark"].background)
     assert export(capsys, str(path), "--steps", "4", "--out", str(out)) == (0, "", "")
     assert shows_line(svg_texts(out), f"∂L/∂z = {backward['dL_dz']:.4f}")  # four steps on from there
-    status, _, stderr = export(capsys, str(path), "--graph", "layer", "--out", str(out))
-    assert status == 2
-    assert "give no --graph with it" in stderr
+    assert "give no --graph with it" in refused(capsys, 2, str(path), "--graph", "layer", "--out", str(out))
 
 
 def test_a_corrupt_session_file_is_one_line_and_exit_2(tmp_path, capsys):
     path = tmp_path / "broken.json"
     path.write_text('{"format": "backprop-stepper.session/2", "network": {}, "state": {}}')
-    status, stdout, stderr = export(capsys, str(path), "--out", str(tmp_path / "g.svg"))
-    assert (status, stdout) == (2, "")
-    assert stderr.count("\n") == 1
-    assert "newer Backprop Stepper" in stderr
+    assert "newer Backprop Stepper" in refused(capsys, 2, str(path), "--out", str(tmp_path / "g.svg"))
     assert os.listdir(tmp_path) == ["broken.json"]

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog
 from core.network_file import FORMAT
 from core.presets import preset_keys
 from core.session import Mode
+from tests.core.documents import two_hidden_document
 
 
 def _open_via_menu(qtbot, window, monkeypatch, path) -> None:
@@ -54,18 +55,7 @@ def test_valid_file_opens(window, qtbot, monkeypatch, tmp_path):
 
 
 def test_large_network_opens_in_the_layer_graph_with_a_switch_back(window, qtbot, monkeypatch, tmp_path):
-    doc = {
-        "format": FORMAT,
-        "name": "Deep",
-        "inputs": 2,
-        "layers": [
-            {"units": 16, "activation": "tanh"},
-            {"units": 16, "activation": "tanh"},
-            {"units": 1, "activation": "sigmoid"},
-        ],
-        "loss": "log_loss",
-        "data": {"X": [[0, 0], [1, 1]], "y": [0, 1]},
-    }
+    doc = two_hidden_document("Deep", 16, {"X": [[0, 0], [1, 1]], "y": [0, 1]})
     path = tmp_path / "deep.json"
     path.write_text(json.dumps(doc))
     _open_via_menu(qtbot, window, monkeypatch, path)

@@ -6,13 +6,12 @@ from __future__ import annotations
 import os
 import stat
 
-import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QFileDialog
 
-from core.network import Layer, Network
 from gui.message_bar import MessageKind
+from tests.core.documents import two_hidden_network
 from tests.gui.helpers import press
 
 
@@ -42,17 +41,7 @@ def test_an_error_is_cleared_by_the_next_step_and_by_opening_a_network(window, q
 def test_an_information_notice_is_not_styled_as_an_error(window, qtbot, tmp_path):
     _open_bad_file(window, tmp_path)
     error_style = window.message_bar.styleSheet()
-    rng = np.random.default_rng(0)
-    big = Network(
-        name="2-16-16-1",
-        inputs=2,
-        layers=(Layer(16, "tanh"), Layer(16, "tanh"), Layer(1, "sigmoid")),
-        loss="log_loss",
-        learning_rate=0.1,
-        X=rng.normal(size=(40, 2)),
-        Y=rng.integers(0, 2, size=(40, 1)).astype(float),
-    )
-    window._replace_network(big, "Open 2-16-16-1")
+    window._replace_network(two_hidden_network(16, 40), "Open 2-16-16-1")
     bar = window.message_bar
     assert "opens in the layer graph" in bar.text()
     assert bar.kind is MessageKind.INFO

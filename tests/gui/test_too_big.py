@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 
 from core.network import Layer
 from core.presets import load_preset
+from tests.core.documents import two_hidden_document
 from tests.gui.helpers import press
 
 HUGE_LAYERS = (Layer(40_000, "tanh"), Layer(40_000, "tanh"), Layer(1, "sigmoid"))
@@ -36,19 +37,7 @@ def _assert_unchanged(window, costs, undo_count):
 
 def test_a_file_declaring_a_huge_network_is_refused_with_its_size(window, qtbot, tmp_path):
     costs, undo_count = _stepped_or_gate(window, qtbot)
-    doc = {
-        "format": "backprop-stepper.network/1",
-        "name": "huge",
-        "inputs": 2,
-        "layers": [
-            {"units": 40_000, "activation": "tanh"},
-            {"units": 40_000, "activation": "tanh"},
-            {"units": 1, "activation": "sigmoid"},
-        ],
-        "loss": "log_loss",
-        "learning_rate": 0.5,
-        "data": {"X": [[0, 0], [0, 1], [1, 0], [1, 1]], "y": [[0], [1], [1], [1]]},
-    }
+    doc = two_hidden_document("huge", 40_000, {"X": [[0, 0], [0, 1], [1, 0], [1, 1]], "y": [[0], [1], [1], [1]]})
     path = tmp_path / "huge.json"
     path.write_text(json.dumps(doc))
     assert not window.open_file(str(path))
