@@ -41,6 +41,7 @@ class _Before:
     state: Qt.WindowState
     font_scale: float
     line_scale: float
+    compact: bool
     bars: dict  # menu bar and toolbars: visible or not
 
 
@@ -125,6 +126,7 @@ class Presenter(QObject):
             w.windowState(),
             THEME.font_scale,
             THEME.line_scale,
+            THEME.compact,
             {bar: bar.isVisible() for bar in bars},
         )
         for bar in bars:
@@ -137,6 +139,7 @@ class Presenter(QObject):
             w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, panel, Qt.Orientation.Horizontal)
             panel.show()
         self.leave_action.setEnabled(True)
+        THEME.set_compact(True)
         THEME.set_font_scale(self.scale)
         THEME.set_line_scale(LINE_SCALE)
         w.showFullScreen()
@@ -158,6 +161,7 @@ class Presenter(QObject):
             w.act_graph_only.setChecked(False)
         self._before = None
         self.leave_action.setEnabled(False)
+        THEME.set_compact(before.compact)
         THEME.set_font_scale(before.font_scale)
         THEME.set_line_scale(before.line_scale)
         for bar, visible in before.bars.items():

@@ -127,6 +127,7 @@ class Theme(QObject):
         self._name = "light"
         self._font_scale = 1.0
         self._line_scale = 1.0
+        self._compact = False
         self._fonts: dict[tuple[float, bool], QFont] = {}
         self._metrics: dict[str, QFontMetricsF] = {}
 
@@ -145,6 +146,12 @@ class Theme(QObject):
     @property
     def line_scale(self) -> float:
         return self._line_scale
+
+    @property
+    def compact(self) -> bool:
+        """Whether the graph's nodes write their lines short (presenter mode): the value, the gradient
+        and the local gradients as numbers under names the title already gives, vectors as columns."""
+        return self._compact
 
     def set_name(self, name: str) -> None:
         if name not in PALETTES:
@@ -167,11 +174,17 @@ class Theme(QObject):
             self._line_scale = scale
             self.changed.emit()
 
+    def set_compact(self, compact: bool) -> None:
+        if compact != self._compact:
+            self._compact = compact
+            self.changed.emit()
+
     def reset(self) -> None:
-        """Back to the light palette at scale 1 (tests start from here)."""
+        """Back to the light palette at scale 1, lines written in full (tests start from here)."""
         self.set_name("light")
         self.set_font_scale(1.0)
         self.set_line_scale(1.0)
+        self.set_compact(False)
 
     def font(self, point_size: float, bold: bool = False) -> QFont:
         """A font of ``point_size`` points at the current font scale (shared: do not modify it)."""
@@ -221,8 +234,14 @@ def node_font() -> QFont:
     return THEME.font(9.5)
 
 
+def node_name_font() -> QFont:
+    """The smaller font of a name before a number on a node's compact line ("∂/∂w1 0.100")."""
+    return THEME.font(7.5)
+
+
 def edge_font() -> QFont:
-    return THEME.font(9.5, bold=True)
+    """Bold, but regular with compact lines (presenter mode: large enough, and narrower)."""
+    return THEME.font(9.5, bold=not THEME.compact)
 
 
 def metrics(f: QFont) -> QFontMetricsF:

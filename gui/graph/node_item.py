@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+import re
 from functools import lru_cache
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPaintEngine, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -17,6 +18,9 @@ MAX_WIDTH = 420  # longer lines are elided; the tooltip has them in full
 WRAP_CHARS = 12  # a longer "name = number" line is drawn on two, so nodes stay narrow and the graph fits
 SIGNED_CHARS = 6  # "−0.000": a line is broken as if its number were at least this long, the same at every step
 SLACK = "−"  # room on a line with numbers for a sign it did not have when the node was sized
+NAME_SEP = "\t"  # on a compact line, between the name (drawn small) and its number
+COMPACT_PITCH = 0.85  # compact, lines are this share of the font's height apart (digits and marks still clear)
+COMPACT_PADDING = (3, 3)  # compact, above the first line and below the last, and either side
 MIN_TEXT_PX = 3  # text shown smaller than this many device pixels is not drawn (a smudge; the whole graph in view)
 
 
@@ -73,16 +77,16 @@ class NodeItem(QGraphicsItem):
 
     def needed_height(self) -> float:
         """The height that shows every line now written on the node."""
-        return sum(m.height() for _, m in self._styles(self._lines())) + 2 * PADDING
+        return sum(_pitch(m) for _, m in self._styles(self._lines())) + 2 * _padding()[0]
 
     def needed_width(self) -> float:
         """The width that shows the longest line now written on the node, up to MAX_WIDTH."""
         lines = self._lines()
         widest = max(
-            m.horizontalAdvance(_joined(mark, t) + (SLACK if _numeric(t) else ""))
+            _line_width(m, mark, t) + (m.horizontalAdvance(SLACK) if _unsigned_number(t) else 0.0)
             for (mark, t, _, _), (_, m) in zip(lines, self._styles(lines), strict=True)
         )
-        return min(widest + 2 * SIDE_PADDING, MAX_WIDTH)
+        return min(widest + 2 * _padding()[1], MAX_WIDTH)
 
     def set_size(self, width: float, height: float) -> None:
         self.prepareGeometryChange()
@@ -124,20 +128,25 @@ class NodeItem(QGraphicsItem):
 
     def shown_lines(self) -> list[str]:
         """The lines as drawn: title, value, update, gradients, each block with its direction mark."""
-        return [_joined(mark, text) for mark, text, _, _ in self._lines()]
+        return [_joined(mark, text.replace(NAME_SEP, " ")) for mark, text, _, _ in self._lines()]
 
     def _lines(self) -> list[tuple[str, str, str, bool]]:
         """(direction mark or "", text, colour name, is title) for each line, title first."""
-        lines = [("", self.title, "text", True)]
-        for text, colour_name in (
-            (self.value_text, "forward"),
-            (self.update_text, "update"),
-            (self.grad_text, "backward"),
-            (self.local_text, "backward"),
+        compact = theme.THEME.compact
+        lines = [("", " ".join(self.title.split()) if compact else self.title, "text", True)]
+        for text, colour_name, block in (
+            (self.value_text, "forward", "value"),
+            (self.update_text, "update", "update"),
+            (self.grad_text, "backward", "grad"),
+            (self.local_text, "backward", "local"),
         ):
-            # The mark goes before a block's first line (a matrix, or a number wrapped, continues below it).
-            mark = theme.MARKS.get(colour_name, "")
-            parts = [part for line in text.splitlines() for part in _wrapped(line)]
+            # The mark goes before a block's first line (a matrix, or a number wrapped, continues below it);
+            # compact, the local gradients go on under the gradient's mark.
+            mark = "" if compact and block == "local" else theme.MARKS.get(colour_name, "")
+            if compact:
+                parts = compact_lines(text, block)
+            else:
+                parts = [part for line in text.splitlines() for part in _wrapped(line)]
             lines += [(mark if k == 0 else "", part, colour_name, False) for k, part in enumerate(parts)]
         return lines
 
@@ -148,14 +157,19 @@ class NodeItem(QGraphicsItem):
         return [styles[is_title] for *_, is_title in lines]
 
     def _draw_lines(self, painter: QPainter, lines: list[tuple[str, str, str, bool]]) -> None:
-        inner = self._rect.adjusted(SIDE_PADDING - 2, PADDING, -(SIDE_PADDING - 2), -PADDING)
+        top, side = _padding()
+        inner = self._rect.adjusted(side - 2, top, -(side - 2), -top)
         styles = self._styles(lines)
-        y = inner.center().y() - sum(m.height() for _, m in styles) / 2
+        y = inner.center().y() - sum(_pitch(m) for _, m in styles) / 2
         for (mark, text, colour_name, _), (f, metrics) in zip(lines, styles, strict=True):
-            h = metrics.height()
+            h = _pitch(metrics)
             painter.setFont(f)
             painter.setPen(theme.colour(colour_name))
-            draw_marked(painter, metrics, QRectF(inner.left(), y, inner.width(), h), mark, text)
+            rect = QRectF(inner.left(), y, inner.width(), h)
+            if NAME_SEP in text:
+                _draw_named(painter, metrics, rect, mark, *text.split(NAME_SEP, 1))
+            else:
+                draw_marked(painter, metrics, rect, mark, text)
             y += h
 
 
@@ -167,8 +181,52 @@ def _line_styles(font_scale: float) -> dict[bool, tuple[QFont, QFontMetricsF]]:
     return {True: (title, theme.metrics(title)), False: (body, theme.metrics(body))}
 
 
+@lru_cache(maxsize=8)
+def _name_style(font_scale: float) -> tuple[QFont, QFontMetricsF]:
+    """(font, metrics) of the small name before a number on a compact line, at ``font_scale``."""
+    f = theme.node_name_font()
+    return f, theme.metrics(f)
+
+
+def _pitch(metrics: QFontMetricsF) -> float:
+    """How far apart lines in this font are."""
+    return metrics.height() * (COMPACT_PITCH if theme.THEME.compact else 1.0)
+
+
+def _padding() -> tuple[float, float]:
+    """(above and below, either side) of a node's lines."""
+    return COMPACT_PADDING if theme.THEME.compact else (PADDING, SIDE_PADDING)
+
+
 def _joined(mark: str, text: str) -> str:
     return f"{mark} {text}" if mark else text
+
+
+def _line_width(metrics: QFontMetricsF, mark: str, text: str) -> float:
+    """How wide a line is drawn: a compact line's name in the small font, the rest in ``metrics``'."""
+    if NAME_SEP not in text:
+        return metrics.horizontalAdvance(_joined(mark, text))
+    name, rest = text.split(NAME_SEP, 1)
+    small = _name_style(theme.THEME.font_scale)[1]
+    return metrics.horizontalAdvance(_joined(mark, rest)) + small.horizontalAdvance(name + " ")
+
+
+def _draw_named(painter: QPainter, metrics: QFontMetricsF, rect: QRectF, mark: str, name: str, rest: str) -> None:
+    """A compact line centred in ``rect``: the mark, the name in the small font, the number, on one baseline."""
+    small_font, small = _name_style(theme.THEME.font_scale)
+    body_font = painter.font()
+    lead = metrics.horizontalAdvance(mark + " ") if mark else 0.0
+    width = lead + small.horizontalAdvance(name + " ") + metrics.horizontalAdvance(rest)
+    x = max(rect.center().x() - width / 2, rect.left())
+    baseline = rect.top() + (rect.height() - metrics.height()) / 2 + metrics.ascent()
+    if mark:
+        painter.drawText(QPointF(x, baseline), mark)
+        x += lead
+    painter.setFont(small_font)
+    painter.drawText(QPointF(x, baseline), name)
+    x += small.horizontalAdvance(name + " ")
+    painter.setFont(body_font)
+    painter.drawText(QPointF(x, baseline), metrics.elidedText(rest, Qt.TextElideMode.ElideRight, rect.right() - x))
 
 
 def draw_marked(painter: QPainter, metrics: QFontMetricsF, rect: QRectF, mark: str, text: str) -> None:
@@ -178,7 +236,7 @@ def draw_marked(painter: QPainter, metrics: QFontMetricsF, rect: QRectF, mark: s
     elide = Qt.TextElideMode.ElideRight
     if not mark or painter.paintEngine().type() != QPaintEngine.Type.SVG:
         shown = metrics.elidedText(f"{mark} {text}" if mark else text, elide, rect.width())
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, shown)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextDontClip, shown)
         return
     lead = metrics.horizontalAdvance(mark + " ")
     shown = metrics.elidedText(text, elide, max(rect.width() - lead, 0.0))
@@ -188,9 +246,11 @@ def draw_marked(painter: QPainter, metrics: QFontMetricsF, rect: QRectF, mark: s
     painter.drawText(QRectF(left + lead, rect.top(), rect.right() - left - lead, rect.height()), align, shown)
 
 
-def _numeric(line: str) -> bool:
-    """Whether a line shows a number (a wrapped "∂L/∂w =" or a title does not)."""
-    return any(c.isdigit() for c in line.rsplit("=", 1)[-1])
+def _unsigned_number(line: str) -> bool:
+    """Whether a line shows a number without a sign (a wrapped "∂L/∂w =" or a title shows none), which
+    may gain one at a later step."""
+    number = line.rsplit("=", 1)[-1]
+    return any(c.isdigit() for c in number) and "−" not in number
 
 
 def _wrapped(line: str) -> list[str]:
@@ -206,3 +266,56 @@ def _wrapped(line: str) -> list[str]:
         return [line]
     cut = min(spaces, key=lambda k: abs(k - len(line) / 2))
     return [line[:cut], line[cut + 1 :]]
+
+
+_NAMED = re.compile(r"^(?P<name>.+?) =(?: (?P<value>.+))?$")  # "name = value", or "name =" over the lines below
+_SO_FAR = " so far"
+
+
+def compact_lines(text: str, block: str) -> list[str]:
+    """A block's lines written short (presenter mode): a value or a gradient as its number alone (the
+    node's title names it), an update as "new …", a local gradient under the input it is for
+    ("∂/∂w1 0.100", or "local" when there is one input), and a vector as a column, one entry a line.
+    ``block`` is "value", "update", "grad" or "local"."""
+    out: list[str] = []
+    lines = text.splitlines()
+    values = [line.rpartition(" = ")[2] for line in lines]
+    split = sum(v.startswith("[") for v in values) == 1  # a vector; several bracketed lines are a matrix's rows
+    header = None  # the short name of a "name =" line, for the first line of the value below it
+    for line in lines:
+        named = _NAMED.match(line)
+        if named:
+            header = _short_name(named["name"], block)
+            if named["value"] is not None:
+                out += _column(header, named["value"], split)
+                header = None
+        elif header is not None and _is_value(line):
+            out += _column(header, line, split)
+            header = None
+        elif _is_value(line):
+            out += _column("", line, split)
+        else:
+            out += _wrapped(line)
+    return out
+
+
+def _short_name(name: str, block: str) -> str:
+    """What is written small before the number in place of ``name``."""
+    if block == "grad":
+        return _SO_FAR.strip() if name.endswith(_SO_FAR) else ""
+    if block == "update":
+        return "new"
+    if block == "local":
+        return name.removeprefix("local ") if name.startswith("local ∂/∂") else "local"
+    return name
+
+
+def _column(name: str, value: str, split: bool) -> list[str]:
+    """The value after its name (drawn small); a vector, if ``split``, one entry a line."""
+    entries = value[1:-1].split(", ") if split and value.startswith("[") and value.count("[") == 1 else [value]
+    return [f"{name}{NAME_SEP}{entries[0]}" if name else entries[0], *entries[1:]]
+
+
+def _is_value(line: str) -> bool:
+    """Whether a line is a number, a vector or a matrix's row."""
+    return line[:1] in ("[", "…", "−", "-") or line[:1].isdigit()

@@ -27,6 +27,7 @@ PORT_SPACING = 10.0  # between the ends of edges meeting one side of a node
 PORT_INSET = 10.0  # edge ends keep this far from a node's top and bottom
 WIDEN_ROUNDS = 4  # a gap whose labels do not fit is widened, and the labels placed again, this often…
 MANY_EDGES = 400  # …but once only in a graph with more edges than this, which would take long to open
+WIDEN_STEP = 0.25  # the first widening adds this share of the gap's widest label, each next one twice the last
 _STEPS = 24  # candidate spots along an edge for its labels
 
 
@@ -63,7 +64,8 @@ def place(
         if not crowded:
             break
         for column in {layout[source].column for source, _ in crowded}:
-            gaps[column] += labels_in[column] + LABEL_MARGIN
+            share = WIDEN_STEP * 2**k if rounds > 1 else 1.0  # a gap grows little when little is missing
+            gaps[column] += labels_in[column] * share + LABEL_MARGIN
     for key, edge in edges.items():
         edge.set_route(routes[key])
         edge.set_label_anchor(anchors[key])

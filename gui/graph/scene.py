@@ -29,6 +29,7 @@ LINE_CHARS = 26  # longer node lines break after their label
 EDGE_ENTRIES = 2  # on a layer-graph edge, values with more entries are shown by their shape
 MAX_EVENTS_REWRITTEN = 64  # a jump over more events than this rewrites every item
 _SAMPLE = {True: "−0.000", False: "[−0.000, −0.000]"}  # the widest usual edge label, by graph.kind.scalar
+_COMPACT_SAMPLE = {True: "−0.000", False: "[−0.000]"}  # the same with compact lines (a vector of two by its shape)
 
 
 class GraphScene(QGraphicsScene):
@@ -47,7 +48,7 @@ class GraphScene(QGraphicsScene):
         self._edges_at: dict[str, list[tuple[str, str]]] = {}  # the edges into and out of each node
         self._shown: tuple[int, int, str | None] | None = None  # (cursor, decimals, last node) on the items
         self._decimals = 3  # of the last build
-        self._laid_out_at = theme.THEME.font_scale  # node sizes follow the fonts: a new scale lays out again
+        self._laid_out_at = _look()  # node sizes follow the fonts and the lines' form: a change lays out again
         self.selectionChanged.connect(self._on_selection_changed)
         theme.follow(self, self._on_theme_changed)
 
@@ -58,7 +59,7 @@ class GraphScene(QGraphicsScene):
         enough for everything it will show by the end of the pass."""
         self.clear()
         self.nodes, self.edges, self._pass, self._shown = {}, {}, None, None
-        self._decimals, self._laid_out_at = decimals, theme.THEME.font_scale
+        self._decimals, self._laid_out_at = decimals, _look()
         graph = step_pass.graph
         for node in graph.nodes:
             title = node.label if node.op is None else f"{node.op.symbol}   {node.label}"
@@ -69,14 +70,13 @@ class GraphScene(QGraphicsScene):
         self.show_state(step_pass, end, decimals)
         for source, target in graph.edges:
             self.edges[(source, target)] = EdgeItem(self.nodes[source], self.nodes[target])
-        sample = _SAMPLE[graph.kind.scalar]
+        sample = (_COMPACT_SAMPLE if theme.THEME.compact else _SAMPLE)[graph.kind.scalar]
         boxes = {}  # room for each edge's labels as the pass ends, or the usual widest
         for key in self.edges:
             forward, backward = _edge_texts(step_pass, end, key, decimals)
-            boxes[key] = [
-                _label_box(_wider(forward, sample), "forward"),
-                _label_box(_wider(backward, sample), "backward"),
-            ]
+            boxes[key] = [_label_box(_wider(forward, sample), "forward")]
+            if backward:  # an edge into a target carries no gradient back
+                boxes[key].append(_label_box(_wider(backward, sample), "backward"))
         # The labels are placed before the edges join the scene: trying a spot then moves no index.
         rect = place(self.nodes, self.edges, layered_layout(graph), boxes)
         for edge in self.edges.values():
@@ -116,7 +116,7 @@ class GraphScene(QGraphicsScene):
 
     def _on_theme_changed(self) -> None:
         self.setBackgroundBrush(theme.colour("background"))
-        if theme.THEME.font_scale != self._laid_out_at:
+        if _look() != self._laid_out_at:
             self.relayout()
         for item in self.items():
             item.update()  # a node's or a label's cached picture is drawn again in the new colours
@@ -249,9 +249,16 @@ def _wider(text: str, sample: str) -> str:
     return text if font.horizontalAdvance(text) > font.horizontalAdvance(sample) else sample
 
 
+def _look() -> tuple[float, bool]:
+    """What the nodes' sizes depend on besides their texts: the font scale and the lines' form."""
+    return theme.THEME.font_scale, theme.THEME.compact
+
+
 def _on_edge(value, decimals: int) -> str:
-    """A number or a vector of up to two entries as it is; anything bigger by its shape (its node shows it)."""
-    if not isinstance(value, float) and np.size(value) > EDGE_ENTRIES:
+    """A number or a vector of up to two entries as it is (compact lines: one); anything bigger by its
+    shape (its node shows it)."""
+    entries = 1 if theme.THEME.compact else EDGE_ENTRIES
+    if not isinstance(value, float) and np.size(value) > entries:
         return fmt.shape(value)
     return fmt.value(value, decimals)
 
