@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from core.network import Standardisation
+from core.network import Standardisation, column_moments, standardisation_of
 from core.network_file import one_line, quote
 
 MAX_CSV_BYTES = 64 * 1024 * 1024  # 64 MiB: a few million cells, far beyond what the window can show
@@ -520,10 +520,8 @@ class _Table:
             stats[self.columns[target]] = _stats(y[:, 0])
         mean = std = None
         if options.standardise:
-            mean = X.mean(axis=0)
-            std = X.std(axis=0)
-            std[std == 0] = 1.0
-            X = (X - mean) / std
+            step = standardisation_of(X)
+            mean, std, X = step.mean, step.std, step.apply(X)
         layout = self.layout(20)
         return CsvData(
             X=X,
@@ -724,7 +722,8 @@ def _number_name(value: float) -> str:
 
 
 def _stats(column: np.ndarray) -> ColumnStats:
-    return ColumnStats(float(column.mean()), float(column.std()), float(column.min()), float(column.max()))
+    mean, std = column_moments(column)
+    return ColumnStats(float(mean), float(std), float(column.min()), float(column.max()))
 
 
 def _check_options(options: CsvOptions) -> None:

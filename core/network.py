@@ -27,7 +27,14 @@ class Standardisation:
 
     def apply(self, X: np.ndarray) -> np.ndarray:
         """Original units to the network's inputs."""
-        return (np.asarray(X, dtype=float) - self.mean) / self.std
+        X = np.asarray(X, dtype=float)
+        with np.errstate(all="ignore"):
+            out = (X - self.mean) / self.std
+            # Two numbers near the largest float (±1e308) may be too far apart to subtract: scale first.
+            overflowed = ~np.isfinite(out) & np.isfinite(X)
+            if np.any(overflowed):
+                out = np.where(overflowed, X / self.std - self.mean / self.std, out)
+        return out
 
     def original(self, X: np.ndarray) -> np.ndarray:
         """The network's inputs back in original units."""
@@ -178,12 +185,27 @@ def _initial_params(net: Network) -> Params:
     return params
 
 
+def column_moments(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's mean and standard deviation (of a 1-D array: its own), computed on the column
+    divided by a power of 2 near its largest magnitude, so that numbers near the largest float do not
+    overflow on the way (a power of 2 divides exactly: ordinary data get numpy's numbers bit for bit)."""
+    X = np.asarray(X, dtype=float)
+    _, exponent = np.frexp(np.max(np.abs(X), axis=0, initial=0.0))
+    scale = np.ldexp(1.0, np.maximum(exponent - 1, 0))
+    unit = X / scale
+    return unit.mean(axis=0) * scale, unit.std(axis=0) * scale
+
+
+def standardisation_of(X: np.ndarray) -> Standardisation:
+    """The standardisation giving each column mean 0 and standard deviation 1 (a constant column: std 1)."""
+    mean, std = column_moments(X)
+    return Standardisation(mean, np.where(std > 0, std, 1.0))
+
+
 def standardized(net: Network) -> Network:
     """The same network on inputs shifted to mean 0 and scaled to standard deviation 1;
     the statistics are kept, so plots and tables can show the original units."""
-    std = net.X.std(axis=0)
-    std[std == 0] = 1.0
-    step = Standardisation(net.X.mean(axis=0), std)
+    step = standardisation_of(net.X)
     done = step if net.standardisation is None else net.standardisation.then(step)
     return replace(net, X=step.apply(net.X), standardisation=done, name=f"{net.name} (standardised)")
 
