@@ -71,6 +71,12 @@ def main(argv: Sequence[str]) -> int:
     add_data_option(gradcheck)
     add_data_option(add_surface_command(sub, _whole_number))
     add_data_command(sub)
+    # Arithmetic that overflows shows in the output as null (said in one line), never as numpy's warnings.
+    with np.errstate(all="ignore"):
+        return _run(parser, argv)
+
+
+def _run(parser: argparse.ArgumentParser, argv: Sequence[str]) -> int:
     try:
         args = parser.parse_args(list(argv))
         if args.command in ("trace", "gradcheck") and (args.expr is not None or args.at is not None):
@@ -149,9 +155,10 @@ def open_network(name: str) -> Network:
 def _print_json(result: dict) -> int:
     """Print the result as strict JSON; 0, or 1 if training stopped, values were not finite or output failed."""
     interrupted = result.pop("interrupted", False)
+    notes = [result.pop("note")] if "note" in result else []
     finite, not_finite = finite_or_null(result)
     if not_finite:
-        _say(
+        notes.append(
             f"{not_finite} {'value was' if not_finite == 1 else 'values were'} "
             "not finite (infinite or NaN); they are written as null"
         )
@@ -162,6 +169,8 @@ def _print_json(result: dict) -> int:
         # What is still buffered goes nowhere, so Python's own flush at exit cannot fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return _fail(f"cannot write the output: {e.strerror or e}", 1)
+    if notes:  # one line, however many things there are to say
+        _say("; ".join(notes))
     if interrupted:
         return 130
     return 1 if result.get("stopped") or not_finite else 0
@@ -207,6 +216,9 @@ def _train(net: Network, epochs: int, every: int) -> dict:
     interrupted = threading.Event()
     kept: list[np.ndarray] = []
     done, params, stopped = 0, net.initial_params(), None
+    unusable = [name for name, value in params.items() if not np.all(np.isfinite(value))]
+    if unusable:  # a session saved after a diverged step
+        raise ValueError(f"cannot train from parameters that are not finite ({', '.join(unusable)} holds NaN or ±inf)")
     # One BLAS thread, as in the window's training process: on these matrices OpenBLAS's extra
     # threads mostly spin, and on a shared machine they made the whole run 4-5 times slower.
     with threadpool_limits(1, user_api="blas"), _sigint_sets(interrupted):
@@ -221,10 +233,10 @@ def _train(net: Network, epochs: int, every: int) -> dict:
         "params": {k: np.asarray(v).tolist() for k, v in params.items()},
     }
     if stopped:
-        _say(f"stopped after {done} epochs: {stopped}")
+        out["note"] = f"stopped after {done} epochs: {stopped}"
         out["stopped"] = stopped
     elif interrupted.is_set():
-        _say(f"interrupted after {done} of {epochs} epochs; the costs and parameters so far are printed")
+        out["note"] = f"interrupted after {done} of {epochs} epochs; the costs and parameters so far are printed"
         out["interrupted"] = done
     return out
 

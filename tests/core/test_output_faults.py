@@ -43,6 +43,22 @@ def test_a_full_stdout_is_one_line_and_exit_1():
     one_stderr_line(run.stderr, "cannot write the output: No space left on device")
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_stopped_run_that_cannot_be_printed_says_only_that():
+    """Training stops (the raw house prices diverge) and stdout is full: one line, the write failure."""
+    with open("/dev/full", "w") as full:
+        run = subprocess.run(
+            [*COMMAND, "train", "preset:house_prices", "--epochs", "50"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            timeout=120,
+        )
+    assert run.returncode == 1
+    one_stderr_line(run.stderr, "cannot write the output: No space left on device")
+
+
 def test_a_closed_stdout_is_one_line_and_exit_1():
     shell = 'exec "$@" >&-'
     run = subprocess.run(
