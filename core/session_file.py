@@ -469,17 +469,10 @@ def _array(value: Any, shape: tuple[int, ...], what: str) -> np.ndarray:
 
 
 def _float(value: Any, what: str) -> float:
+    """A number as network files hold them, or the text "NaN", "Infinity" or "-Infinity"."""
     if isinstance(value, str) and value in _SPECIAL:
         return _SPECIAL[value]
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SessionFileError(f"{what} is not a number: {describe(value)}")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise SessionFileError(f"{what} is {describe(value)}: not finite as a 64-bit float")
-    return number
+    return _number(value, what)
 
 
 def _view(value: Any) -> dict[str, Any]:
