@@ -70,7 +70,8 @@ def assert_answered(status: int, out: str, err: str, where: str) -> None:
     assert "Traceback" not in err, where
     assert len(err.splitlines()) <= 1, f"{where}: {err}"
     if status == 2:
-        assert out == "" and err.startswith("backprop-stepper: "), where
+        assert out == "", where
+        assert err.startswith("backprop-stepper: "), where
     else:
         json.loads(out)
 
@@ -115,4 +116,3 @@ def test_training_a_diverged_session_is_refused_naming_the_parameter(tmp_path, c
     assert (status, out) == (2, "")
     assert len(err.splitlines()) == 1
     assert "not finite (b1 holds NaN or ±inf)" in err
-
