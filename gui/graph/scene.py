@@ -244,9 +244,8 @@ def _label_box(text: str, name: str) -> QRectF:
 
 def _wider(text: str, sample: str) -> str:
     """The wider of a label and the usual widest one, with room for a sign it may gain."""
-    font = theme.metrics(theme.edge_font())
     text = text if text.startswith("−") else f"−{text}"
-    return text if font.horizontalAdvance(text) > font.horizontalAdvance(sample) else sample
+    return text if label_size(text)[0] > label_size(sample)[0] else sample  # sizes kept: many edges repeat a text
 
 
 def _look() -> tuple[float, bool]:
