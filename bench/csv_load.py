@@ -10,32 +10,17 @@ which loadtxt cannot read. Prints a table and exits 0; the last line says whethe
 
 from __future__ import annotations
 
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
-
-try:
-    import core  # noqa: F401
-except ImportError:  # a checkout that is not installed
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _common import elapsed, write_csv  # before core: puts the checkout on the path
 
 from core.csv_data import CsvOptions, read_csv
 
 ROWS = 100_000
 TARGET_SECONDS = 2.0
 REPEATS = 5
-
-
-def write_plain(path: Path, rows: int) -> None:
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(rows, 4))
-    y = (X[:, 0] + X[:, 1] > 0).astype(int)
-    with path.open("w") as f:
-        f.write("a,b,c,d,label\n")
-        f.writelines(f"{r[0]:.6f},{r[1]:.6f},{r[2]:.6f},{r[3]:.6f},{t}\n" for r, t in zip(X, y, strict=True))
 
 
 def write_messy(path: Path, rows: int) -> None:
@@ -53,19 +38,10 @@ def write_messy(path: Path, rows: int) -> None:
             f.write(";".join(cells) + f";{name}\n")
 
 
-def best_time(run, repeats: int = REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         plain, messy = Path(folder) / "plain.csv", Path(folder) / "messy.csv"
-        write_plain(plain, ROWS)
+        write_csv(plain, ROWS)
         write_messy(messy, ROWS)
         ours = read_csv(plain)
         theirs = np.loadtxt(plain, delimiter=",", skiprows=1)
@@ -77,9 +53,9 @@ def main() -> int:
 
         t_ours, t_numpy, t_messy = [], [], []
         for _ in range(REPEATS):  # interleaved, so a burst of load hits both
-            t_ours.append(best_time(lambda: read_csv(plain), 1))
-            t_numpy.append(best_time(lambda: np.loadtxt(plain, delimiter=",", skiprows=1), 1))
-            t_messy.append(best_time(lambda: read_csv(messy, CsvOptions(target_encoding="onehot")), 1))
+            t_ours.append(elapsed(lambda: read_csv(plain)))
+            t_numpy.append(elapsed(lambda: np.loadtxt(plain, delimiter=",", skiprows=1)))
+            t_messy.append(elapsed(lambda: read_csv(messy, CsvOptions(target_encoding="onehot"))))
     ours_s, numpy_s, messy_s = min(t_ours), min(t_numpy), min(t_messy)
     print(f"{ROWS:,} rows × 5 columns, best of {REPEATS}")
     print(f"{'reader':<44}{'seconds':>10}{'vs loadtxt':>12}")

@@ -17,13 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
-try:
-    import core  # noqa: F401
-except ImportError:  # a checkout that is not installed
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
+from _common import write_csv  # before core: puts the checkout on the path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -35,15 +29,6 @@ REPEATS = 3
 TARGETS = {"dialog": 2.0, "gap": 0.2, "import": 1.0}  # seconds
 
 
-def write_csv(path: Path) -> None:
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(ROWS, 4))
-    y = (X[:, 0] + X[:, 1] > 0).astype(int)
-    with path.open("w") as f:
-        f.write("a,b,c,d,label\n")
-        f.writelines(f"{r[0]:.6f},{r[1]:.6f},{r[2]:.6f},{r[3]:.6f},{t}\n" for r, t in zip(X, y, strict=True))
-
-
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from gui.main_window import MainWindow
@@ -51,7 +36,7 @@ def main() -> int:
     results: dict[str, list[float]] = {k: [] for k in ("bare", "dialog", "gap", "import", "refresh")}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "rows.csv"
-        write_csv(path)
+        write_csv(path, ROWS)
         for _ in range(REPEATS):
             start = time.perf_counter()
             read_csv(path)

@@ -16,18 +16,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
-
-try:
-    import core  # noqa: F401
-except ImportError:  # a checkout that is not installed
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from PySide6.QtCore import QElapsedTimer, QTimer
 from PySide6.QtWidgets import QApplication
-from train_throughput import spiral_network  # this folder is on the path when run as a script
+from train_throughput import spiral_network  # this folder is on the path as a script; it puts the checkout there
 
 from core.run_set import RunSettings
 from gui.main_window import MainWindow

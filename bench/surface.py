@@ -11,15 +11,9 @@ last line says whether the target (a 100×100 mood 2-2-1 grid in under 1 s) was 
 from __future__ import annotations
 
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
-
-try:
-    import core  # noqa: F401
-except ImportError:  # a checkout that is not installed
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _common import best_of  # before core: puts the checkout on the path
 
 from core.param_entries import parse_entry
 from core.predict import cost
@@ -44,15 +38,6 @@ def naive(net, params, entries, surface) -> np.ndarray:
     return out
 
 
-def best_of(fn) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
 def main() -> int:
     mood = load_preset("mood_2_2_1")
     cases = [
@@ -66,8 +51,8 @@ def main() -> int:
     for title, net, names in cases:
         params = net.initial_params()
         entries = [parse_entry(n, params) for n in names]
-        fast, surface = best_of(lambda: loss_surface(net, params, entries, SPAN, GRID))  # noqa: B023
-        slow, reference = best_of(lambda: naive(net, params, entries, surface))  # noqa: B023
+        fast, surface = best_of(lambda: loss_surface(net, params, entries, SPAN, GRID), REPEATS)  # noqa: B023
+        slow, reference = best_of(lambda: naive(net, params, entries, surface), REPEATS)  # noqa: B023
         assert np.allclose(surface.cost, reference, rtol=1e-12, atol=0), "the two disagree"
         print(f"{title:36} {fast:13.4f} {slow:13.4f} {slow / fast:7.0f}×")
         met = met and fast < TARGET_SECONDS

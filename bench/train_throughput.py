@@ -26,11 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
-try:
-    import core  # noqa: F401
-except ImportError:  # a checkout that is not installed
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _common import best_of, elapsed  # before core: puts the checkout on the path
 
 from core.datasets import two_spirals
 from core.network import Layer, Network, Params
@@ -52,6 +48,24 @@ Fused = Callable[[Network, Params, int], tuple[np.ndarray, Params]]
 # -- the fused loops: one per network, written out by hand -------------------------------
 
 
+def sigmoid_in_place(a: np.ndarray) -> None:
+    """a ← σ(a) = 1 / (1 + e^−a)."""
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    a += 1.0
+    np.reciprocal(a, out=a)
+
+
+def descend(w: np.ndarray, b: np.ndarray, grad_w: np.ndarray, dz: np.ndarray, grad_b: np.ndarray, step: float) -> None:
+    """One layer's gradient-descent step: w −= step·grad_w, b −= step·Σ dz over the rows (grad_w and
+    grad_b are used up)."""
+    grad_w *= step
+    w -= grad_w
+    np.add.reduce(dz, axis=0, out=grad_b)
+    grad_b *= step
+    b -= grad_b
+
+
 def fused_or_gate(net: Network, params: Params, epochs: int) -> tuple[np.ndarray, Params]:
     """2-1 sigmoid unit, half squared error, full batch."""
     X, Y, m = net.X, net.Y, net.examples
@@ -62,21 +76,14 @@ def fused_or_gate(net: Network, params: Params, epochs: int) -> tuple[np.ndarray
     for e in range(epochs):
         np.matmul(X, W, out=A)
         A += b
-        np.negative(A, out=A)  # sigmoid, in place
-        np.exp(A, out=A)
-        A += 1.0
-        np.reciprocal(A, out=A)
+        sigmoid_in_place(A)
         np.subtract(A, Y, out=D)
         costs[e] = np.vdot(D, D)
         np.subtract(1.0, A, out=G)  # ∂C/∂z, times m: (ŷ − y) ŷ (1 − ŷ)
         G *= A
         G *= D
         np.matmul(XT, G, out=gW)
-        gW *= step
-        W -= gW
-        np.add.reduce(G, axis=0, out=gb)
-        gb *= step
-        b -= gb
+        descend(W, b, gW, G, gb, step)
     costs *= 0.5 / m
     return costs, {"W1": W, "b1": b}
 
@@ -93,16 +100,10 @@ def fused_mood_2_2_1(net: Network, params: Params, epochs: int) -> tuple[np.ndar
     for e in range(epochs):
         np.matmul(X, W1, out=A1)
         A1 += b1
-        np.negative(A1, out=A1)
-        np.exp(A1, out=A1)
-        A1 += 1.0
-        np.reciprocal(A1, out=A1)
+        sigmoid_in_place(A1)
         np.matmul(A1, W2, out=A2)
         A2 += b2
-        np.negative(A2, out=A2)
-        np.exp(A2, out=A2)
-        A2 += 1.0
-        np.reciprocal(A2, out=A2)
+        sigmoid_in_place(A2)
         np.minimum(np.maximum(A2, LOG_EPS, out=P), 1.0 - LOG_EPS, out=P)
         costs[e] = np.vdot(Y, np.log(P)) + np.vdot(Y1, np.log(1.0 - P))
         np.subtract(A2, Y, out=G2)  # sigmoid + log loss: ∂L/∂z = ŷ − y (times m)
@@ -110,17 +111,9 @@ def fused_mood_2_2_1(net: Network, params: Params, epochs: int) -> tuple[np.ndar
         G1 *= A1
         G1 *= 1.0 - A1
         np.matmul(A1.T, G2, out=gW2)
-        gW2 *= step
-        W2 -= gW2
-        np.add.reduce(G2, axis=0, out=gb2)
-        gb2 *= step
-        b2 -= gb2
+        descend(W2, b2, gW2, G2, gb2, step)
         np.matmul(XT, G1, out=gW1)
-        gW1 *= step
-        W1 -= gW1
-        np.add.reduce(G1, axis=0, out=gb1)
-        gb1 *= step
-        b1 -= gb1
+        descend(W1, b1, gW1, G1, gb1, step)
     costs *= -1.0 / m
     return costs, {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
 
@@ -143,10 +136,7 @@ def fused_spirals(net: Network, params: Params, epochs: int) -> tuple[np.ndarray
         np.tanh(A2, out=A2)
         np.matmul(A2, W3, out=A3)
         A3 += b3
-        np.negative(A3, out=A3)
-        np.exp(A3, out=A3)
-        A3 += 1.0
-        np.reciprocal(A3, out=A3)
+        sigmoid_in_place(A3)
         np.minimum(np.maximum(A3, LOG_EPS, out=P), 1.0 - LOG_EPS, out=P)
         costs[e] = np.vdot(Y, np.log(P, out=L))
         np.subtract(1.0, P, out=P)
@@ -163,21 +153,9 @@ def fused_spirals(net: Network, params: Params, epochs: int) -> tuple[np.ndarray
         np.subtract(1.0, A1, out=A1)
         G1 *= A1
         np.matmul(XT, G1, out=gW1)
-        gW3 *= step
-        W3 -= gW3
-        np.add.reduce(G3, axis=0, out=gb3)
-        gb3 *= step
-        b3 -= gb3
-        gW2 *= step
-        W2 -= gW2
-        np.add.reduce(G2, axis=0, out=gb2)
-        gb2 *= step
-        b2 -= gb2
-        gW1 *= step
-        W1 -= gW1
-        np.add.reduce(G1, axis=0, out=gb1)
-        gb1 *= step
-        b1 -= gb1
+        descend(W3, b3, gW3, G3, gb3, step)
+        descend(W2, b2, gW2, G2, gb2, step)
+        descend(W1, b1, gW1, G1, gb1, step)
     costs *= -1.0 / m
     return costs, {"W1": W1, "b1": b1, "W2": W2, "b2": b2, "W3": W3, "b3": b3}
 
@@ -224,12 +202,6 @@ def workloads() -> list[Workload]:
     ]
 
 
-def timed(run: Callable[[], object], times: list[float]) -> None:
-    start = time.perf_counter()
-    run()
-    times.append(time.perf_counter() - start)
-
-
 def measure(w: Workload) -> tuple[float, float, str]:
     """(engine epochs/s, fused epochs/s, a note on agreement) for one workload."""
     params = w.net.initial_params()
@@ -245,8 +217,8 @@ def measure(w: Workload) -> tuple[float, float, str]:
     engine_times: list[float] = []
     fused_times: list[float] = []
     for _ in range(REPEATS):
-        timed(lambda: engine(w.net, params, w.epochs), engine_times)
-        timed(lambda: w.fused(w.net, params, w.epochs), fused_times)
+        engine_times.append(elapsed(lambda: engine(w.net, params, w.epochs)))
+        fused_times.append(elapsed(lambda: w.fused(w.net, params, w.epochs)))
     if not same:
         return 0.0, w.epochs / min(fused_times), note
     return w.epochs / min(engine_times), w.epochs / min(fused_times), note
@@ -255,16 +227,16 @@ def measure(w: Workload) -> tuple[float, float, str]:
 def build_seconds() -> float:
     """Best time to build the scalar graph and every stepping event of one pass, 2-16-16-1."""
     net = spiral_network(400)
-    times = []
-    for _ in range(3):
-        start = time.perf_counter()
+
+    def build() -> Session:
         session = Session(net, mode=Mode.EXAMPLE)
-        events = len(session.current)
-        times.append(time.perf_counter() - start)
-    print(
-        f"\nscalar graph of {net.name.split(',')[0]}: {len(session.source.scalar_graph.nodes)} nodes, {events} events"
-    )
-    return min(times)
+        len(session.current)  # every stepping event of the pass
+        return session
+
+    best, session = best_of(build, 3)
+    nodes, events = len(session.source.scalar_graph.nodes), len(session.current)
+    print(f"\nscalar graph of {net.name.split(',')[0]}: {nodes} nodes, {events} events")
+    return best
 
 
 # -- whole processes ------------------------------------------------------------------------
