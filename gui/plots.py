@@ -10,8 +10,9 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QGraphicsItem
 
 from core import fmt
-from core.predict import classes, data_bounds, decision_grid, plotted_rows, predict
+from core.predict import classes, data_bounds, decision_grid, level_segments, plotted_rows, predict
 from gui import plot_style, theme
+from gui.plot_strip import StripLayout
 
 # Antialiasing and pens wider than 1 px make long curves paint several times slower.
 pg.setConfigOptions(antialias=False, background="w", foreground="#37474f")
@@ -22,10 +23,6 @@ REGION_ALPHA = (90, 150)  # a decision region's opacity at P = 0.5 and at P = 0 
 # pyqtgraph cannot show (it clips its own views at ±1e307), and neither can the grid of decision regions.
 MAX_SHOWN = 1e300
 MAX_UPDATE_DOTS = 2000  # stepped updates drawn as dots: the most recent ones
-LOW_PLOT_HEIGHT = 240  # pixels: a cost plot lower than this (and wide) puts its legend beside the curve
-LEGEND_UNDER = (4, 1)  # cells of the plot's layout: under the bottom axis
-LEGEND_BESIDE = (2, 3)  # right of the data area
-LEGEND_GAP = 8  # px between the data area and a legend beside it
 MAX_POINTS = 10_000  # examples drawn as points: beyond this an even sample, and the plot's title says so
 RIGHT_MARGIN = 14  # px right of a plot's frame: half of the last tick label of the x axis hangs out there
 # Axis limits grow along these steps (× 10^k): at most a quarter beyond the data, and they change
@@ -104,12 +101,10 @@ class CostPlot(pg.PlotWidget):
 
     range_requested = pg.QtCore.Signal()  # the user zoomed or panned: draw the curve for the new range
     budget = 8192  # points per redraw, whatever the length of the run
-    legend: pg.LegendItem | None = None  # made in __init__ (resize events come before)
-    _beside = False  # the legend beside the data area rather than under it
+    strip: StripLayout | None = None  # made in __init__ (resize events come before)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent, axisItems=_compact_axes())
-        self.setTitle("Cost per epoch", size=plot_style.title_size())
         self.setLabel("bottom", "epoch")
         self.setLabel("left", "cost")
         self.showGrid(x=True, y=True, alpha=0.25)
@@ -118,7 +113,8 @@ class CostPlot(pg.PlotWidget):
         # column, so a narrow plot is not widened (and clipped) by it.
         self.legend = pg.LegendItem(labelTextSize="8pt", frame=False, verSpacing=-6)
         self.getPlotItem().legend = self.legend  # plot(name=…) adds its curves to it
-        self.getPlotItem().layout.addItem(self.legend, *LEGEND_UNDER)
+        self.strip = StripLayout(self, self.legend)
+        self.strip.set_title("Cost per epoch")
         self.curve = self.plot(symbol=None, name="per epoch")
         self.dots = self.plot(pen=None, symbol="o", symbolSize=6)
         self.update_dots = self.plot(pen=None, symbol="o", symbolSize=7, symbolBrush=None, name="per stepped update")
@@ -141,17 +137,12 @@ class CostPlot(pg.PlotWidget):
         self._proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse_moved)
 
     def resizeEvent(self, event) -> None:
-        """A low, wide plot (a strip under the graph) keeps its height for the curve: the legend goes
-        beside the data area instead of under the axis, and the axis goes without its "epoch"."""
+        """A low, wide plot (a strip under the graph) keeps its height for the curve: the title and
+        legend go beside the data area, and the axis goes without its "epoch" ("per epoch" says it)."""
         super().resizeEvent(event)
-        beside = self.height() < LOW_PLOT_HEIGHT and self.width() > 2 * self.height()
-        if self.legend is not None and beside != self._beside:
-            self._beside = beside
-            layout = self.getPlotItem().layout
-            layout.removeItem(self.legend)
-            layout.addItem(self.legend, *(LEGEND_BESIDE if beside else LEGEND_UNDER))
-            layout.setColumnSpacing(LEGEND_BESIDE[1] - 1, LEGEND_GAP if beside else 0)
-            self.getPlotItem().getAxis("bottom").showLabel(not beside)  # "per epoch" beside says it
+        if self.strip is not None:
+            self.strip.follow_size()
+            self.getPlotItem().getAxis("bottom").showLabel(not self.strip.beside)
 
     def _restyle(self) -> None:
         palette = theme.THEME.palette
@@ -213,7 +204,7 @@ class CostPlot(pg.PlotWidget):
         if per_bin != self._per_bin:
             self._per_bin = per_bin
             note = "" if per_bin == 1 else f"<br>min–max of each {compact_number(per_bin)} epochs"
-            self.setTitle(f"Cost per epoch{note}", size=plot_style.title_size())
+            self.strip.set_title(f"Cost per epoch{note}")
         self._updates = updates if updates is not None else (np.empty(0), np.empty(0))
         x, y = self._drawable(epochs, costs)
         ux, uy = self._drawable(*self._updates)
@@ -268,22 +259,29 @@ class CostPlot(pg.PlotWidget):
 class DataPlot(pg.PlotWidget):
     """2-input classification: decision regions under the points. Otherwise predictions against targets."""
 
+    strip: StripLayout | None = None  # made in __init__ (resize events come before)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent, axisItems=_compact_axes())
         self.showGrid(x=True, y=True, alpha=0.2)
         self.image = pg.ImageItem()
         self.addItem(self.image)
-        # The decision boundary (P = 0.5) as a line over the regions; its transform maps grid
-        # indices to the network's inputs (set with each grid).
-        self.boundary = pg.IsocurveItem(level=0.5, axisOrder="row-major")
-        self.addItem(self.boundary)
+        self.boundary = pg.PlotCurveItem(connect="pairs")  # the decision boundary P = 0.5, over the regions
+        self.addItem(self.boundary, ignoreBounds=True)
         self.points = pg.ScatterPlotItem(size=9)
         self.addItem(self.points)
         self.diagonal = self.plot()
         _set_up_axes(self)
         plot_style.follow_theme(self, self._restyle)
+        self.strip = StripLayout(self)
         self.network = None
         self.kind = ""
+
+    def resizeEvent(self, event) -> None:
+        """A low, wide plot (a strip under the graph) keeps its height for the data: the title goes beside."""
+        super().resizeEvent(event)
+        if self.strip is not None:
+            self.strip.follow_size()
 
     def _restyle(self) -> None:
         palette = theme.THEME.palette
@@ -369,15 +367,14 @@ class DataPlot(pg.PlotWidget):
         total = self.network.examples
         if len(self.rows) < total:
             title += f"<br>{len(self.rows):,} of {total:,} points shown"
-        self.setTitle(title, size=plot_style.title_size())
+        self.strip.set_title(title)
 
     def _draw_boundary(self, grid: np.ndarray) -> None:
-        """The P = 0.5 line of ``grid`` (rows along y), placed where the grid's points lie (in the
-        data's own units, as the regions are)."""
+        """The P = 0.5 line of ``grid`` (rows along y), where the grid's points lie in the data's own
+        units (as the regions are drawn)."""
         rect, n = self._image_rect, grid.shape[0] - 1
-        place = pg.QtGui.QTransform.fromTranslate(rect.left(), rect.top())
-        self.boundary.setTransform(place.scale(rect.width() / n, rect.height() / n))
-        self.boundary.setData(np.nan_to_num(grid, nan=0.5))
+        x, y = level_segments(grid, 0.5)
+        self.boundary.setData(rect.left() + x * rect.width() / n, rect.top() + y * rect.height() / n)
 
     @staticmethod
     def _colours(grid: np.ndarray, outputs: int) -> np.ndarray:
