@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.predict import predict
+from gui.graph.view import digit_pixel_height
 from tests.gui.helpers import press
 
 
@@ -79,6 +80,45 @@ def test_the_cost_plot_keeps_room_for_its_curve_in_the_strip_under_the_graph(win
     assert data_area.height() >= 0.35 * plot.height()
     assert not plot.legend.sceneBoundingRect().intersects(data_area)
     assert plot.legend.isVisible()
+
+
+def _fitted_at(window, qtbot, width: int, height: int) -> None:
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == (width, height))
+    _settle(window, qtbot)
+    window.view.fit()
+
+
+def test_the_plots_in_the_strip_keep_its_height_for_their_data_at_1280x720(window, qtbot):
+    """Their titles stand beside the data (a title row above cost 30 of the strip's 140 px): the cost
+    curve's data area was 72 px high and the decision regions' 53; the graph's digits stay 10 px."""
+    press(qtbot, window, Qt.Key.Key_N, 3)
+    _fitted_at(window, qtbot, 1280, 720)
+    for plot, least in ((window.cost_plot, 95), (window.data_plot, 75)):
+        data_area = plot.getPlotItem().vb.sceneBoundingRect()
+        title = plot.getPlotItem().titleLabel.sceneBoundingRect()
+        assert data_area.height() >= least
+        assert title.left() >= data_area.right()
+        assert plot.getPlotItem().titleLabel.isVisible()
+        assert plot.rect().contains(title.toRect())
+    cost = window.cost_plot
+    assert not cost.legend.sceneBoundingRect().intersects(cost.getPlotItem().vb.sceneBoundingRect())
+    assert digit_pixel_height(window.view) >= 10.0
+
+
+def test_a_taller_plot_has_its_title_above_and_its_legend_under_the_data(window, qtbot):
+    _fitted_at(window, qtbot, 1280, 1000)
+    window.resizeDocks([window.cost_dock], [450], Qt.Orientation.Vertical)
+    qtbot.waitUntil(lambda: window.cost_plot.height() > 300)
+    _settle(window, qtbot)
+    item = window.cost_plot.getPlotItem()
+    data_area = item.vb.sceneBoundingRect()
+    assert item.titleLabel.sceneBoundingRect().bottom() <= data_area.top()
+    assert window.cost_plot.legend.sceneBoundingRect().top() >= data_area.bottom()
+    window.resizeDocks([window.cost_dock], [140], Qt.Orientation.Vertical)
+    qtbot.waitUntil(lambda: window.cost_plot.height() < 200)
+    _settle(window, qtbot)
+    assert item.titleLabel.sceneBoundingRect().left() >= item.vb.sceneBoundingRect().right()
 
 
 def test_the_log_scale_axis_is_labelled_with_the_costs(window, qtbot):
