@@ -24,14 +24,22 @@ def or_gate_document() -> dict:
     }
 
 
+def two_hidden_layers(units: int) -> list[dict]:
+    """A network file's layers for 2-units-units-1: tanh, tanh, one sigmoid output (weights from the seed)."""
+    return [
+        {"units": units, "activation": "tanh"},
+        {"units": units, "activation": "tanh"},
+        {"units": 1, "activation": "sigmoid"},
+    ]
+
+
 def two_hidden_document(name: str, units: int, data: dict) -> dict:
     """A 2-units-units-1 classifier's network file (tanh, tanh, sigmoid; log loss), weights from its seed."""
-    hidden = {"units": units, "activation": "tanh"}
     return {
         "format": FORMAT,
         "name": name,
         "inputs": 2,
-        "layers": [hidden, dict(hidden), {"units": 1, "activation": "sigmoid"}],
+        "layers": two_hidden_layers(units),
         "loss": "log_loss",
         "data": data,
     }

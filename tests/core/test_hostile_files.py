@@ -17,7 +17,7 @@ import pytest
 from core.limits import MAX_EPOCHS, MAX_FILE_BYTES, MAX_LAYERS
 from core.network_file import FORMAT
 from gui.launch import main
-from tests.core.documents import or_gate_document
+from tests.core.documents import or_gate_document, two_hidden_layers
 
 BIG = "1" + "0" * 399  # a 400-digit integer
 
@@ -232,13 +232,7 @@ SETTINGS = {
 
 SIZES = {
     "declared_units_need_gigabytes": (
-        doc_with(
-            layers=[
-                {"units": 40_000, "activation": "tanh"},
-                {"units": 40_000, "activation": "tanh"},
-                {"units": 1, "activation": "sigmoid"},
-            ]
-        ),
+        doc_with(layers=two_hidden_layers(40_000)),
         "needs 76.8 GB, over the 2 GB limit",
     ),
     "declared_inputs_need_gigabytes": (

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from core.network_file import FORMAT
+from tests.core.documents import two_hidden_layers
 
 
 def doc(**changes) -> dict:
@@ -32,15 +33,7 @@ def as_bytes(d: dict) -> bytes:
 
 HOSTILE = {
     "declared_size_over_budget": (
-        as_bytes(
-            doc(
-                layers=[
-                    {"units": 40_000, "activation": "tanh"},
-                    {"units": 40_000, "activation": "tanh"},
-                    {"units": 1, "activation": "sigmoid"},
-                ]
-            )
-        ),
+        as_bytes(doc(layers=two_hidden_layers(40_000))),
         "needs 76.8 GB, over the 2 GB limit",
     ),
     "learning_rate_5000": (as_bytes(doc(learning_rate=5000)), "learning_rate 5000 is outside"),
