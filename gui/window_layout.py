@@ -7,7 +7,7 @@ size, place and layout it was left at (gui.preferences); stored values that do n
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QTabBar, QWidget
 
 from gui.preferences import preferences
@@ -20,7 +20,9 @@ FRAME_ALLOWANCE = 16  # for the window manager's frame and title bar around the 
 SIDE_WIDTH = 270  # the column of panels on the left
 SIDE_GROUPS = 2  # chain rule | narration, and training | data | runs, on the left
 SIDE_SHARES = (0.55, 0.45)  # of the window's height
-STRIP_HEIGHT = 140  # the plots' strip under the graph
+STRIP_SHARE = 0.195  # of the window's height, for the plots' strip under the graph (140 px at 720: the
+# OR gate's digits stay 10 px there; at 1000 the graph is as wide as it can be, and the plots get 195)
+STRIP_HEIGHT_LEAST = 100  # px
 
 
 def dock(window: QMainWindow, title: str, name: str, widget: QWidget) -> QDockWidget:
@@ -91,9 +93,51 @@ def default_dock_sizes(window: QMainWindow, groups) -> None:
     window.resizeDocks(side[:1], [SIDE_WIDTH], Qt.Orientation.Horizontal)
     window.resizeDocks(side, [int(window.height() * share) for share in SIDE_SHARES], Qt.Orientation.Vertical)
     if strip:
-        window.resizeDocks(strip[:1], [STRIP_HEIGHT], Qt.Orientation.Vertical)
+        follower = window.findChild(_StripFollower) or _StripFollower(window, strip[0])
+        follower.follow()
         width = max(window.width() - SIDE_WIDTH, 200) // len(strip)
         window.resizeDocks(strip, [width] * len(strip), Qt.Orientation.Horizontal)
+
+
+def strip_height(window_height: int) -> int:
+    """The plots' strip's height in a window ``window_height`` pixels high."""
+    return max(STRIP_HEIGHT_LEAST, round(STRIP_SHARE * window_height))
+
+
+class _StripFollower(QObject):
+    """Keeps the plots' strip at its share of the window's height as the window is resized, until the
+    user sizes it by hand (presenter mode's own arrangement aside)."""
+
+    def __init__(self, window: QMainWindow, panel: QDockWidget) -> None:
+        super().__init__(window)
+        self.window, self.panel = window, panel
+        self.height: int | None = None  # the strip's height as last set here; None once sized by hand
+        self.window_height = 0  # the window's height then
+        window.installEventFilter(self)
+        panel.installEventFilter(self)
+
+    def follow(self) -> None:
+        self.window_height = self.window.height()
+        self.height = strip_height(self.window_height)
+        self.window.resizeDocks([self.panel], [self.height], Qt.Orientation.Vertical)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.Resize or self.height is None or self._presenting():
+            return False
+        if watched is self.window and self.window.height() != self.window_height:
+            self.follow()
+        elif (
+            watched is self.panel
+            and self.window.height() == self.window_height
+            and self.panel.isVisible()
+            and abs(self.panel.height() - self.height) > 1
+        ):
+            self.height = None  # the window kept its height: the user dragged the strip's edge
+        return False
+
+    def _presenting(self) -> bool:
+        presenter = getattr(self.window, "presenter", None)
+        return presenter is not None and presenter.active
 
 
 def restore(window: QMainWindow) -> bool:

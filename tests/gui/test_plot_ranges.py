@@ -106,6 +106,22 @@ def test_the_plots_in_the_strip_keep_its_height_for_their_data_at_1280x720(windo
     assert digit_pixel_height(window.view) >= 10.0
 
 
+def test_the_strip_keeps_its_share_of_the_window_until_sized_by_hand(window, qtbot):
+    """195 px of plots at 1600×1000 (the graph is as large there with them), 140 at 1280×720 (its digits
+    stay 10 px); a strip dragged to another height keeps it."""
+    _fitted_at(window, qtbot, 1600, 1000)
+    assert abs(window.cost_dock.height() - 195) <= 1
+    assert window.cost_plot.getPlotItem().vb.sceneBoundingRect().height() >= 140
+    assert digit_pixel_height(window.view) >= 12.0
+    _fitted_at(window, qtbot, 1280, 720)
+    assert abs(window.cost_dock.height() - 140) <= 1
+    assert digit_pixel_height(window.view) >= 10.0
+    window.resizeDocks([window.cost_dock], [250], Qt.Orientation.Vertical)  # as dragging its edge does
+    qtbot.waitUntil(lambda: window.cost_dock.height() == 250)
+    _fitted_at(window, qtbot, 1600, 1000)
+    assert window.cost_dock.height() == 250
+
+
 def test_a_taller_plot_has_its_title_above_and_its_legend_under_the_data(window, qtbot):
     _fitted_at(window, qtbot, 1280, 1000)
     window.resizeDocks([window.cost_dock], [450], Qt.Orientation.Vertical)
