@@ -8,6 +8,7 @@ parameters and hands its progress records to ``absorb``.
 from __future__ import annotations
 
 import math
+from collections.abc import Generator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -293,6 +294,17 @@ class Session:
     def restored(cls, snapshot: Snapshot) -> Session:
         """The session a snapshot describes, its passes recorded again; a ValueError names what
         does not fit (a cursor beyond the pass, a graph the network cannot show)."""
+        steps = cls.restoring(snapshot)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value
+
+    @classmethod
+    def restoring(cls, snapshot: Snapshot) -> Generator[tuple[int, int], None, Session]:
+        """``restored`` one pass at a time, for a front end that must stay responsive: yields
+        (passes recorded, passes to record) after each, and returns the session."""
         network = snapshot.network
         snapshot.check()
         session = cls(network, snapshot.mode)
@@ -314,6 +326,7 @@ class Session:
                 step_pass = session._record(params, number + len(session._passes), state, source)
                 session._passes.append(step_pass)
                 params, state = session._params_after(step_pass), step_pass.state_after
+                yield len(session._passes), count
         session.cursor = snapshot.cursor
         return session
 

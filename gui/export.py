@@ -7,12 +7,14 @@ Rendering functions return bytes or text; ``save`` writes them atomically and sa
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import csv
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QImage, QPainter, QPalette, QTextDocument
@@ -30,6 +32,7 @@ SCALES = (1, 2, 3, 4)  # the graph's PNG scales offered in the menu (any other c
 DEFAULT_SCALE = 2.0
 MAX_SIDE = 16_000  # pixels: a larger PNG is refused (Qt's raster painting and most viewers stop near here)
 MARGIN = 16  # scene units of background around the graph
+BAND_PIXELS = 1_000_000  # a large PNG is drawn this many pixels at a time (about 30 ms), between the window's events
 ALL_POINTS = 2**62  # a cost-history budget that asks for its finest resolution
 
 
@@ -92,7 +95,11 @@ def _background(scene: QGraphicsScene, background: QColor | None) -> QColor:
 
 def largest_scale(rect: QRectF) -> float:
     """The largest scale at which ``rect`` stays within MAX_SIDE pixels a side."""
-    return MAX_SIDE / max(rect.width(), rect.height(), 1.0)
+    longest = max(rect.width(), rect.height(), 1.0)
+    scale = MAX_SIDE / longest
+    while math.ceil(longest * scale) > MAX_SIDE:  # the division's rounding can land a hair above
+        scale = math.nextafter(scale, 0.0)
+    return scale
 
 
 def _new_image(size: QSize) -> QImage:
@@ -104,15 +111,56 @@ def _new_image(size: QSize) -> QImage:
 
 def scene_image(scene: QGraphicsScene, rect: QRectF, scale: float, background: QColor | None = None) -> QImage:
     """``rect`` of the scene drawn into an image ``scale`` times its size in scene units."""
+    return finish(scene_image_steps(scene, rect, scale, background))
+
+
+def scene_image_steps(
+    scene: QGraphicsScene, rect: QRectF, scale: float, background: QColor | None = None
+) -> Generator[tuple[int, int], None, QImage]:
+    """``scene_image`` a band of about BAND_PIXELS at a time (yields (bands drawn, bands)), for a window
+    that keeps answering while a large image is drawn; the scene is drawn plainly until it ends."""
     size = image_size(rect, scale)
-    image = _new_image(size)
-    image.fill(_background(scene, background))
+    image = _new_image(size)  # filled a band at a time too: filling 10⁸ pixels at once takes a third of a second
+    fill = _background(scene, background)
+    width, height = size.width(), size.height()
+    across = width > height  # bands across the longer side
+    length = width if across else height
+    band = max(1, BAND_PIXELS // max(height if across else width, 1))
+    bands = math.ceil(length / band)
+    sx, sy = width / max(rect.width(), 1e-12), height / max(rect.height(), 1e-12)
     painter = QPainter(image)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-    with _drawn_plainly(scene):
-        scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect)
-    painter.end()
+    try:
+        with _drawn_plainly(scene):
+            for k in range(bands):
+                start, end = k * band, min((k + 1) * band, length)
+                if across:
+                    target = QRectF(start, 0, end - start, height)
+                    source = QRectF(rect.left() + start / sx, rect.top(), (end - start) / sx, rect.height())
+                else:
+                    target = QRectF(0, start, width, end - start)
+                    source = QRectF(rect.left(), rect.top() + start / sy, rect.width(), (end - start) / sy)
+                painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)  # not over garbage
+                painter.fillRect(target, fill)
+                painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+                scene.render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+                yield k + 1, bands
+    finally:
+        painter.end()
     return image
+
+
+def finish(steps: Generator[Any, Any, Any]) -> Any:
+    """Run a steps generator (``scene_image_steps``, an export's) to its end here, and return its result."""
+    sent = None
+    while True:
+        try:
+            item = steps.send(sent)
+        except StopIteration as done:
+            return done.value
+        sent = item if isinstance(item, concurrent.futures.Future) else None
+        if sent is not None:
+            concurrent.futures.wait([sent])
 
 
 def scene_svg(scene: QGraphicsScene, rect: QRectF, title: str, background: QColor | None = None) -> bytes:

@@ -4,14 +4,18 @@ written ("Saved graph.svg (48.8 kB)") or, in its message bar, why nothing was.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QImage, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 
 from gui import export
+from gui.sliced_work import SlicedWork, Steps, in_thread
+
+THREAD_PIXELS = 400_000  # a larger image is encoded on a worker thread (a 16,000-pixel-high one takes seconds)
+THREAD_BYTES = 4_000_000  # a larger file is written on a worker thread
 
 _FILTERS = {
     ".png": "PNG images (*.png)",
@@ -28,6 +32,7 @@ class ExportMenu(QMenu):
     def __init__(self, window) -> None:
         super().__init__("E&xport", window)
         self._window = window
+        self._work: SlicedWork | None = None  # the export or copy under way
         graph_png = self.addMenu("&Graph as PNG")
         self.graph_png_actions = {
             scale: graph_png.addAction(f"{scale}× size", lambda _=False, s=scale: self._graph_png(s))
@@ -57,7 +62,7 @@ class ExportMenu(QMenu):
     # -- the menu's items ------------------------------------------------------------------------
 
     def _graph_png(self, scale: float) -> None:
-        self._export("Export the graph as PNG", "graph", ".png", lambda: self._graph_file(".png", scale))
+        self._export("Export the graph as PNG", "graph", ".png", lambda: self.graph_png_steps(scale))
 
     def _graph_png_other_scale(self) -> None:
         text, ok = QInputDialog.getText(
@@ -111,13 +116,16 @@ class ExportMenu(QMenu):
     def copy_graph(self) -> None:
         """The whole graph, as the window shows it, at 2× size (smaller if that is too large), to the clipboard."""
         rect = export.graph_rect(self._scene)
-        try:
-            image = export.scene_image(self._scene, rect, min(export.DEFAULT_SCALE, export.largest_scale(rect)))
-        except export.ExportError as e:
+        scale = min(export.DEFAULT_SCALE, export.largest_scale(rect))
+
+        def copied(image: QImage) -> None:
+            QGuiApplication.clipboard().setImage(image)
+            self._confirm(f"Copied the graph image ({image.width()} × {image.height()} pixels)")
+
+        def failed(e: Exception) -> None:
             self._window.show_message(f"Could not copy the graph: {e}.")
-            return
-        QGuiApplication.clipboard().setImage(image)
-        self._confirm(f"Copied the graph image ({image.width()} × {image.height()} pixels)")
+
+        self._run(export.scene_image_steps(self._scene, rect, scale), "Copying the graph image…", copied, failed)
 
     # -- doing it --------------------------------------------------------------------------------
 
@@ -135,27 +143,85 @@ class ExportMenu(QMenu):
     def _graph_file(self, suffix: str, scale: float) -> bytes:
         return export.graph_file(self._scene, suffix, scale, self._title("computation graph"))
 
+    def graph_png_steps(self, scale: float) -> Steps:
+        """The graph's PNG drawn a band at a time, then encoded on a worker thread if it is large."""
+        image = yield from export.scene_image_steps(self._scene, export.graph_rect(self._scene), scale)
+        if image.width() * image.height() > THREAD_PIXELS:
+            return (yield from in_thread(export.png_bytes, image))
+        return export.png_bytes(image)
+
     def _export(self, caption: str, stem: str, suffix: str, make: Callable[[], bytes | str]) -> None:
         path, _ = QFileDialog.getSaveFileName(self._window, caption, f"{stem}{suffix}", _FILTERS[suffix])
         if path:
             self.write(path, suffix, make)
 
-    def write(self, path: str, suffix: str, make: Callable[[], bytes | str]) -> bool:
-        """Write what ``make`` returns to ``path`` (given no extension, ``suffix`` is added); say what was
-        written, or why nothing was (another extension, a scale too large, a folder that cannot be written)."""
+    def write(self, path: str, suffix: str, make: Callable[[], bytes | str | Steps]) -> bool:
+        """Write what ``make`` returns (or its steps generator returns) to ``path`` (given no extension,
+        ``suffix`` is added); say what was written, or why nothing was (another extension, a scale too
+        large, a folder that cannot be written). Long work goes on in slices (gui/sliced_work.py): False
+        if it failed at once, else True (done, or on its way)."""
         target = Path(path)
         if not target.suffix:
             target = target.with_name(target.name + suffix)
-        try:
+        outcome: list[bool] = []
+        writing: list[bool] = []  # the file is being written on a worker thread: a Cancel now cannot stop it
+
+        def steps() -> Steps:
             if target.suffix.lower() != suffix:
                 raise export.ExportError(f"this export makes a {suffix} file, not {target.suffix or 'one'}")
-            self._confirm(export.save(target, make()))
-        except (OSError, export.ExportError) as e:
+            made = make()
+            data = (yield from made) if isinstance(made, Generator) else made
+            if len(data) > THREAD_BYTES:
+                writing.append(True)
+                return (yield from in_thread(export.save, target, data))
+            return export.save(target, data)
+
+        def written(confirmation: str) -> None:
+            self._confirm(confirmation)
+            if self._window.message_bar.text().startswith("Could not export"):
+                self._window.show_message("")  # this export worked: the earlier failure no longer holds
+            outcome.append(True)
+
+        def failed(e: Exception) -> None:
             self._window.show_message(export.failure(target, e))
-            return False
-        if self._window.message_bar.text().startswith("Could not export"):
-            self._window.show_message("")  # this export worked: the earlier failure no longer holds
-        return True
+            outcome.append(False)
+
+        def cancelled() -> None:
+            done = "the file was being written, so it is whole" if writing else "nothing was written"
+            self._confirm(f"Export cancelled: {done}")
+
+        self._run(steps(), f"Exporting {target.name}…", written, failed, cancelled)
+        return outcome[0] if outcome else True
+
+    @property
+    def busy(self) -> bool:
+        """An export or copy is under way (drawn in slices, or being written)."""
+        return self._work is not None and self._work.running
+
+    def cancel(self) -> None:
+        """Stop an export under way (the window closes); a file already being written is written whole."""
+        if self.busy:
+            self._work.cancel()
+
+    def _run(
+        self,
+        steps: Steps,
+        label: str,
+        on_done: Callable,
+        on_failed: Callable[[Exception], None],
+        on_cancelled: Callable[[], None] | None = None,
+    ) -> None:
+        self.cancel()
+        self._work = SlicedWork(
+            steps,
+            label,
+            self._window,
+            on_done,
+            on_failed,
+            expected=(OSError, export.ExportError),
+            on_cancelled=on_cancelled or (lambda: self._confirm("Cancelled")),
+        )
+        self._work.start()
 
     def _confirm(self, text: str) -> None:
         self._window.confirm(text)

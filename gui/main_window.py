@@ -827,8 +827,9 @@ class MainWindow(QMainWindow):
         self._show_params()
 
     def _show_trained_params(self) -> None:
-        """The graph and panels with the parameters training has reached; less often if that is slow."""
-        if self._state_clock.elapsed() < self._state_interval_ms:
+        """The graph and panels with the parameters training has reached; less often if that is slow.
+        Not while an export draws the graph in slices: the picture shows one state throughout."""
+        if self._state_clock.elapsed() < self._state_interval_ms or self.export_menu.busy:
             return
         self._state_clock.restart()
         self.model.show_trained_params()
@@ -934,6 +935,8 @@ class MainWindow(QMainWindow):
             window_layout.save(self, self._layout_before_graph_only)
         if self._file_loader is not None:
             self._file_loader.cancel()
+        self.session_actions.cancel_restore()
+        self.export_menu.cancel()
         self.trainer.stop_and_wait()
         self.runs_dock.runs.stop_and_wait()
         for dialog in self.findChildren(ImportDialog):

@@ -7,6 +7,7 @@ everything that was there before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,12 @@ from PySide6.QtCore import QObject, QPointF, QTimer
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from core.network_file import quote
-from core.session import Session
+from core.session import Session, Snapshot
 from core.session_file import SessionDocument, Stop, save
 from gui import theme
 from gui.edits import ReplaceSession
 from gui.preferences import preferences
+from gui.sliced_work import SlicedWork
 
 RECENT_KEY = "recent_files"
 MAX_RECENT = 10
@@ -52,6 +54,7 @@ class SessionActions(QObject):
         for action in (self.act_open_session, self.act_save_session):
             file_menu.insertAction(before, action)
         file_menu.insertMenu(before, self.recent_menu)
+        self._restoring: SlicedWork | None = None  # a session or stop being brought back in slices
 
     # -- saving ----------------------------------------------------------------------------------
 
@@ -96,19 +99,54 @@ class SessionActions(QObject):
             self.window.open_file(path)
 
     def open_document(self, document: SessionDocument, path: str) -> bool:
-        """Put the session in place of everything current (undoable); a problem leaves all as it was."""
-        try:
-            after = _window_state(document)
-        except (ValueError, MemoryError) as e:
+        """Put the session in place of everything current (undoable); a problem leaves all as it was.
+
+        Its passes are replayed in slices when that takes long (a progress dialog; Cancel keeps the
+        current network): True then means it is on its way."""
+        name = Path(path).name
+        outcome: list[bool] = []
+
+        def opened(session: Session) -> None:
+            after = WindowState(session, document.selected, document.stops, dict(document.view))
+            self.window.undo_stack.push(ReplaceSession(self.install, self.window_state(), after, f"Open {name}"))
+            self.remember(path)
+            outcome.append(True)
+
+        def failed(e: Exception) -> None:
             reason = "there is not enough memory for it" if isinstance(e, MemoryError) else str(e)
-            self.window.show_message(
-                f"Could not open {quote(Path(path).name)}: {reason}. The current network is unchanged."
-            )
-            return False
-        before = self.window_state()
-        self.window.undo_stack.push(ReplaceSession(self.install, before, after, f"Open {Path(path).name}"))
-        self.remember(path)
-        return True
+            self.window.show_message(f"Could not open {quote(name)}: {reason}. The current network is unchanged.")
+            outcome.append(False)
+
+        label = f"Opening {quote(name)}: replaying the passes to step back into…"
+        self.restore(document.snapshot, label, opened, failed)
+        return outcome[0] if outcome else True
+
+    def restore(
+        self,
+        snapshot: Snapshot,
+        label: str,
+        on_done: Callable[[Session], None],
+        on_failed: Callable[[Exception], None],
+    ) -> None:
+        """Bring back a snapshot's session, at once or in slices (gui/sliced_work.py); a restore still under
+        way is cancelled first (the user asked for another)."""
+        self.cancel_restore()
+        self._restoring = SlicedWork(
+            Session.restoring(snapshot),
+            label,
+            self.window,
+            on_done,
+            on_failed,
+            expected=(ValueError, MemoryError),
+            on_cancelled=lambda: self.window.confirm("Cancelled: the window is as it was"),
+        )
+        self._restoring.start()
+
+    def cancel_restore(self) -> None:
+        """Stop a restore under way (another was asked for, or the window closes); nothing changes."""
+        if self._restoring is not None and self._restoring.running:
+            self._restoring.cancel()
+        self._restoring = None
 
     def show_document(self, document: SessionDocument) -> None:
         """Start from a session (the command line): nothing to undo back to."""

@@ -98,12 +98,21 @@ class StopsMenu(QObject):
     def go_to(self, index: int) -> None:
         """Bring back the state stop ``index`` keeps: parameters, place, history, selected node."""
         window, stop = self.window, self.stops[index]
-        window.trainer.stop_and_wait()
-        window.model.restore_session(Session.restored(stop.snapshot))
-        window.model.message.emit("")
-        select_node(window, stop.selected)
-        self._at = (index, self._positions[index])
-        window.confirm(f"Stop {index + 1} of {len(self.stops)}: {stop.name}")
+
+        def arrived(session: Session) -> None:
+            window.trainer.stop_and_wait()
+            window.model.restore_session(session)
+            window.model.message.emit("")
+            select_node(window, stop.selected)
+            self._at = (index, self._positions[index])
+            window.confirm(f"Stop {index + 1} of {len(self.stops)}: {stop.name}")
+
+        def failed(e: Exception) -> None:
+            reason = "there is not enough memory for it" if isinstance(e, MemoryError) else str(e)
+            window.show_message(f"Could not go to stop {index + 1}: {reason}.")
+
+        label = f"Going to stop {index + 1}, {stop.name}: replaying the passes to step back into…"
+        window.session_actions.restore(stop.snapshot, label, arrived, failed)
 
     def go_next(self) -> None:
         self._go(next_stop, "after this")

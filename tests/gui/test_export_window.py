@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QGuiApplication, QImage
 
 from core import cli
@@ -53,6 +53,11 @@ def svg_texts(path: Path) -> list[str]:
     return ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
 
 
+def exported(window, qtbot) -> None:
+    """Wait for an export the window finishes in the background (a large image is encoded on a thread)."""
+    qtbot.waitUntil(lambda: not window.export_menu.busy, timeout=10000)
+
+
 def saved_notice(window) -> str:
     return window.statusBar().currentMessage()
 
@@ -61,6 +66,7 @@ def test_the_graph_as_svg_keeps_labels_and_values_as_text(window, qtbot, save_as
     press(qtbot, window, Qt.Key.Key_Right, 7)  # the forward pass (5 steps), then L's and σ's backward steps
     out = save_as("graph.svg")
     window.export_menu.act_graph_svg.trigger()
+    exported(window, qtbot)
     texts = svg_texts(out)  # parses as XML
     assert {"x1", "x2", "y"} <= set(texts)
     assert any(t.endswith("w1·x1") for t in texts)
@@ -81,6 +87,7 @@ def test_the_graph_as_png_has_the_size_of_its_scale(window, qtbot, save_as):
     for scale in (1, 3):
         out = save_as(f"graph{scale}.png")
         window.export_menu.graph_png_actions[scale].trigger()
+        exported(window, qtbot)
         image = QImage(str(out))
         sizes[scale] = (image.width(), image.height())
     for scale, (w, h) in sizes.items():
@@ -94,10 +101,12 @@ def test_a_typed_scale_is_used_and_a_bad_one_refused(window, qtbot, save_as, mon
     monkeypatch.setattr("gui.export_menu.QInputDialog.getText", lambda *a, **k: next(answers))
     out = save_as("graph.png")
     window.export_menu.act_graph_png_other.trigger()
+    exported(window, qtbot)
     rect = window.scene.itemsBoundingRect()
     assert QImage(str(out)).width() == math.ceil((rect.width() + 2 * export.MARGIN) * 2.5)
     out.unlink()
     window.export_menu.act_graph_png_other.trigger()
+    exported(window, qtbot)
     assert "scale must be a number above 0" in window.message_bar.text()
     assert not out.exists()
 
@@ -106,6 +115,7 @@ def test_a_scale_too_large_is_refused_and_writes_nothing(window, qtbot, save_as,
     monkeypatch.setattr("gui.export_menu.QInputDialog.getText", lambda *a, **k: ("400", True))
     out = save_as("huge.png")
     window.export_menu.act_graph_png_other.trigger()
+    exported(window, qtbot)
     assert "over 16,000 pixels a side" in window.message_bar.text()
     assert os.listdir(out.parent) == []
 
@@ -123,6 +133,7 @@ def test_export_into_a_folder_that_cannot_be_written_says_so_and_leaves_no_file(
     ):
         save_as(Path("not-a-folder") / name)
         action.trigger()
+        exported(window, qtbot)
         message = window.message_bar.text()
         assert message.startswith("Could not export ")
         assert name in message
@@ -132,6 +143,7 @@ def test_export_into_a_folder_that_cannot_be_written_says_so_and_leaves_no_file(
     assert not saved_notice(window).startswith("Saved")
     save_as("graph.svg")
     window.export_menu.act_graph_svg.trigger()  # the next export that works clears the failure
+    exported(window, qtbot)
     assert window.message_bar.isHidden()
     assert saved_notice(window).startswith("Saved graph.svg")
 
@@ -139,6 +151,7 @@ def test_export_into_a_folder_that_cannot_be_written_says_so_and_leaves_no_file(
 def test_a_file_name_with_another_extension_is_refused(window, qtbot, save_as):
     out = save_as("graph.jpg")
     window.export_menu.act_graph_svg.trigger()
+    exported(window, qtbot)
     assert "makes a .svg file, not .jpg" in window.message_bar.text()
     assert not out.exists()
 
@@ -146,6 +159,7 @@ def test_a_file_name_with_another_extension_is_refused(window, qtbot, save_as):
 def test_a_name_without_extension_gets_the_export_s(window, qtbot, save_as, tmp_path):
     save_as("graph")
     window.export_menu.act_graph_svg.trigger()
+    exported(window, qtbot)
     assert (tmp_path / "graph.svg").exists()
 
 
@@ -160,11 +174,13 @@ def test_the_json_trace_is_what_the_trace_command_prints_for_the_same_position(w
     press(qtbot, window, Qt.Key.Key_Right, 3)
     out = save_as("trace.json")
     window.export_menu.act_trace.trigger()
+    exported(window, qtbot)
     assert out.read_text() == _trace_output(["trace", "preset:or_gate", "--example", "0"])
     assert json.loads(out.read_text())["cost"] == EXAMPLE_1["forward"]["loss"]
     # After an update, on the next example: the same as trace on the network saved with its new weights.
     press(qtbot, window, Qt.Key.Key_N)
     window.export_menu.act_trace.trigger()
+    exported(window, qtbot)
     network = tmp_path / "updated.json"
     save(window.model.network, network, window.model.session.params)
     assert out.read_text() == _trace_output(["trace", str(network), "--example", "1"])
@@ -176,6 +192,7 @@ def test_the_json_trace_is_what_the_trace_command_prints_for_the_same_position(w
     assert window.model.session.current.examples == (1, 2, 3)
     press(qtbot, window, Qt.Key.Key_N)
     window.export_menu.act_trace.trigger()
+    exported(window, qtbot)
     save(window.model.network, network, window.model.session.params)
     assert out.read_text() == _trace_output(["trace", str(network)])
 
@@ -184,6 +201,7 @@ def test_the_cost_csv_holds_the_epochs_and_the_stepped_updates(window, qtbot, sa
     press(qtbot, window, Qt.Key.Key_N, 8)  # two epochs of per-example updates
     out = save_as("cost.csv")
     window.export_menu.act_cost_csv.trigger()
+    exported(window, qtbot)
     rows = list(csv.DictReader(out.read_text().splitlines()))
     epochs = [r for r in rows if r["series"] == "epoch"]
     updates = [r for r in rows if r["series"] == "update"]
@@ -203,6 +221,7 @@ def test_the_narration_as_markdown_holds_every_line_of_the_pane(window, qtbot, s
     press(qtbot, window, Qt.Key.Key_Right, 6)
     out = save_as("narration.md")
     window.export_menu.act_narration.trigger()
+    exported(window, qtbot)
     text = out.read_text().replace("**", "").replace("\\", "")
     lines = window.narration.lines()
     assert len(lines) == 7  # the example's header and six steps
@@ -217,6 +236,7 @@ def test_the_chain_rule_panel_as_png_is_the_whole_explanation_in_its_colours(win
     panel.resize(panel.width(), 80)  # shorter than its text: the image still holds all of it
     out = save_as("chain.png")
     window.export_menu.act_chain.trigger()
+    exported(window, qtbot)
     image = QImage(str(out))
     assert image.width() == 2 * panel.viewport().width()
     assert image.height() >= 2 * panel.document().size().height() - 2 > 2 * panel.viewport().height()
@@ -227,11 +247,13 @@ def test_the_cost_plot_as_svg_and_png(window, qtbot, save_as):
     press(qtbot, window, Qt.Key.Key_N, 4)
     svg = save_as("cost.svg")
     window.export_menu.act_cost_svg.trigger()
+    exported(window, qtbot)
     texts = svg_texts(svg)
     assert "Cost per epoch" in texts
     assert "per stepped update" in texts
     png = save_as("cost.png")
     window.export_menu.act_cost_png.trigger()
+    exported(window, qtbot)
     viewport = window.cost_plot.viewport()
     image = QImage(str(png))
     assert (image.width(), image.height()) == (2 * viewport.width(), 2 * viewport.height())
@@ -240,6 +262,7 @@ def test_the_cost_plot_as_svg_and_png(window, qtbot, save_as):
 def test_copy_graph_image_puts_the_graph_on_the_clipboard(window, qtbot):
     QGuiApplication.clipboard().clear()
     qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    exported(window, qtbot)
     image = QGuiApplication.clipboard().image()
     rect = window.scene.itemsBoundingRect()
     assert image.width() == math.ceil((rect.width() + 2 * export.MARGIN) * 2)
@@ -253,6 +276,7 @@ def test_the_export_leaves_the_selection_and_the_node_caches_as_they_were(window
     item.setSelected(True)
     save_as("graph.svg")
     window.export_menu.act_graph_svg.trigger()
+    exported(window, qtbot)
     assert item.isSelected()
     assert item.cacheMode() is item.CacheMode.DeviceCoordinateCache
 
@@ -260,6 +284,7 @@ def test_the_export_leaves_the_selection_and_the_node_caches_as_they_were(window
 def test_a_graph_too_large_for_twice_its_size_is_copied_as_large_as_allowed(window, qtbot, monkeypatch):
     monkeypatch.setattr(export, "MAX_SIDE", 600)
     window.export_menu.act_copy_graph.trigger()
+    exported(window, qtbot)
     image = QGuiApplication.clipboard().image()
     assert max(image.width(), image.height()) <= 600
     assert max(image.width(), image.height()) >= 598
@@ -270,6 +295,7 @@ def test_an_expression_s_pass_exports_as_trace_expr_prints_it(window, qtbot, sav
     press(qtbot, window, Qt.Key.Key_Right, 2)
     out = save_as("trace.json")
     window.export_menu.act_trace.trigger()
+    exported(window, qtbot)
     assert out.read_text() == _trace_output(["trace", "--expr", "x*y + x", "--at", "x=2,y=3"])
     assert json.loads(out.read_text())["grads"] == {"x": 4.0, "y": 2.0}  # ∂(xy + x)/∂x = y + 1, ∂/∂y = x
     assert not window.export_menu.act_cost_csv.isEnabled()  # an expression has no cost history
@@ -284,6 +310,7 @@ def test_a_disk_that_fills_up_keeps_the_old_file_whole_and_leaves_no_temporary(w
 
     monkeypatch.setattr("core.network_file.os.fsync", disk_full)
     window.export_menu.graph_png_actions[1].trigger()
+    exported(window, qtbot)
     assert "No space left on device" in window.message_bar.text()
     assert out.read_bytes() == b"the old picture"
     assert os.listdir(out.parent) == ["graph.png"]
@@ -313,3 +340,11 @@ def test_a_long_history_is_written_as_min_max_bins_then_the_epochs_stepped_since
     assert [float(r["epoch"]) for r in stepped] == [40_001.0]
     updates = [float(r["cost"]) for r in rows if r["series"] == "update"]
     assert float(stepped[0]["cost"]) == pytest.approx(sum(updates) / 4, rel=1e-12)
+
+
+@pytest.mark.parametrize("height", [39298.5, 2637.0, 16001.0, 12345.678, 99999.99])
+def test_the_largest_scale_always_fits(height):
+    """2-16-16-1's graph (39,298.5 units high) copied at the largest scale was refused at 16,001 pixels."""
+    rect = QRectF(0, 0, 1000.0, height)
+    size = export.image_size(rect, export.largest_scale(rect))
+    assert size.height() == export.MAX_SIDE

@@ -1,0 +1,167 @@
+"""Long work in the window runs in short slices behind a progress dialog: the event loop turns while it
+runs, Cancel and closing the window leave everything as it was, and the result is the one a single
+call gives. SYNC_BUDGET_S = 0 makes even the OR gate's work go in slices (a big network's would)."""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QPushButton
+
+from gui import export, sliced_work
+from tests.gui.helpers import press
+from tests.gui.test_sessions import choose_file, seen
+
+
+@pytest.fixture
+def sliced(monkeypatch):
+    """Every piece of long work in slices of one step; large images drawn in many bands."""
+    monkeypatch.setattr(sliced_work, "SYNC_BUDGET_S", 0.0)
+    monkeypatch.setattr(sliced_work, "SLICE_S", 0.0)
+    monkeypatch.setattr(export, "BAND_PIXELS", 50_000)
+
+
+class LoopWatch:
+    """Notes, at each turn of the event loop, whether ``work`` is still under way."""
+
+    def __init__(self, work) -> None:
+        self.during: list[bool] = []
+        self.timer = QTimer(interval=0)
+        self.timer.timeout.connect(lambda: self.during.append(work.running))
+        self.timer.start()
+
+    def turns_while_running(self) -> int:
+        self.timer.stop()
+        return sum(self.during)
+
+
+def click_cancel(qtbot, work) -> None:
+    qtbot.mouseClick(work.dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+
+
+def _save_session_after_steps(qtbot, window, monkeypatch, path, updates: int) -> dict:
+    press(qtbot, window, Qt.Key.Key_N, updates)
+    press(qtbot, window, Qt.Key.Key_Right, 3)
+    choose_file(monkeypatch, path)
+    window.session_actions.act_save_session.trigger()
+    return seen(window)
+
+
+def test_opening_a_session_replays_its_passes_in_slices(window, qtbot, monkeypatch, tmp_path, sliced):
+    saved = _save_session_after_steps(qtbot, window, monkeypatch, tmp_path / "s.json", 6)
+    window.model.reset()
+    before = window.model.session
+    assert window.open_file(str(tmp_path / "s.json"))  # on its way
+    work = window.session_actions._restoring
+    watch = LoopWatch(work)
+    assert work.running
+    assert work.dialog is not None
+    assert work.dialog.isVisible()
+    assert "Opening 's.json'" in work.dialog.labelText()
+    assert window.model.session is before  # nothing replaced until the whole session is ready
+    qtbot.waitUntil(lambda: not work.running, timeout=10000)
+    assert watch.turns_while_running() >= 2  # the window painted and answered between the passes
+    assert work.dialog is None
+    assert seen(window) == saved
+    window.undo_stack.undo()
+    assert window.model.session is before
+
+
+def test_cancelling_an_opening_session_keeps_the_current_network(window, qtbot, monkeypatch, tmp_path, sliced):
+    _save_session_after_steps(qtbot, window, monkeypatch, tmp_path / "s.json", 6)
+    window.model.reset()
+    before, shown = window.model.session, seen(window)
+    window.open_file(str(tmp_path / "s.json"))
+    work = window.session_actions._restoring
+    click_cancel(qtbot, work)
+    assert not work.running
+    assert window.model.session is before
+    assert seen(window) == shown
+    assert "Cancelled" in window.statusBar().currentMessage()
+    qtbot.wait(50)  # no slice is left to run
+    assert window.model.session is before
+
+
+def test_a_stop_far_back_is_reached_in_slices(window, qtbot, sliced):
+    press(qtbot, window, Qt.Key.Key_N, 5)
+    window.stops.add_stop("after five updates")
+    stop_view = seen(window)
+    press(qtbot, window, Qt.Key.Key_N, 3)
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)
+    work = window.session_actions._restoring
+    assert work.running
+    qtbot.waitUntil(lambda: not work.running, timeout=10000)
+    assert seen(window) == stop_view
+    assert "after five updates" in window.statusBar().currentMessage()
+
+
+def _png_export(window, monkeypatch, path, scale):
+    monkeypatch.setattr("gui.export_menu.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+    window.export_menu.graph_png_actions[scale].trigger()
+    return window.export_menu._work
+
+
+def test_a_large_png_is_drawn_in_bands_and_equals_the_picture_drawn_at_once(window, qtbot, monkeypatch, tmp_path):
+    press(qtbot, window, Qt.Key.Key_Right, 7)
+    whole = export.scene_image(window.scene, export.graph_rect(window.scene), 3)  # one band: the picture at once
+    monkeypatch.setattr(sliced_work, "SYNC_BUDGET_S", 0.0)
+    monkeypatch.setattr(sliced_work, "SLICE_S", 0.0)
+    monkeypatch.setattr(export, "BAND_PIXELS", 50_000)
+    out = tmp_path / "graph.png"
+    work = _png_export(window, monkeypatch, out, 3)
+    watch = LoopWatch(work)
+    assert work.dialog.isVisible()
+    assert "graph.png" in work.dialog.labelText()
+    qtbot.waitUntil(lambda: not work.running, timeout=10000)
+    assert watch.turns_while_running() >= 10  # one per band at least
+    saved = QImage(str(out)).convertToFormat(whole.format())
+    assert (saved.width(), saved.height()) == (whole.width(), whole.height())
+    rect = window.scene.itemsBoundingRect()
+    assert saved.width() == math.ceil((rect.width() + 2 * export.MARGIN) * 3)
+    a, b = (np.frombuffer(image.constBits(), np.uint8).astype(int) for image in (saved, whole))
+    assert np.abs(a - b).max() <= 2  # band seams invisible: at most rounding apart
+    assert window.statusBar().currentMessage().startswith("Saved graph.png (")
+
+
+def test_cancelling_an_export_writes_nothing_and_puts_the_graph_back(window, qtbot, monkeypatch, tmp_path, sliced):
+    item = next(iter(window.scene.nodes.values()))
+    item.setSelected(True)
+    caches = [i.cacheMode() for i in window.scene.items()]
+    work = _png_export(window, monkeypatch, tmp_path / "graph.png", 4)
+    qtbot.wait(20)
+    assert work.running
+    click_cancel(qtbot, work)
+    assert not work.running
+    assert os.listdir(tmp_path) == []
+    assert window.statusBar().currentMessage() == "Export cancelled: nothing was written"
+    assert item.isSelected()
+    assert [i.cacheMode() for i in window.scene.items()] == caches
+
+
+def test_closing_the_window_during_an_export_leaves_no_file(window, qtbot, monkeypatch, tmp_path, sliced):
+    work = _png_export(window, monkeypatch, tmp_path / "graph.png", 4)
+    qtbot.wait(20)
+    assert work.running
+    window.close()
+    assert not work.running
+    qtbot.wait(50)
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_large_image_is_encoded_and_written_off_the_ui_thread(window, qtbot, monkeypatch, tmp_path):
+    """Over THREAD_PIXELS the PNG is encoded on a worker thread: the call returns before the file exists."""
+    monkeypatch.setattr("gui.export_menu.THREAD_PIXELS", 1)
+    out = tmp_path / "graph.png"
+    work = _png_export(window, monkeypatch, out, 1)
+    watch = LoopWatch(work)
+    assert work.running
+    assert work.dialog.isVisible()
+    qtbot.waitUntil(lambda: not work.running, timeout=10000)
+    assert watch.turns_while_running() >= 1
+    assert not QImage(str(out)).isNull()
+    assert os.listdir(tmp_path) == ["graph.png"]  # no temporary file left beside it
