@@ -16,10 +16,28 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from core.optimizers import NAMES, TITLES, fits
+from core.optimizers import MAX_NEWTON_PARAMS, NAMES, TITLES, Optimizer, fits
 from core.param_entries import all_entries
 from core.update_text import newton_summary
 from gui import theme
+
+# Stepping with Newton's method computes the Hessian on the window's thread at every update, from 2P
+# backward passes: about 0.5 ms a parameter (bench/responsiveness.py; 135 ms at 267 parameters, load ~5).
+# The window offers it while that stays under about 0.1 s; training runs in its own process, and the
+# command line takes Newton's method up to the engine's MAX_NEWTON_PARAMS.
+WINDOW_NEWTON_PARAMS = 150
+
+
+def fits_in_window(opt: Optimizer, param_count: int) -> str | None:
+    """Why the window does not offer ``opt`` for a network of this size, or None."""
+    unfit = fits(opt, param_count)
+    if unfit is None and opt.name == "newton" and param_count > WINDOW_NEWTON_PARAMS:
+        return (
+            f"In the window Newton's method is offered up to {WINDOW_NEWTON_PARAMS} parameters (this network has "
+            f"{param_count}): each step computes the Hessian from {2 * param_count} backward passes and the window "
+            f"would pause; backprop-stepper train takes it up to {MAX_NEWTON_PARAMS}"
+        )
+    return unfit
 
 
 class OptimizerBox(QGroupBox):
@@ -85,7 +103,7 @@ class OptimizerBox(QGroupBox):
         if net is None:
             return
         name = self.choice.currentData()
-        unfit = fits(replace(net.optimizer, name=name), net.param_count)
+        unfit = fits_in_window(replace(net.optimizer, name=name), net.param_count)
         if unfit:
             self._model.message.emit(unfit)
             self._on_settings_changed()
@@ -116,7 +134,7 @@ class OptimizerBox(QGroupBox):
             for entry in all_entries(net.initial_params()):
                 self.lesson_param.addItem(entry.label, (entry.name, entry.index))
             newton = self.choice.model().item(NAMES.index("newton"))
-            unfit = fits(replace(net.optimizer, name="newton"), net.param_count)
+            unfit = fits_in_window(replace(net.optimizer, name="newton"), net.param_count)
             newton.setEnabled(unfit is None)
             newton.setToolTip(unfit or "")
         self._on_settings_changed()

@@ -95,6 +95,23 @@ def test_newton_is_not_offered_for_a_large_network(window, qtbot):
     assert "up to 300 parameters" in item.toolTip()
 
 
+def test_newton_is_offered_in_the_window_while_a_step_stays_short(window, qtbot):
+    """241 parameters: the engine takes Newton's method (up to 300), but each step's 482 backward passes
+    would pause the window: the box does not offer it and says why; a network within the limit has it."""
+    net = load_preset("mood_2_2_1")
+    window.model.set_network(net.with_settings(layers=(Layer(60, "tanh"), Layer(1, "sigmoid"))))
+    box = window.training_panel.optimizer_box
+    item = box.choice.model().item(3)
+    assert not item.isEnabled()
+    assert "In the window Newton's method is offered up to 150 parameters (this network has 241)" in item.toolTip()
+    assert "backprop-stepper train takes it up to 300" in item.toolTip()
+    box.choice.setCurrentIndex(3)  # as if picked anyway: refused with the reason, the optimiser kept
+    assert window.model.network.optimizer.name == "gd"
+    assert "offered up to 150 parameters" in window.message_bar.text()
+    window.model.set_network(net.with_settings(layers=(Layer(30, "tanh"), Layer(1, "sigmoid"))))  # 121
+    assert box.choice.model().item(3).isEnabled()
+
+
 def train_with_the_button(qtbot, window, epochs: int) -> None:
     window.training_panel.epochs.setValue(epochs)
     qtbot.mouseClick(window.training_panel.train_button, Qt.MouseButton.LeftButton)
