@@ -227,7 +227,8 @@ def font(point_size: float = 10, bold: bool = False) -> QFont:
 
 
 def node_title_font() -> QFont:
-    return THEME.font(10.5, bold=True)
+    """Bold, a little larger than the lines below it (compact: the same size, bold sets it apart)."""
+    return THEME.font(9.5 if THEME.compact else 10.5, bold=True)
 
 
 def node_font() -> QFont:

@@ -20,7 +20,7 @@ SIGNED_CHARS = 6  # "−0.000": a line is broken as if its number were at least 
 SLACK = "−"  # room on a line with numbers for a sign it did not have when the node was sized
 NAME_SEP = "\t"  # on a compact line, between the name (drawn small) and its number
 COMPACT_PITCH = 0.85  # compact, lines are this share of the font's height apart (digits and marks still clear)
-COMPACT_PADDING = (3, 3)  # compact, above the first line and below the last, and either side
+COMPACT_PADDING = (2, 3)  # compact, above the first line and below the last, and either side
 MIN_TEXT_PX = 3  # text shown smaller than this many device pixels is not drawn (a smudge; the whole graph in view)
 
 
@@ -123,7 +123,7 @@ class NodeItem(QGraphicsItem):
         radius = 4 if self.look is NodeLook.PARAM else 10
         painter.drawRoundedRect(self._rect, radius, radius)
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if lod * _line_styles(theme.THEME.font_scale)[False][1].height() >= MIN_TEXT_PX:
+        if lod * _line_styles(theme.THEME.font_scale, theme.THEME.compact)[False][1].height() >= MIN_TEXT_PX:
             self._draw_lines(painter, self._lines())
 
     def shown_lines(self) -> list[str]:
@@ -153,7 +153,7 @@ class NodeItem(QGraphicsItem):
     @staticmethod
     def _styles(lines: list[tuple[str, str, str, bool]]) -> list[tuple[QFont, QFontMetricsF]]:
         """The font of each line and its metrics."""
-        styles = _line_styles(theme.THEME.font_scale)
+        styles = _line_styles(theme.THEME.font_scale, theme.THEME.compact)
         return [styles[is_title] for *_, is_title in lines]
 
     def _draw_lines(self, painter: QPainter, lines: list[tuple[str, str, str, bool]]) -> None:
@@ -174,9 +174,9 @@ class NodeItem(QGraphicsItem):
 
 
 @lru_cache(maxsize=8)
-def _line_styles(font_scale: float) -> dict[bool, tuple[QFont, QFontMetricsF]]:
-    """(font, metrics) of a title line (True) and of the others (False) at ``font_scale``: looked up
-    once per scale, as every node's sizing and painting asks for them on every line."""
+def _line_styles(font_scale: float, compact: bool) -> dict[bool, tuple[QFont, QFontMetricsF]]:
+    """(font, metrics) of a title line (True) and of the others (False) at ``font_scale``, with compact
+    lines or not: looked up once per look, as every node's sizing and painting asks on every line."""
     title, body = theme.node_title_font(), theme.node_font()
     return {True: (title, theme.metrics(title)), False: (body, theme.metrics(body))}
 

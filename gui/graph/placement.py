@@ -19,6 +19,7 @@ from gui.graph.node_item import NodeItem
 
 SCENE_MARGIN = 6.0  # around the whole graph
 NODE_GAP = 16.0  # between two nodes of a column: more than their two halos, room for an edge between
+COMPACT_NODE_GAP = 14.0  # the least (presenter mode's compact lines): an edge between still clears both halos
 LABEL_MARGIN = 1.0  # either side of an edge label, within the gap between two columns
 HALO = 6.0  # a node's bounding rectangle reaches this far beyond its box (the current step's halo)
 MIN_NODE_WIDTH = 64.0
@@ -36,10 +37,11 @@ def place(
     edges: Mapping[tuple[str, str], EdgeItem],
     layout: Mapping[str, Position],
     labels: Mapping[tuple[str, str], list[QRectF]],
+    node_gap: float = NODE_GAP,
 ) -> QRectF:
     """Size and place every node, route every edge, place every edge's labels (``labels``: each
     edge's label boxes relative to their anchor, at their widest); returns the scene rectangle
-    holding them all."""
+    holding them all. ``node_gap``: between two nodes of a column (at least COMPACT_NODE_GAP)."""
     # The widest label in the gap right of each column: an edge's labels go in the gap it leaves
     # its source by when it passes columns (there the curves fan out), else in the one it crosses.
     labels_in: dict[int, float] = {}
@@ -52,7 +54,7 @@ def place(
     keys = sorted(columns)
     widths = {c: max(MIN_NODE_WIDTH, *(nodes[n].needed_width() for n in columns[c])) for c in keys}
     for c in keys:
-        _stack(nodes, columns[c], widths[c])
+        _stack(nodes, columns[c], widths[c], node_gap)
     gaps = {c: max(labels_in.get(c, 0.0), MIN_GAP) + 2 * (HALO + LABEL_MARGIN) for c in keys}
     levels = _levels(nodes, edges, layout, columns)
     offsets = {key: [_xywh(r.adjusted(-1, -1, 1, 1)) for r in boxes] for key, boxes in labels.items()}
@@ -75,15 +77,15 @@ def place(
     return rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN)
 
 
-def _stack(nodes: Mapping[str, NodeItem], ids: list[str], width: float) -> None:
+def _stack(nodes: Mapping[str, NodeItem], ids: list[str], width: float, gap: float) -> None:
     """Size a column's nodes and stack them top to bottom, centred on y = 0."""
     heights = [nodes[n].needed_height() for n in ids]
-    y = -(sum(heights) + NODE_GAP * (len(ids) - 1)) / 2
+    y = -(sum(heights) + gap * (len(ids) - 1)) / 2
     for node_id, height in zip(ids, heights, strict=True):
         item = nodes[node_id]
         item.set_size(width, height)
         item.setPos(0.0, y + height / 2)
-        y += height + NODE_GAP
+        y += height + gap
 
 
 def _place_columns(nodes, columns, widths, gaps) -> dict[int, tuple[float, float]]:

@@ -16,7 +16,7 @@ from gui import theme
 from gui.graph.edge_curves import EdgeCurves
 from gui.graph.edge_item import REST_WIDTH, EdgeItem, label_box, label_size
 from gui.graph.node_item import NodeItem, NodeLook
-from gui.graph.placement import MIN_NODE_WIDTH, place
+from gui.graph.placement import COMPACT_NODE_GAP, MIN_NODE_WIDTH, NODE_GAP, place
 
 _LOOKS = {
     NodeKind.INPUT: NodeLook.INPUT,
@@ -74,11 +74,12 @@ class GraphScene(QGraphicsScene):
         boxes = {}  # room for each edge's labels as the pass ends, or the usual widest
         for key in self.edges:
             forward, backward = _edge_texts(step_pass, end, key, decimals)
-            boxes[key] = [_label_box(_wider(forward, sample), "forward")]
-            if backward:  # an edge into a target carries no gradient back
-                boxes[key].append(_label_box(_wider(backward, sample), "backward"))
+            # An edge into a target carries no gradient back; compact, many edges carry no label.
+            shown = ((forward, "forward"), (backward, "backward"))
+            boxes[key] = [_label_box(_wider(text, sample), name) for text, name in shown if text]
         # The labels are placed before the edges join the scene: trying a spot then moves no index.
-        rect = place(self.nodes, self.edges, layered_layout(graph), boxes)
+        gap = COMPACT_NODE_GAP if theme.THEME.compact else NODE_GAP
+        rect = place(self.nodes, self.edges, layered_layout(graph), boxes, gap)
         for edge in self.edges.values():
             self.addItem(edge)
         self._curves = EdgeCurves([piece for edge in self.edges.values() for piece in edge.curve.pieces])
@@ -227,13 +228,20 @@ class GraphScene(QGraphicsScene):
 
 
 def _edge_texts(step_pass: StepPass, state: StepState, key: tuple[str, str], decimals: int) -> tuple[str, str]:
-    """An edge's labels at ``state``: the value flowing forward, the gradient sent back ("" until known)."""
+    """An edge's labels at ``state``: the value flowing forward, the gradient sent back ("" until known).
+
+    With compact lines (presenter mode) an edge shows only a number its source node does not: the
+    value flowing is always the source's own, and so is the gradient sent back from its only consumer;
+    from a node feeding several, the edge shows the part of the gradient it sends back."""
     source = key[0]
     graph = step_pass.graph
-    flowing = step_pass.leaves[source] if graph[source].op is None else state.values.get(source)
     sent = state.edge_grads.get(key)
+    backward = _on_edge(sent, decimals) if sent is not None else ""
+    if theme.THEME.compact:
+        return "", backward if len(graph.consumers[source]) > 1 else ""
+    flowing = step_pass.leaves[source] if graph[source].op is None else state.values.get(source)
     forward = _on_edge(flowing, decimals) if source in state.values else ""
-    return forward, _on_edge(sent, decimals) if sent is not None else ""
+    return forward, backward
 
 
 def _label_box(text: str, name: str) -> QRectF:

@@ -15,7 +15,7 @@ from gui.preferences import preferences
 from gui.presenter import DEFAULT_SCALE, SCALE_KEY
 from gui.theme import THEME
 from tests.gui.graph_checks import label_boxes, outside, overlapping
-from tests.gui.helpers import press
+from tests.gui.helpers import f3, press
 
 
 def _present(window, qtbot, width: int = 1280, height: int = 720) -> None:
@@ -124,12 +124,12 @@ def _whole_in_view(window) -> bool:
 
 @pytest.mark.parametrize(
     ("key", "mode", "least"),
-    [("or_gate", Mode.EXAMPLE, 16.0), ("or_gate", Mode.BATCH, 10.0)],
+    [("or_gate", Mode.EXAMPLE, 16.0), ("mood_2_2_1", Mode.EXAMPLE, 10.0), ("or_gate", Mode.BATCH, 10.0)],
 )
 def test_presenting_at_1280x720_shows_the_whole_graph_with_large_digits(window, qtbot, key, mode, least):
-    """Issue 10 item 2's targets, measured on screen: the whole OR-gate scalar graph with digits of at
-    least 16 px, the whole OR-gate layer graph with digits of at least 10 px (at the end of the
-    backward pass, every line written)."""
+    """Issue 10 item 2's targets, measured on screen: the OR-gate scalar graph's digits at least 16 px
+    (whole, too), the whole mood 2-2-1 scalar graph and the whole OR-gate layer graph with digits of
+    at least 10 px (at the end of the backward pass, every line written)."""
     window.open_preset(key)
     window.model.set_mode(mode)
     window.model.to_end_of_backward()
@@ -166,6 +166,19 @@ def test_the_presenter_font_size_is_a_remembered_setting(window, qtbot):
     other = MainWindow(load_preset("or_gate"))
     qtbot.addWidget(other)
     assert other.presenter.scale == 1.4
+
+
+def test_presenting_labels_an_edge_only_with_the_part_of_a_gradient_its_source_does_not_show(window, qtbot):
+    window.open_preset("mood_2_2_1")
+    window.model.to_end_of_backward()
+    _present(window, qtbot)
+    graph = window.model.session.graph
+    for (source, target), edge in window.scene.edges.items():
+        fans_out = len(graph.consumers[source]) > 1  # x1 and x2 feed two products each
+        sent = window.model.session.state.edge_grads[(source, target)] if fans_out else None
+        assert edge.shown_labels() == ([f"← {f3(sent)}"] if fans_out else []), (source, target)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert all(edge.shown_labels()[0].startswith("→ ") for edge in window.scene.edges.values())  # in full again
 
 
 @pytest.mark.parametrize(
