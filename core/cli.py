@@ -26,7 +26,7 @@ from core.expression_cli import (
     trace_expression,
 )
 from core.gradcheck import THRESHOLD, check_network
-from core.limits import MAX_EPOCHS, LimitError, check_epochs
+from core.limits import MAX_EPOCHS, LimitError, check_cost_work, check_epochs
 from core.network import Network
 from core.network_file import NetworkFileError, one_line, quote
 from core.presets import load_preset
@@ -195,6 +195,10 @@ def _trace(net: Network, example: int | None) -> dict:
 
 def _gradcheck(net: Network, plant: str | None) -> int:
     """Print the gradient check of the network's cost; 1 if an entry's relative error exceeds the threshold."""
+    # Five-point differences: four costs over every example per parameter entry.
+    check_cost_work(
+        4 * net.param_count, net.examples * net.param_count, "gradcheck", "check a smaller network or fewer examples"
+    )
     check = check_network(net.with_settings(planted_bug=plant) if plant else net)
     status = _print_json(check.to_json())
     return status or (0 if check.passed else 1)

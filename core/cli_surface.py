@@ -7,10 +7,10 @@ import math
 import re
 from typing import Any
 
-from core.limits import MAX_SURFACE_GRID, MIN_SURFACE_GRID
+from core.limits import MAX_SURFACE_GRID, MIN_SURFACE_GRID, check_cost_work
 from core.network import Network
 from core.network_file import quote
-from core.param_entries import parse_entry
+from core.param_entries import ParamEntry, parse_entry
 from core.surface import DEFAULT_GRID, DEFAULT_SPAN, Surface, loss_surface
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -57,7 +57,19 @@ def surface_of(net: Network, names: str, span: float, points: int) -> Surface:
     parts = names.split(",")
     if not 1 <= len(parts) <= 2 or not all(p.strip() for p in parts):
         raise ValueError(f"--params takes one or two names separated by a comma, not {quote(names, 60)}")
-    return loss_surface(net, params, [parse_entry(p, params) for p in parts], span, points)
+    entries = [parse_entry(p, params) for p in parts]
+    check_cost_work(
+        points ** len(entries), _work_per_point(net, entries), "surface", "give a smaller --grid, or fewer examples"
+    )
+    return loss_surface(net, params, entries, span, points)
+
+
+def _work_per_point(net: Network, entries: list[ParamEntry]) -> int:
+    """Multiply-adds of one grid point's cost: every example through the layers from the first one
+    holding a chosen entry (the layers before it are computed once for all the points)."""
+    first = min(int(entry.name[1:]) for entry in entries)
+    widths = [net.inputs, *(layer.units for layer in net.layers)]
+    return net.examples * sum(widths[k - 1] * widths[k] for k in range(first, len(widths)))
 
 
 def _span(text: str) -> float:

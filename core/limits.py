@@ -18,6 +18,9 @@ MAX_LAYERS = 100  # layers in one network
 MAX_WHOLE_NUMBER = 2**31 - 1  # inputs, units and batch_size (what the window's number boxes hold)
 MAX_SEED = 2**64 - 1  # numpy's seeds are 64-bit
 MIN_LEARNING_RATE, MAX_LEARNING_RATE = 1e-12, 1e3  # the rates a file may hold and the window's box accepts
+# Multiply-adds one `gradcheck` or `surface` command may spend on its cost evaluations: about ten
+# seconds on one core (measured: 1 to 2.5 ns each). Beyond it the command would seem to hang.
+MAX_COST_WORK = 10**10
 
 # How many arrays of each kind the app may hold at once, for the memory estimate: the parameters
 # (the file's, the session's, training's double buffer and gradients), the data (X and y, the
@@ -77,6 +80,17 @@ def check_printed_numbers(count: int, command: str, instead: str) -> None:
     if count > MAX_PRINTED_NUMBERS:
         raise LimitError(
             f"{command} would print {count:,} numbers, over the limit of {MAX_PRINTED_NUMBERS:,}; {instead}"
+        )
+
+
+def check_cost_work(evaluations: int, per_evaluation: int, command: str, instead: str) -> None:
+    """Refuse a command whose cost evaluations (each ``per_evaluation`` multiply-adds) would take
+    more than MAX_COST_WORK multiply-adds, before starting; ``instead`` says what fits."""
+    work = evaluations * per_evaluation
+    if work > MAX_COST_WORK:
+        raise LimitError(
+            f"{command} would evaluate the cost {evaluations:,} times at {per_evaluation:,} multiply-adds each "
+            f"({work:.1e} in all, over the limit of {MAX_COST_WORK:.0e}, about ten seconds); {instead}"
         )
 
 

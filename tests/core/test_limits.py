@@ -76,3 +76,48 @@ def test_a_trace_too_large_to_print_is_refused_before_printing(monkeypatch, caps
     assert captured.err.count("\n") == 1
     assert f"trace would print {printed} numbers, over the limit of {printed - 1}; --example I" in captured.err
     assert cli.main(["trace", "preset:or_gate", "--example", "0"]) == 0
+
+
+def wide_network_file(tmp_path, hidden: int, examples: int) -> str:
+    """A 10-HIDDEN-1 network file on EXAMPLES examples (weights from the seed)."""
+    doc = {
+        "format": "backprop-stepper.network/1",
+        "inputs": 10,
+        "layers": [{"units": hidden, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
+        "loss": "half_squared_error",
+        "data": {"X": [[0.1 * (i % 7)] * 10 for i in range(examples)], "y": [i % 2 for i in range(examples)]},
+    }
+    path = tmp_path / "wide.json"
+    path.write_text(json.dumps(doc))
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("argv", "work"),
+    [
+        # 36,001 parameters: 4 × 36,001 costs of 4 × 36,001 multiply-adds (would take about 30 s).
+        (["gradcheck", "{f}"], "144,004 times at 144,004 multiply-adds each"),
+        # W1 is in the first layer: each point runs 4 examples through 10·3000 + 3000·1 multiply-adds.
+        (["surface", "{f}", "--params", "W1[0][0],b2[0]", "--grid", "500"], "250,000 times at 132,000"),
+    ],
+    ids=["gradcheck", "surface"],
+)
+def test_a_command_that_would_run_for_minutes_is_refused_before_starting(tmp_path, capsys, argv, work):
+    from core import cli
+
+    path = wide_network_file(tmp_path, 3000, 4)
+    assert cli.main([a.replace("{f}", path) for a in argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert len(captured.err.splitlines()) == 1
+    assert f"would evaluate the cost {work}" in captured.err
+    assert "over the limit of 1e+10" in captured.err
+
+
+def test_a_surface_of_a_later_layer_counts_only_that_layers_work(tmp_path, capsys):
+    """On the same network a grid over the output layer's entries costs 3,000 multiply-adds an example: it runs."""
+    from core import cli
+
+    path = wide_network_file(tmp_path, 3000, 4)
+    assert cli.main(["surface", path, "--params", "W2[0][0],b2[0]", "--grid", "101"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["cost"]) == 101
