@@ -7,22 +7,25 @@ import sys
 import traceback
 from pathlib import Path
 
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from core.expression_source import ExpressionSource
+from core.network import Network
 from core.network_file import one_line, quote, write_bytes_atomically
 from core.presets import DEFAULT, load_preset
 from core.session import Mode
 from core.session_file import SessionDocument, load_any
 
 SCREENSHOT_SIZE = (1600, 1000)
+PRESET = "preset:"
 
 
 def run(args: argparse.Namespace) -> int:
     """Open the window (or render it to a PNG with --screenshot); returns the exit status."""
     try:
         # A file whose "format" says session is a session; otherwise it is read as a network file.
-        opened = load_any(args.file) if args.file else load_preset(args.preset or DEFAULT)
+        opened = _open(args.file) if args.file else load_preset(args.preset or DEFAULT)
     except (KeyError, ValueError) as e:
         # A SessionFileError (a ValueError) names the problem; a bare one is a check the format missed.
         message = e.args[0] if isinstance(e, KeyError) else str(e)
@@ -35,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
     network = session.snapshot.network if session is not None else opened
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Stepper")
+    if app.platformName() == "offscreen":
+        qInstallMessageHandler(_without_offscreen_notes)
     from gui.main_window import MainWindow  # after QApplication: widgets need it
 
     mode = Mode(args.mode) if args.mode else None
@@ -49,10 +54,22 @@ def run(args: argparse.Namespace) -> int:
         window.resize(*(args.size or SCREENSHOT_SIZE))
     if args.screenshot:
         return screenshot(app, window, args.screenshot, args.steps)
-    if args.file:
+    if args.file and not args.file.startswith(PRESET):
         window.session_actions.remember(args.file)  # File → Open recent lists it (not for screenshots)
     window.show()
     return app.exec()
+
+
+def _open(name: str) -> SessionDocument | Network:
+    """A session or network file, or ``preset:NAME`` as the other commands take it."""
+    return load_preset(name[len(PRESET) :]) if name.startswith(PRESET) else load_any(name)
+
+
+def _without_offscreen_notes(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Qt's messages on stderr, less the offscreen platform's note that it cannot size windows to
+    their hints (four lines for every screenshot, and nothing a user can act on)."""
+    if message != "This plugin does not support propagateSizeHints()":
+        print(message, file=sys.stderr)
 
 
 def screenshot(app: QApplication, window, path: str, steps: int) -> int:
@@ -70,7 +87,10 @@ def screenshot(app: QApplication, window, path: str, steps: int) -> int:
         write_bytes_atomically(Path(path), png_bytes(window.grab().toImage()))
     except (OSError, ExportError) as e:
         reason = getattr(e, "strerror", None) or e
-        print(f"backprop-stepper: could not write the screenshot to {path}: {reason}", file=sys.stderr)
+        print(
+            f"backprop-stepper: could not write the screenshot to {quote(path)}: {one_line(str(reason))}",
+            file=sys.stderr,
+        )
         return 2
     window.close()
     return 0

@@ -77,3 +77,32 @@ def test_missing_x11_library_is_one_line_not_a_core_dump(monkeypatch, capsys):
     assert err.count("\n") == 1
     assert "libxcb-icccm.so.4 is missing" in err
     assert "sudo apt install" in err
+
+
+def test_a_screenshot_prints_nothing_on_success(tmp_path):
+    """The offscreen platform's note that it cannot size windows (four lines per screenshot) is not shown."""
+    out = tmp_path / "shot.png"
+    result = _run(
+        ["preset:mood_2_2_1", "--screenshot", str(out), "--size", "400x300"], {"QT_QPA_PLATFORM": "offscreen"}
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert QImage(str(out)).width() == 400
+
+
+def test_a_preset_is_named_as_the_other_commands_name_it(tmp_path):
+    """``backprop-stepper preset:NAME`` opens the preset, as trace, train and export take it; a name that
+    is not a shipped preset is one line."""
+    out = tmp_path / "shot.png"
+    result = _run(["preset:../presets/or_gate", "--screenshot", str(out)], {"QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [result.stderr.strip()]
+    assert "no preset '../presets/or_gate'" in result.stderr
+    assert not out.exists()
+
+
+def test_a_screenshot_that_cannot_be_written_is_one_line_naming_it(tmp_path):
+    out = tmp_path / "no such folder" / "two\nlines.png"
+    result = _run(["--screenshot", str(out), "--size", "400x300"], {"QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert "could not write the screenshot to '" in result.stderr
