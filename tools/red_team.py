@@ -500,6 +500,19 @@ def csv_cases() -> Iterator[Case]:
                     yield Case("csv", f"{name} {command[0]} {options}", argv, {"d.csv": content}, {0, 1, 2})
 
 
+WINDOW = [["{f}", "--screenshot", "shot.png", "--size", "400x300"]]
+
+
+def window_cases(every: int) -> Iterator[Case]:
+    """The window's launch (rendered to a PNG) on the network and session sweeps, every K-th field."""
+    for case in [
+        *field_sweep("window network", two_layer(), WINDOW, every),
+        *field_sweep("window session", session_doc(), WINDOW, 2 * every),
+    ]:
+        case.out = "shot.png"
+        yield case
+
+
 CATEGORIES = {
     "network": lambda args: network_cases(),
     "paths": lambda args: path_cases(),
@@ -507,6 +520,7 @@ CATEGORIES = {
     "output": lambda args: output_cases(),
     "session": lambda args: session_cases(args.every),
     "csv": lambda args: csv_cases(),
+    "window": lambda args: window_cases(max(args.every, 3)),
 }
 
 
