@@ -142,10 +142,14 @@ class CostPlot(pg.PlotWidget):
         super().resizeEvent(event)
         if self.strip is not None:
             self.strip.follow_size()
-            self.getPlotItem().getAxis("bottom").showLabel(not self.strip.beside)
+            self._show_epoch_label()
+
+    def _show_epoch_label(self) -> None:
+        self.getPlotItem().getAxis("bottom").showLabel(self.strip is None or not self.strip.beside)
 
     def _restyle(self) -> None:
         palette = theme.THEME.palette
+        self._show_epoch_label()  # restyling the axes shows every label again
         self.curve.setPen(plot_style.pen(palette.backward))
         self.dots.setSymbolBrush(palette.backward)
         self.update_dots.setSymbolPen(plot_style.pen(palette.update))

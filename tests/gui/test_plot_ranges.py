@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.predict import predict
+from gui import theme
 from gui.graph.view import digit_pixel_height
 from tests.gui.helpers import press
 
@@ -104,6 +105,10 @@ def test_the_plots_in_the_strip_keep_its_height_for_their_data_at_1280x720(windo
     cost = window.cost_plot
     assert not cost.legend.sceneBoundingRect().intersects(cost.getPlotItem().vb.sceneBoundingRect())
     assert digit_pixel_height(window.view) >= 10.0
+    bottom = cost.getPlotItem().getAxis("bottom")
+    assert not bottom.label.isVisible()  # "per epoch" beside the curve says it
+    theme.THEME.set_name("dark")  # restyling the axes keeps it so
+    assert not bottom.label.isVisible()
 
 
 def test_the_strip_keeps_its_share_of_the_window_until_sized_by_hand(window, qtbot):
