@@ -190,6 +190,7 @@ def window_rows(app) -> list[tuple[str, float, float]]:
     window = MainWindow(deep_network(16, examples=10_000), Mode.EXAMPLE)  # 40,000 examples
     window.resize(1600, 1000)
     window.show()
+    assert window.cost_plot is not None  # the plots are built once after the first paint: not measured here
     app.processEvents()
     model, decimals = window.model, window.training_panel.decimals
     cursor = model.session.cursor

@@ -1,7 +1,15 @@
 """The data dock: every example with the network's current prediction, and for classes a
-confusion table. The numbers come from core.evaluation; this module only formats them."""
+confusion table. The numbers come from core.evaluation; this module only formats them.
+
+For a large data set the predictions of new parameters are computed on a worker thread (numpy
+releases the GIL in its large products and functions) and shown when they arrive; only the latest
+parameters asked for are computed, and a result for parameters since replaced is dropped.
+"""
 
 from __future__ import annotations
+
+import contextlib
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
@@ -25,6 +33,10 @@ from core.network import Network, Params
 from gui import theme
 
 MEASURED_ROWS = 200
+# Above this many examples predictions are computed off the window's thread: 400,000 examples of
+# 2-16-16-1 took 148 ms on it at every step (bench/responsiveness.py).
+THREAD_EXAMPLES = 20_000
+_EVALUATOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="predictions")
 
 
 class PredictionTableModel(QAbstractTableModel):
@@ -168,6 +180,7 @@ class DataDock(QWidget):
 
     choose_dataset = Signal()
     import_csv = Signal()
+    _evaluated = Signal(object, object)  # from the worker thread: (request, network, decimals) and its Future
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -214,8 +227,13 @@ class DataDock(QWidget):
         layout.addWidget(split, 1)
         self.network: Network | None = None
         self.predictions: Predictions | None = None
+        self._request = 0  # numbers each set of parameters asked for: only the latest one's are shown
+        self._waiting: tuple[int, Network, Params, int] | None = None  # asked for while the thread was busy
+        self._evaluating = False
+        self._evaluated.connect(self._on_evaluated)
 
     def set_network(self, network: Network, params: Params, decimals: int) -> None:
+        self._request += 1
         self.network = network
         self.predictions = evaluate(network, params)
         self.table_model.set_network(network, self.predictions, decimals)
@@ -225,8 +243,47 @@ class DataDock(QWidget):
     def show_params(self, params: Params, decimals: int) -> None:
         if self.network is None:
             return
-        self.predictions = evaluate(self.network, params)
-        self.table_model.set_predictions(self.predictions, decimals)
+        self._request += 1
+        if self.network.examples <= THREAD_EXAMPLES:
+            self._show_predictions(evaluate(self.network, params), decimals)
+            return
+        copied = {name: np.array(value, dtype=float) for name, value in params.items()}
+        self._waiting = (self._request, self.network, copied, decimals)
+        if not self._evaluating:
+            self._evaluate_waiting()
+
+    @property
+    def evaluating(self) -> bool:
+        """Predictions are being computed on the worker thread (the table shows the previous ones)."""
+        return self._evaluating
+
+    def _evaluate_waiting(self) -> None:
+        request, network, params, decimals = self._waiting
+        self._waiting, self._evaluating = None, True
+        future = _EVALUATOR.submit(evaluate, network, params)
+        future.add_done_callback(lambda done: self._arrived((request, network, decimals), done))
+
+    def _arrived(self, asked: tuple[int, Network, int], future: Future) -> None:
+        """On the worker thread (or here, if already done): hand the result to the window's thread."""
+        with contextlib.suppress(RuntimeError):  # the window, and this dock, may be gone
+            self._evaluated.emit(asked, future)
+
+    def _on_evaluated(self, asked: tuple[int, Network, int], future: Future) -> None:
+        self._evaluating = False
+        request, network, decimals = asked
+        if self._waiting is not None:
+            self._evaluate_waiting()  # newer parameters were asked for meanwhile
+        if request != self._request or network is not self.network:
+            return
+        try:
+            predictions = future.result()
+        except MemoryError:
+            return  # the previous predictions stay; the network's own checks keep its data within memory
+        self._show_predictions(predictions, decimals)
+
+    def _show_predictions(self, predictions: Predictions, decimals: int) -> None:
+        self.predictions = predictions
+        self.table_model.set_predictions(predictions, decimals)
         self._show_summary_and_confusion()
 
     def _show_summary_and_confusion(self) -> None:

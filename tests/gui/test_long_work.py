@@ -13,8 +13,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPushButton
 
-from gui import export, sliced_work
-from tests.gui.helpers import press
+from core.evaluation import evaluate
+from core.predict import predict
+from gui import data_dock, export, sliced_work
+from tests.gui.helpers import f3, press
+from tests.gui.test_data_table import cell
 from tests.gui.test_sessions import choose_file, seen
 
 
@@ -165,3 +168,20 @@ def test_a_large_image_is_encoded_and_written_off_the_ui_thread(window, qtbot, m
     assert watch.turns_while_running() >= 1
     assert not QImage(str(out)).isNull()
     assert os.listdir(tmp_path) == ["graph.png"]  # no temporary file left beside it
+
+
+def test_a_large_data_set_s_predictions_arrive_from_a_worker_thread(window, qtbot, monkeypatch):
+    """Above THREAD_EXAMPLES (here every data set) the predictions are computed on a worker thread: once they
+    arrive the table and the summary show exactly what core predicts for the parameters now."""
+    monkeypatch.setattr(data_dock, "THREAD_EXAMPLES", 0)
+    net, dock = window.model.network, window.data_panel
+    first = [cell(window, r, "ŷ") for r in range(4)]
+    press(qtbot, window, Qt.Key.Key_N, times=3)
+    window.refresh_now()
+    params = window.model.session.displayed_params()
+    expected = [f3(p) for p in predict(net, params, net.X)[:, 0]]
+    assert expected != first
+    qtbot.waitUntil(lambda: not dock.evaluating, timeout=5000)
+    assert [cell(window, r, "ŷ") for r in range(4)] == expected
+    assert dock.summary.text().endswith(f"{evaluate(net, params).correct_count} of 4 classified right")
+
