@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from gui import theme
 
 PADDING = 4  # above the first line and below the last
+HALO = 6  # the current step's halo reaches this far beyond the box (the bounding rectangle's margin)
 SIDE_PADDING = 5
 MAX_WIDTH = 420  # longer lines are elided; the tooltip has them in full
 WRAP_CHARS = 12  # a longer "name = number" line is drawn on two, so nodes stay narrow and the graph fits
@@ -43,10 +44,13 @@ _FILL_AND_BORDER = {
 class NodeItem(QGraphicsItem):
     """Visual state changes only through its verbs: show_lines(), highlight(), reset()."""
 
-    def __init__(self, node_id: str, title: str, look: NodeLook, width: float, height: float) -> None:
+    def __init__(
+        self, node_id: str, title: str, look: NodeLook, width: float, height: float, fans_out: bool = False
+    ) -> None:
         super().__init__()
         self.node_id = node_id
         self.title = title
+        self.fans_out = fans_out  # feeds several nodes: its gradient is "so far" until the last has sent its part
         self.look = look
         self._rect = QRectF(-width / 2, -height / 2, width, height)
         self.value_text = ""  # green: the forward value
@@ -82,6 +86,9 @@ class NodeItem(QGraphicsItem):
     def needed_width(self) -> float:
         """The width that shows the longest line now written on the node, up to MAX_WIDTH."""
         lines = self._lines()
+        if self.fans_out and self.grad_text and theme.THEME.compact:  # room for "so far" (elided in full lines)
+            so_far = compact_lines(self.grad_text.replace(" =", _SO_FAR + " =", 1), "grad")[0]
+            lines.append((theme.MARKS["backward"], so_far, "backward", False))
         widest = max(
             _line_width(m, mark, t) + (m.horizontalAdvance(SLACK) if _unsigned_number(t) else 0.0)
             for (mark, t, _, _), (_, m) in zip(lines, self._styles(lines), strict=True)
@@ -103,7 +110,7 @@ class NodeItem(QGraphicsItem):
     # -- geometry and painting ---------------------------------------------------------
 
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-6, -6, 6, 6)
+        return self._rect.adjusted(-HALO, -HALO, HALO, HALO)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -114,7 +121,8 @@ class NodeItem(QGraphicsItem):
         fill, border = _FILL_AND_BORDER[self.look]
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.current:
-            painter.setPen(QPen(theme.colour("current"), theme.line(7)))
+            # At most as thick as the room around the box: thicker (presenter mode's lines) it would be cut.
+            painter.setPen(QPen(theme.colour("current"), min(theme.line(7), 2 * (HALO - 2.5))))
             painter.drawRoundedRect(self._rect.adjusted(-2, -2, 2, 2), 12, 12)
         width = (2.5 if self.isSelected() else 1.5) + (0.8 if self.look is NodeLook.PARAM else 0)
         pen = QPen(theme.colour("text" if self.isSelected() else border), theme.line(width))
@@ -216,6 +224,8 @@ def _draw_named(painter: QPainter, metrics: QFontMetricsF, rect: QRectF, mark: s
     small_font, small = _name_style(theme.THEME.font_scale)
     body_font = painter.font()
     lead = metrics.horizontalAdvance(mark + " ") if mark else 0.0
+    room = rect.width() - lead - metrics.horizontalAdvance(rest) - small.horizontalAdvance(" ")
+    name = small.elidedText(name, Qt.TextElideMode.ElideRight, max(room, 0.0))  # the number is never cut
     width = lead + small.horizontalAdvance(name + " ") + metrics.horizontalAdvance(rest)
     x = max(rect.center().x() - width / 2, rect.left())
     baseline = rect.top() + (rect.height() - metrics.height()) / 2 + metrics.ascent()

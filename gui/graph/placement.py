@@ -15,13 +15,12 @@ from PySide6.QtCore import QPointF, QRectF
 
 from core.layout import Position
 from gui.graph.edge_item import EdgeItem
-from gui.graph.node_item import NodeItem
+from gui.graph.node_item import HALO, NodeItem
 
 SCENE_MARGIN = 6.0  # around the whole graph
 NODE_GAP = 16.0  # between two nodes of a column: more than their two halos, room for an edge between
 COMPACT_NODE_GAP = 14.0  # the least (presenter mode's compact lines): an edge between still clears both halos
 LABEL_MARGIN = 1.0  # either side of an edge label, within the gap between two columns
-HALO = 6.0  # a node's bounding rectangle reaches this far beyond its box (the current step's halo)
 MIN_NODE_WIDTH = 64.0
 MIN_GAP = 24.0  # between two columns with no labels between them, for the edges' curves
 PORT_SPACING = 10.0  # between the ends of edges meeting one side of a node

@@ -63,7 +63,8 @@ class GraphScene(QGraphicsScene):
         graph = step_pass.graph
         for node in graph.nodes:
             title = node.label if node.op is None else f"{node.op.symbol}   {node.label}"
-            item = NodeItem(node.id, title, _LOOKS[node.kind], MIN_NODE_WIDTH, 0.0)
+            fans_out = len(graph.consumers[node.id]) > 1
+            item = NodeItem(node.id, title, _LOOKS[node.kind], MIN_NODE_WIDTH, 0.0, fans_out)
             self.addItem(item)
             self.nodes[node.id] = item
         end = step_pass.state_at(len(step_pass))

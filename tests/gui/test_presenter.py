@@ -181,6 +181,20 @@ def test_presenting_labels_an_edge_only_with_the_part_of_a_gradient_its_source_d
     assert all(edge.shown_labels()[0].startswith("→ ") for edge in window.scene.edges.values())  # in full again
 
 
+def test_presenting_every_line_fits_its_node_at_every_step(window, qtbot):
+    """A gradient "so far" (x1 feeds two products) is wider than the complete one the node is sized for
+    at the end of the pass: the node has room for it too, so no number is cut."""
+    window.open_preset("mood_2_2_1")
+    _present(window, qtbot)
+    x1 = next(item for item in window.scene.nodes.values() if item.title == "x1")
+    seen_so_far = False
+    for _ in range(len(window.model.session.current)):
+        qtbot.keyClick(window, Qt.Key.Key_Right)
+        seen_so_far |= any(line.startswith("← so far ") for line in x1.shown_lines())
+        assert all(item.needed_width() <= item.width + 0.01 for item in window.scene.nodes.values())
+    assert seen_so_far
+
+
 @pytest.mark.parametrize(
     ("text", "block", "lines"),
     [
