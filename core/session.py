@@ -27,6 +27,9 @@ __all__ = ["CostHistory", "Mode", "PassRun", "Session", "Snapshot"]
 # many passes, and passes of at most this many events in all (replaying them takes about a second).
 KEPT_PASSES = 1000
 KEPT_EVENTS = 100_000
+# The most events a snapshot read from a file may ask to replay (five times what a save keeps, about
+# ten seconds on a busy machine): a hostile file's 100,000 passes of a big graph would take hours.
+MAX_REPLAY_EVENTS = 5 * KEPT_EVENTS
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,13 @@ class Snapshot:
         if count > self.updates + 1:
             raise ValueError(f"{count} passes kept but only {self.updates} updates made")
         graph = source.graph(self.mode)
-        limit = 2 * len(graph.op_nodes) + len(graph.params) if count else 0  # a pass's events
+        events = 2 * len(graph.op_nodes) + len(graph.params)  # a pass's: forward, backward, updates
+        if count * events > MAX_REPLAY_EVENTS:
+            raise ValueError(
+                f"{count:,} passes of {events:,} steps to replay ({count * events:,}), "
+                f"over the limit of {MAX_REPLAY_EVENTS:,}"
+            )
+        limit = events if count else 0
         if not 0 <= self.cursor <= limit:
             raise ValueError(f"cursor {self.cursor} is beyond the pass (0 to {limit})")
         return graph

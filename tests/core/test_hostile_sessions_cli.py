@@ -116,3 +116,14 @@ def test_training_a_diverged_session_is_refused_naming_the_parameter(tmp_path, c
     assert (status, out) == (2, "")
     assert len(err.splitlines()) == 1
     assert "not finite (b1 holds NaN or ±inf)" in err
+
+
+def test_a_session_asking_to_replay_too_many_steps_is_refused_before_replaying(tmp_path, capsys):
+    """40,000 passes of the OR gate's 13 steps: 520,000 steps, over the 500,000 a state may replay."""
+    doc = replaced(SESSION, ("state", "passes"), [{"count": 40_000, "learning_rate": 1.0, "optimizer": "gd"}])
+    doc["state"]["updates"] = 40_000
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(doc))
+    status, out, err = run(capsys, ["trace", str(path)])
+    assert (status, out) == (2, "")
+    assert "40,000 passes of 13 steps to replay (520,000), over the limit of 500,000" in err
