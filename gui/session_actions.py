@@ -142,6 +142,11 @@ class SessionActions(QObject):
         )
         self._restoring.start()
 
+    @property
+    def idle(self) -> bool:
+        """Whether no session or stop is being brought back."""
+        return self._restoring is None or not self._restoring.running
+
     def cancel_restore(self) -> None:
         """Stop a restore under way (another was asked for, or the window closes); nothing changes."""
         if self._restoring is not None and self._restoring.running:
