@@ -139,9 +139,10 @@ class Presenter(QObject):
             w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, panel, Qt.Orientation.Horizontal)
             panel.show()
         self.leave_action.setEnabled(True)
-        THEME.set_compact(True)
-        THEME.set_font_scale(self.scale)
-        THEME.set_line_scale(LINE_SCALE)
+        with THEME.one_change():  # the graph laid out once
+            THEME.set_compact(True)
+            THEME.set_font_scale(self.scale)
+            THEME.set_line_scale(LINE_SCALE)
         w.showFullScreen()
         self.arrange()
         self.changed.emit(True)
@@ -161,9 +162,10 @@ class Presenter(QObject):
             w.act_graph_only.setChecked(False)
         self._before = None
         self.leave_action.setEnabled(False)
-        THEME.set_compact(before.compact)
-        THEME.set_font_scale(before.font_scale)
-        THEME.set_line_scale(before.line_scale)
+        with THEME.one_change():
+            THEME.set_compact(before.compact)
+            THEME.set_font_scale(before.font_scale)
+            THEME.set_line_scale(before.line_scale)
         for bar, visible in before.bars.items():
             bar.setVisible(visible)
         w.setWindowState(before.state)

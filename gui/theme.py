@@ -8,7 +8,8 @@ presenter's font scale or thicker lines reach every widget and plot at once.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal
@@ -128,6 +129,7 @@ class Theme(QObject):
         self._font_scale = 1.0
         self._line_scale = 1.0
         self._compact = False
+        self._held: bool | None = None  # within one_change(): whether something changed
         self._fonts: dict[tuple[float, bool], QFont] = {}
         self._metrics: dict[str, QFontMetricsF] = {}
 
@@ -158,7 +160,7 @@ class Theme(QObject):
             raise ValueError(f"unknown theme {name!r}: choose one of {', '.join(THEME_NAMES)}")
         if name != self._name:
             self._name = name
-            self.changed.emit()
+            self._emit()
 
     def set_font_scale(self, scale: float) -> None:
         scale = _checked_scale(scale, "font")
@@ -166,18 +168,36 @@ class Theme(QObject):
             self._font_scale = scale
             self._fonts.clear()
             self._metrics.clear()
-            self.changed.emit()
+            self._emit()
 
     def set_line_scale(self, scale: float) -> None:
         scale = _checked_scale(scale, "line")
         if scale != self._line_scale:
             self._line_scale = scale
-            self.changed.emit()
+            self._emit()
 
     def set_compact(self, compact: bool) -> None:
         if compact != self._compact:
             self._compact = compact
+            self._emit()
+
+    @contextmanager
+    def one_change(self) -> Iterator[None]:
+        """Changes made within are one: ``changed`` is emitted once at the end, if anything changed
+        (the graph is laid out again once for a new font scale and line form)."""
+        self._held = False
+        try:
+            yield
+        finally:
+            changed, self._held = self._held, None
+            if changed:
+                self.changed.emit()
+
+    def _emit(self) -> None:
+        if self._held is None:
             self.changed.emit()
+        else:
+            self._held = True
 
     def reset(self) -> None:
         """Back to the light palette at scale 1, lines written in full (tests start from here)."""

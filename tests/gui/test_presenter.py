@@ -181,6 +181,17 @@ def test_presenting_labels_an_edge_only_with_the_part_of_a_gradient_its_source_d
     assert all(edge.shown_labels()[0].startswith("→ ") for edge in window.scene.edges.values())  # in full again
 
 
+def test_entering_and_leaving_lay_the_graph_out_once_each(window, qtbot, monkeypatch):
+    """Fonts, line widths and the lines' form change together: one layout, not one per change."""
+    builds = []
+    build = window.scene.build
+    monkeypatch.setattr(window.scene, "build", lambda *args: builds.append(args) or build(*args))
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert len(builds) == 1
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert len(builds) == 2
+
+
 def test_presenting_every_line_fits_its_node_at_every_step(window, qtbot):
     """A gradient "so far" (x1 feeds two products) is wider than the complete one the node is sized for
     at the end of the pass: the node has room for it too, so no number is cut."""
