@@ -58,6 +58,7 @@ class NodeItem(QGraphicsItem):
         self.local_text = ""  # red: the local gradient
         self.update_text = ""  # purple: the parameter's new value
         self.current = False
+        self._lines_for: tuple[tuple, list[tuple[str, str, str, bool]]] | None = None  # (texts, their lines)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -88,11 +89,9 @@ class NodeItem(QGraphicsItem):
         lines = self._lines()
         if self.fans_out and self.grad_text and theme.THEME.compact:  # room for "so far" (elided in full lines)
             so_far = compact_lines(self.grad_text.replace(" =", _SO_FAR + " =", 1), "grad")[0]
-            lines.append((theme.MARKS["backward"], so_far, "backward", False))
-        widest = max(
-            _line_width(m, mark, t) + (m.horizontalAdvance(SLACK) if _unsigned_number(t) else 0.0)
-            for (mark, t, _, _), (_, m) in zip(lines, self._styles(lines), strict=True)
-        )
+            lines = [*lines, (theme.MARKS["backward"], so_far, "backward", False)]  # the kept lines stay as they are
+        look = theme.THEME.font_scale, theme.THEME.compact
+        widest = max(_room(mark, t, is_title, *look) for mark, t, _, is_title in lines)
         return min(widest + 2 * _padding()[1], MAX_WIDTH)
 
     def set_size(self, width: float, height: float) -> None:
@@ -139,7 +138,14 @@ class NodeItem(QGraphicsItem):
         return [_joined(mark, text.replace(NAME_SEP, " ")) for mark, text, _, _ in self._lines()]
 
     def _lines(self) -> list[tuple[str, str, str, bool]]:
-        """(direction mark or "", text, colour name, is title) for each line, title first."""
+        """(direction mark or "", text, colour name, is title) for each line, title first (worked out
+        again only when the texts or the lines' form change: sizing and every paint ask for them)."""
+        key = (self.title, self.value_text, self.update_text, self.grad_text, self.local_text, theme.THEME.compact)
+        if self._lines_for is None or self._lines_for[0] != key:
+            self._lines_for = (key, self._line_list())
+        return self._lines_for[1]
+
+    def _line_list(self) -> list[tuple[str, str, str, bool]]:
         compact = theme.THEME.compact
         lines = [("", " ".join(self.title.split()) if compact else self.title, "text", True)]
         for text, colour_name, block in (
@@ -204,6 +210,14 @@ def _pitch(metrics: QFontMetricsF) -> float:
 def _padding() -> tuple[float, float]:
     """(above and below, either side) of a node's lines."""
     return COMPACT_PADDING if theme.THEME.compact else (PADDING, SIDE_PADDING)
+
+
+@lru_cache(maxsize=16384)
+def _room(mark: str, text: str, is_title: bool, font_scale: float, compact: bool) -> float:
+    """How wide a line is drawn at ``font_scale``, with compact lines or not, with room for a sign a
+    number may gain (kept: a big graph repeats many lines, and measuring text is most of sizing its nodes)."""
+    metrics = _line_styles(font_scale, compact)[is_title][1]
+    return _line_width(metrics, mark, text) + (metrics.horizontalAdvance(SLACK) if _unsigned_number(text) else 0.0)
 
 
 def _joined(mark: str, text: str) -> str:
