@@ -15,6 +15,7 @@ from PySide6.QtCore import QPointF, QRectF
 
 from core.layout import Position
 from gui.graph.edge_item import EdgeItem
+from gui.graph.label_spots import RectIndex, at, spots_clear_of_nodes
 from gui.graph.node_item import HALO, NodeItem
 
 SCENE_MARGIN = 6.0  # around the whole graph
@@ -28,7 +29,6 @@ PORT_INSET = 10.0  # edge ends keep this far from a node's top and bottom
 WIDEN_ROUNDS = 4  # a gap whose labels do not fit is widened, and the labels placed again, this often…
 MANY_EDGES = 400  # …but once only in a graph with more edges than this, which would take long to open
 WIDEN_STEP = 0.25  # the first widening adds this share of the gap's widest label, each next one twice the last
-_STEPS = 24  # candidate spots along an edge for its labels
 
 
 def place(
@@ -161,99 +161,42 @@ def _place_labels(nodes, routes, offsets, last_round: bool, least_covered: bool)
     """Slide each edge's labels along the curve leaving its source (the whole edge between neighbouring
     columns) to the free spot nearest its middle. Returns each edge's label anchor, and the edges that
     found none (on the last round they take the least covered spot, or with ``least_covered`` off,
-    quicker in a big graph, the middle).
-
-    Rectangles are (left, top, right, bottom) tuples here, computed as QRectF computes them (a
-    translated rectangle keeps its width: right = the new left + width), so the spots are the ones
-    QRectF.intersects would find, at a fraction of the cost."""
-    taken = RectIndex()
+    quicker in a big graph, the middle)."""
+    node_rects = []
     for item in nodes.values():
         r = item.sceneBoundingRect()
-        taken.add((r.left(), r.top(), r.right(), r.bottom()))
+        node_rects.append((r.left(), r.top(), r.right(), r.bottom()))
+    labels, placed = RectIndex(), []  # the labels placed, indexed and in their order
+    taken: RectIndex | None = None  # nodes and labels, made when a crowded edge needs the least covered spot
     anchors, crowded = {}, []
-    for key, points in routes.items():
+    xs, ys, clear = spots_clear_of_nodes(routes, offsets, node_rects)
+    for key, x, y, edge_clear in zip(routes, xs, ys, clear, strict=True):
         boxes = offsets[key]
-        spots = _spots(points)
-        chosen = next((p for p in spots if not any(taken.meets(_at(b, p)) for b in boxes)), None)
+        free = (p for p, ok in zip(zip(x, y, strict=True), edge_clear, strict=True) if ok)
+        chosen = next((p for p in free if not any(labels.meets(at(b, p)) for b in boxes)), None)
         if chosen is None:
             crowded.append(key)
             if not last_round:
                 continue
-            chosen = min(spots if least_covered else spots[:1], key=lambda p: _covered(taken, boxes, p))
+            if taken is None:
+                taken = RectIndex()
+                for rect in (*node_rects, *placed):  # as if added all along: the same overlaps, summed alike
+                    taken.add(rect)
+            candidates = list(zip(x, y, strict=True)) if least_covered else [(x[0], y[0])]
+            chosen = min(candidates, key=lambda p: _covered(taken, boxes, p))
         anchors[key] = QPointF(*chosen)
         for b in boxes:
-            taken.add(_at(b, chosen))
+            rect = at(b, chosen)
+            labels.add(rect)
+            placed.append(rect)
+            if taken is not None:
+                taken.add(rect)
     return anchors, crowded
-
-
-def _candidate_weights() -> list[tuple[float, float, float]]:
-    """For each candidate spot along a curve, nearest its middle first: the weights that give the
-    spot's x from the ends' x and its y from the ends' y (the S-curve of EdgeItem.set_route's first piece)."""
-    weights = []
-    for t in sorted((k / _STEPS for k in range(1, _STEPS)), key=lambda t: abs(t - 0.5)):
-        u = 1 - t
-        weights.append((3 * u * t * t * 0.5 + 3 * u * u * t * 0.5 + t**3, u**3 + 3 * u * u * t, 3 * u * t * t + t**3))
-    return weights
-
-
-_WEIGHTS = _candidate_weights()
-
-
-def _spots(points) -> list[tuple[float, float]]:
-    """The candidate spots for an edge's labels on the curve leaving its source, nearest its middle first."""
-    (ax, ay), (bx, by) = points[0], points[1]
-    dx = bx - ax
-    return [(ax + dx * wx, ay * wa + by * wb) for wx, wa, wb in _WEIGHTS]
 
 
 def _xywh(r: QRectF) -> tuple[float, float, float, float]:
     return r.x(), r.y(), r.width(), r.height()
 
 
-def _at(box: tuple[float, float, float, float], point: tuple[float, float]) -> tuple[float, float, float, float]:
-    """A label box (x, y, width, height relative to its anchor) with its anchor at ``point``."""
-    left, top = box[0] + point[0], box[1] + point[1]
-    return left, top, left + box[2], top + box[3]
-
-
 def _covered(taken: RectIndex, boxes, point: tuple[float, float]) -> float:
-    return sum(taken.overlap(_at(b, point)) for b in boxes)
-
-
-class RectIndex:
-    """Rectangles (left, top, right, bottom) bucketed in a coarse grid, so an overlap query looks only
-    at its neighbours."""
-
-    CELL = 160.0
-
-    def __init__(self) -> None:
-        self._cells: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
-
-    def _keys(self, rect) -> list[tuple[int, int]]:
-        c = self.CELL
-        rows = range(int(rect[1] // c), int(rect[3] // c) + 1)
-        return [(i, j) for i in range(int(rect[0] // c), int(rect[2] // c) + 1) for j in rows]
-
-    def add(self, rect) -> None:
-        for key in self._keys(rect):
-            self._cells.setdefault(key, []).append(rect)
-
-    def meets(self, rect) -> bool:
-        """Whether ``rect`` shares any area with a rectangle added."""
-        left, top, right, bottom = rect
-        cells = self._cells
-        for key in self._keys(rect):
-            for o in cells.get(key, ()):
-                if left < o[2] and o[0] < right and top < o[3] and o[1] < bottom:
-                    return True
-        return False
-
-    def overlap(self, rect) -> float:
-        """The area of ``rect`` covered by the rectangles added (counting each once)."""
-        left, top, right, bottom = rect
-        seen = {id(o): o for key in self._keys(rect) for o in self._cells.get(key, ())}
-        return sum(
-            (min(right, o[2]) - max(left, o[0])) * (min(bottom, o[3]) - max(top, o[1]))
-            for o in seen.values()
-            if left < o[2] and o[0] < right and top < o[3] and o[1] < bottom
-        )
+    return sum(taken.overlap(at(b, point)) for b in boxes)
