@@ -123,6 +123,18 @@ def _session(opened: Network | SessionDocument, graph: str | None) -> tuple[Sess
     return Session(source, mode), view
 
 
+def stepped(session: Session, steps: int) -> Session:
+    """The session after ``steps`` presses of →. Only the last pass is drawn, so at each epoch's end the
+    passes before it are let go (folded into the history, as a saved session folds them): a session
+    keeps every pass to step back into, and 10,000 steps through the full-batch passes of 40,000
+    examples held over 17 GB."""
+    for _ in range(steps):
+        session.step_forward()
+        if session.cursor == 0 and session.updates % session.updates_per_epoch == 0:
+            session = Session.restored(session.snapshot(kept_passes=1))
+    return session
+
+
 def _export(session: Session, view: dict[str, Any], args: argparse.Namespace, out: Path, suffix: str) -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -134,8 +146,7 @@ def _export(session: Session, view: dict[str, Any], args: argparse.Namespace, ou
     name = args.theme or view.get("theme")
     if name in theme.THEME_NAMES:  # a session's theme this version does not know is left out, as the window does
         theme.THEME.set_name(name)
-    for _ in range(args.steps):
-        session.step_forward()
+    session = stepped(session, args.steps)
     settings = DisplaySettings(decimals=view.get("decimals") or 3)
     if view.get("convention"):
         settings.set_convention(Convention(view["convention"]))

@@ -10,6 +10,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtGui import QColor, QImage
 
@@ -173,3 +174,32 @@ def test_a_corrupt_session_file_is_one_line_and_exit_2(tmp_path, capsys):
     path.write_text('{"format": "backprop-stepper.session/2", "network": {}, "state": {}}')
     assert "newer Backprop Stepper" in refused(capsys, 2, str(path), "--out", str(tmp_path / "g.svg"))
     assert os.listdir(tmp_path) == ["broken.json"]
+
+
+@pytest.mark.parametrize(
+    ("key", "mode", "steps"),
+    [("or_gate", None, 400), ("mood_2_2_1", None, 333), ("mood_2_2_1", "batch", 250), ("softmax_3_class", "batch", 97)],
+)
+def test_many_steps_reach_the_same_pass_holding_at_most_an_epoch_of_passes(key, mode, steps):
+    """Exporting after N steps lets go of the passes of finished epochs (10,000 full-batch steps on
+    40,000 examples held 17 GB), and draws exactly what N presses of → show."""
+    from core.session import Mode
+    from gui.export_cli import stepped
+
+    network = load_preset(key)
+    pressed = Session(network, mode and Mode(mode))
+    for _ in range(steps):
+        pressed.step_forward()
+    exported = stepped(Session(network, mode and Mode(mode)), steps)
+    assert (exported.cursor, exported.epoch, exported.current.examples) == (
+        pressed.cursor,
+        pressed.epoch,
+        pressed.current.examples,
+    )
+    for name, value in pressed.displayed_params().items():
+        assert np.array_equal(exported.displayed_params()[name], value)
+    for shown in ("values", "grads"):
+        for node, value in getattr(pressed.state, shown).items():
+            assert np.array_equal(getattr(exported.state, shown)[node], value)
+    held = exported.snapshot(kept_passes=10**9).pass_count
+    assert held <= exported.updates_per_epoch + 1 < pressed.snapshot(kept_passes=10**9).pass_count
