@@ -133,6 +133,7 @@ class SlicedWork(QObject):
             self.dialog.close()
             self.dialog.deleteLater()
             self.dialog = None
+        self.deleteLater()  # one per piece of work: not kept by the window once it is over
 
     # -- the progress dialog -------------------------------------------------------------------------
 

@@ -90,6 +90,19 @@ def test_cancelling_an_opening_session_keeps_the_current_network(window, qtbot, 
     assert window.model.session is before
 
 
+def test_closing_the_window_while_a_session_opens_stops_it(window, qtbot, monkeypatch, tmp_path, sliced):
+    _save_session_after_steps(qtbot, window, monkeypatch, tmp_path / "s.json", 6)
+    window.model.reset()
+    before = window.model.session
+    window.open_file(str(tmp_path / "s.json"))
+    work = window.session_actions._restoring
+    assert work.running
+    window.close()
+    assert not work.running
+    qtbot.wait(50)  # no slice is left to run
+    assert window.model.session is before
+
+
 def test_a_stop_far_back_is_reached_in_slices(window, qtbot, sliced):
     press(qtbot, window, Qt.Key.Key_N, 5)
     window.stops.add_stop("after five updates")
