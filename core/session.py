@@ -34,11 +34,12 @@ MAX_REPLAY_EVENTS = 5 * KEPT_EVENTS
 
 @dataclass(frozen=True)
 class PassRun:
-    """Consecutive passes recorded with the same learning rate and optimiser."""
+    """Consecutive passes recorded with the same learning rate, optimiser and planted bug (or none)."""
 
     count: int
     learning_rate: float
     optimizer: Optimizer
+    planted_bug: str | None = None
 
 
 @dataclass(frozen=True)
@@ -278,10 +279,11 @@ class Session:
         state = self.optimizer_state if not dropped else passes[dropped - 1].state_after
         runs: list[PassRun] = []
         for p in kept:
-            if runs and (runs[-1].learning_rate, runs[-1].optimizer) == (p.learning_rate, p.optimizer):
+            run = PassRun(1, p.learning_rate, p.optimizer, p.planted_bug)
+            if runs and replace(runs[-1], count=1) == run:
                 runs[-1] = replace(runs[-1], count=runs[-1].count + 1)
             else:
-                runs.append(PassRun(1, p.learning_rate, p.optimizer))
+                runs.append(run)
         first = self.source.params_from_leaves(kept[0].graph, kept[0].leaves, self.params) if kept else self.params
         return Snapshot(
             network=self.network,
@@ -326,9 +328,13 @@ class Session:
         session.start_example, session._carry = snapshot.start_example, snapshot.epoch_carry
         session._align()
         params, state, number = snapshot.first_params, snapshot.optimizer_state, snapshot.updates - count + 1
+        bugged = {network.planted_bug: session.source}  # a source (its graphs built once) per planted bug
         for run in snapshot.passes:
-            settings = network.with_settings(learning_rate=run.learning_rate, optimizer=run.optimizer)
-            source = session.source.with_settings_of(settings)
+            settings = network.with_settings(
+                learning_rate=run.learning_rate, optimizer=run.optimizer, planted_bug=run.planted_bug
+            )
+            ops = bugged.setdefault(run.planted_bug, NetworkSource(settings))  # passes from before a bug changed
+            source = ops.with_settings_of(settings)
             for _ in range(run.count):
                 if len(session._passes) == count - 1:
                     params = session.params

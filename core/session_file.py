@@ -112,10 +112,7 @@ def _state_doc(snapshot: Snapshot, selected: str | None) -> dict[str, Any]:
         "params": _named_arrays(snapshot.params),
         "first_params": _named_arrays(snapshot.first_params),
         "optimizer_state": _optimizer_state_doc(snapshot.optimizer_state),
-        "passes": [
-            {"count": run.count, "learning_rate": run.learning_rate, "optimizer": run.optimizer.to_dict()}
-            for run in snapshot.passes
-        ],
+        "passes": [_pass_run_doc(run) for run in snapshot.passes],
         "updates": snapshot.updates,
         "epoch_offset": snapshot.epoch_offset,
         "start_example": snapshot.start_example,
@@ -126,6 +123,11 @@ def _state_doc(snapshot: Snapshot, selected: str | None) -> dict[str, Any]:
         "selected_node": selected,
         **planted,
     }
+
+
+def _pass_run_doc(run: PassRun) -> dict[str, Any]:
+    doc = {"count": run.count, "learning_rate": run.learning_rate, "optimizer": run.optimizer.to_dict()}
+    return doc if run.planted_bug is None else doc | {"planted_bug": run.planted_bug}  # absent: none
 
 
 def _optimizer_state_doc(state: State | None) -> dict[str, Any] | None:
@@ -357,13 +359,14 @@ def _passes(value: Any, what: str) -> tuple[PassRun, ...]:
         where = f"{what} item {i}"
         if not isinstance(run, dict):
             raise SessionFileError(f"{where} must be an object with count, learning_rate, optimizer")
-        _check_keys(run, ("count", "learning_rate", "optimizer"), (), where)
+        _check_keys(run, ("count", "learning_rate", "optimizer"), ("planted_bug",), where)
         count = _int(run["count"], f"{where} count", 1, MAX_PASSES)
         total += count
         if total > MAX_PASSES:
             raise SessionFileError(f"{what} holds more than {MAX_PASSES:,} passes")
         rate = _number(run["learning_rate"], f"{where} learning_rate")
-        runs.append(PassRun(count, rate, _optimizer(run["optimizer"], f"{where} optimizer")))
+        optimizer = _optimizer(run["optimizer"], f"{where} optimizer")
+        runs.append(PassRun(count, rate, optimizer, _planted_bug(run.get("planted_bug"), f"{where} planted_bug")))
     return tuple(runs)
 
 

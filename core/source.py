@@ -132,7 +132,7 @@ class NetworkSource:
             i = update % net.examples
             leaves = leaf_values(self.scalar_graph, params, net.X[i], net.Y[i])
             rule = self._rule(self.scalar_graph, params, np.array([i]), state)
-            return record_pass(self.scalar_graph, leaves, net.learning_rate, (i,), rule)
+            return record_pass(self.scalar_graph, leaves, net.learning_rate, (i,), rule, net.planted_bug)
         batches = net.batches()
         return self._record_rows(params, batches[update % len(batches)], state)
 
@@ -141,7 +141,8 @@ class NetworkSource:
         net = self.network
         leaves = leaf_values(self.layer_graph, params, net.X[rows], net.Y[rows])
         rule = self._rule(self.layer_graph, params, rows, state)
-        return record_pass(self.layer_graph, leaves, net.learning_rate, tuple(int(r) for r in rows), rule)
+        examples = tuple(int(r) for r in rows)
+        return record_pass(self.layer_graph, leaves, net.learning_rate, examples, rule, net.planted_bug)
 
     def _rule(self, graph: Graph, params: Params, rows: np.ndarray, state: State | None) -> UpdateRule | None:
         """The network's optimiser as a pass's update (None: plain gradient descent, the stepper's own)."""

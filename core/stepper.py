@@ -97,6 +97,7 @@ class StepPass:
     optimizer: Optimizer = GRADIENT_DESCENT
     state_after: State | None = None  # the optimiser's state once this pass's update is applied
     newton: NewtonStep | None = None  # Newton's method: the Hessian, its eigenvalues, damping and step
+    planted_bug: str | None = None  # the core.bugs mistake in the ops that computed it, if any
 
     def __len__(self) -> int:
         return len(self.events)
@@ -161,10 +162,12 @@ def record_pass(
     learning_rate: float,
     examples: tuple[int, ...],
     rule: UpdateRule | None = None,
+    planted_bug: str | None = None,
 ) -> StepPass:
     """Run one forward and backward pass and the update, recording every step.
 
     The update is gradient descent unless ``rule`` gives another optimiser's (core.optimizers).
+    ``planted_bug`` names the bug ``graph``'s ops were built with, kept with the pass.
     """
     leaves = {k: _frozen(v) for k, v in leaves.items()}
     with np.errstate(all="ignore"):
@@ -213,6 +216,7 @@ def record_pass(
         updates.optimizer,
         updates.state,
         updates.newton,
+        planted_bug,
     )
 
 

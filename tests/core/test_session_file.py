@@ -157,6 +157,26 @@ def test_a_planted_bug_comes_back_in_the_state_and_in_stops() -> None:
     assert not np.array_equal(correct.displayed_params()["W1"], restored.displayed_params()["W1"])
 
 
+@pytest.mark.parametrize("mode", [Mode.EXAMPLE, Mode.BATCH])
+def test_passes_stepped_before_a_bug_was_planted_step_back_as_they_were(mode) -> None:
+    session = Session(load_preset("mood_2_2_1"), mode)
+    for _ in range(80):  # two passes and more (a scalar pass of mood 2-2-1 is 35 steps)
+        session.step_forward()
+    session.set_network(session.network.with_settings(planted_bug="product_own_input"))
+    for _ in range(50):
+        session.step_forward()
+    session.set_network(session.network.with_settings(planted_bug="loss_gradient_sign"))
+    for _ in range(5):
+        session.step_forward()
+    restored, document = round_trip(session)
+    assert [run.planted_bug for run in document.snapshot.passes][-1] == "loss_gradient_sign"
+    assert_same(session, restored)
+    for _ in range(135):  # back across both plantings, into the first pass
+        session.step_back()
+        restored.step_back()
+        assert_same(session, restored)
+
+
 def test_a_session_without_a_bug_writes_no_bug_field_and_an_older_file_opens() -> None:
     doc = good()
     assert "planted_bug" not in doc["state"]
@@ -224,6 +244,7 @@ HOSTILE = [
     (changed("state.planted_bug", "no_such_bug"), "state planted_bug must be null or one of sigmoid_prime_as"),
     (changed("state.planted_bug", 7), "state planted_bug must be null or one of"),
     (changed("stops.0.state.planted_bug", ["loss_gradient_sign"]), "stop 1 state planted_bug must be null or"),
+    (changed("state.passes.0.planted_bug", "typo"), "state passes item 0 planted_bug must be null or one of"),
     (changed("view", {"zoom": 0}), "view zoom must be from 0.0001"),
     (changed("view", {"centre": [1, "Infinity"]}), "view centre"),
     (changed("view", {"colour": "red"}), "view has unknown field 'colour'"),
