@@ -32,7 +32,7 @@ SCALES = (1, 2, 3, 4)  # the graph's PNG scales offered in the menu (any other c
 DEFAULT_SCALE = 2.0
 MAX_SIDE = 16_000  # pixels: a larger PNG is refused (Qt's raster painting and most viewers stop near here)
 MARGIN = 16  # scene units of background around the graph
-BAND_PIXELS = 1_000_000  # a large PNG is drawn this many pixels at a time (about 30 ms), between the window's events
+BAND_PIXELS = 250_000  # a large PNG is drawn this many pixels at a time (2-16-16-1: mostly 15-60 ms a band, load 3)
 ALL_POINTS = 2**62  # a cost-history budget that asks for its finest resolution
 
 
