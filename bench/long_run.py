@@ -8,7 +8,8 @@ lateness of a 10 ms timer during Play (99th percentile under 50 ms), the median 
 from a step key to the repainted graph on the 2-4-1, 2-16-16-1 (target under 16 ms)
 and 2-24-24-1 (under 30 ms) scalar graphs, keys back to back (the target's figure) and
 150 ms apart (the window draws the next step's curves ahead while idle), and opening the
-2-16-16-1 network to the end of its first painted frame (under 250 ms).
+2-16-16-1 network to the end of its first painted frame (under 250 ms), three times, each time
+with new weights (new numbers: what an earlier open measured of its texts does not help).
 
 Play is real: the window trains in its training process. If 10^7 epochs are not reached
 within PLAY_LIMIT_S (a loaded machine), or with --synthetic, the remaining epochs are fed
@@ -125,10 +126,10 @@ def play(app: QApplication, synthetic: bool) -> list[tuple]:
     return rows
 
 
-def deep_network(width: int) -> Network:
+def deep_network(width: int, seed: int = 1) -> Network:
     X, y = two_spirals(40, seed=0)
     layers = (Layer(width, "tanh"), Layer(width, "tanh"), Layer(1, "sigmoid"))
-    return Network(f"2-{width}-{width}-1", 2, layers, "log_loss", 0.3, X, y, seed=1)
+    return Network(f"2-{width}-{width}-1", 2, layers, "log_loss", 0.3, X, y, seed=seed)
 
 
 class FirstPaint(QObject):
@@ -213,10 +214,10 @@ def main() -> int:
         median, p90 = statistics.median(times), float(np.percentile(times, 90))
         verdict = "PASS" if median < target else "FAIL"
         print(f"{shape:28} {median:>10.1f}  {p90:>8.1f}  < {target} {verdict}  {paced:>16.1f}")
-    opens = [open_to_first_paint_ms(app, deep_network(16)) for _ in range(3)]
+    opens = [open_to_first_paint_ms(app, deep_network(16, seed)) for seed in (2, 3, 4)]
     print(
-        f"\nopen 2-16-16-1 to first paint (ms): {', '.join(f'{t:.0f}' for t in opens)}; best {min(opens):.0f}"
-        f" (target < 250)"
+        f"\nopen 2-16-16-1 to first paint (ms, new weights each time): {', '.join(f'{t:.0f}' for t in opens)};"
+        f" best {min(opens):.0f} (target < 250)"
     )
     print(f"load average at the end: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
     return 0

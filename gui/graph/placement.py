@@ -167,7 +167,7 @@ def _place_labels(nodes, routes, offsets, last_round: bool, least_covered: bool)
         r = item.sceneBoundingRect()
         node_rects.append((r.left(), r.top(), r.right(), r.bottom()))
     labels, placed = RectIndex(), []  # the labels placed, indexed and in their order
-    taken: RectIndex | None = None  # nodes and labels, made when a crowded edge needs the least covered spot
+    taken: RectIndex | None = None  # nodes and labels, made when a crowded edge looks for the least covered spot
     anchors, crowded = {}, []
     xs, ys, clear = spots_clear_of_nodes(routes, offsets, node_rects)
     for key, x, y, edge_clear in zip(routes, xs, ys, clear, strict=True):
@@ -178,12 +178,14 @@ def _place_labels(nodes, routes, offsets, last_round: bool, least_covered: bool)
             crowded.append(key)
             if not last_round:
                 continue
-            if taken is None:
-                taken = RectIndex()
-                for rect in (*node_rects, *placed):  # as if added all along: the same overlaps, summed alike
-                    taken.add(rect)
-            candidates = list(zip(x, y, strict=True)) if least_covered else [(x[0], y[0])]
-            chosen = min(candidates, key=lambda p: _covered(taken, boxes, p))
+            if not least_covered:
+                chosen = x[0], y[0]
+            else:
+                if taken is None:
+                    taken = RectIndex()
+                    for rect in (*node_rects, *placed):  # as if added all along: the same overlaps, summed alike
+                        taken.add(rect)
+                chosen = min(zip(x, y, strict=True), key=lambda p: _covered(taken, boxes, p))
         anchors[key] = QPointF(*chosen)
         for b in boxes:
             rect = at(b, chosen)
