@@ -256,13 +256,13 @@ def node_font() -> QFont:
 
 
 def node_name_font() -> QFont:
-    """The smaller font of a name before a number on a node's compact line ("∂/∂w1 0.100")."""
+    """The smaller font of a name on a node's line: before its number ("∂/∂w1 0.100", compact), or
+    over it ("∂L/∂w1 =")."""
     return THEME.font(7.5)
 
 
 def edge_font() -> QFont:
-    """Bold, but regular with compact lines (presenter mode: large enough, and narrower)."""
-    return THEME.font(9.5, bold=not THEME.compact)
+    return THEME.font(9.5)
 
 
 def metrics(f: QFont) -> QFontMetricsF:

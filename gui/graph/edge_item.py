@@ -208,7 +208,7 @@ class _ActiveCurve(QGraphicsItem):
 
 def label_size(text: str) -> tuple[float, float]:
     """A label's width and height: its text in the edge font, with a little room either side."""
-    return _label_size(text, theme.THEME.font_scale, theme.THEME.compact)
+    return _label_size(text, theme.THEME.font_scale)
 
 
 def label_box(x: float, y: float, size: tuple[float, float], above: bool) -> tuple[float, float, float, float]:
@@ -219,7 +219,7 @@ def label_box(x: float, y: float, size: tuple[float, float], above: bool) -> tup
 
 
 @lru_cache(maxsize=4096)
-def _label_size(text: str, font_scale: float, compact: bool) -> tuple[float, float]:
-    """The size at ``font_scale`` with or without compact lines (label placement asks often)."""
+def _label_size(text: str, font_scale: float) -> tuple[float, float]:
+    """The size at ``font_scale`` (label placement asks often)."""
     metrics = theme.metrics(theme.edge_font())
     return metrics.horizontalAdvance(text) + 6, metrics.height()

@@ -20,6 +20,7 @@ WRAP_CHARS = 12  # a longer "name = number" line is drawn on two, so nodes stay 
 SIGNED_CHARS = 6  # "−0.000": a line is broken as if its number were at least this long, the same at every step
 SLACK = "−"  # room on a line with numbers for a sign it did not have when the node was sized
 NAME_SEP = "\t"  # on a compact line, between the name (drawn small) and its number
+LINE_PITCH = 0.9  # lines are this share of their font's height apart (its leading is room for accents)
 COMPACT_PITCH = 0.85  # compact, lines are this share of the font's height apart (digits and marks still clear)
 COMPACT_PADDING = (2, 3)  # compact, above the first line and below the last, and either side
 MIN_TEXT_PX = 3  # text shown smaller than this many device pixels is not drawn (a smudge; the whole graph in view)
@@ -166,9 +167,9 @@ class NodeItem(QGraphicsItem):
 
     @staticmethod
     def _styles(lines: list[tuple[str, str, str, bool]]) -> list[tuple[QFont, QFontMetricsF]]:
-        """The font of each line and its metrics."""
-        styles = _line_styles(theme.THEME.font_scale, theme.THEME.compact)
-        return [styles[is_title] for *_, is_title in lines]
+        """The font of each line and its metrics: a name over the number below it ("∂L/∂w1 =") small."""
+        look = theme.THEME.font_scale, theme.THEME.compact
+        return [_style(text, is_title, *look) for _, text, _, is_title in lines]
 
     def _draw_lines(self, painter: QPainter, lines: list[tuple[str, str, str, bool]]) -> None:
         top, side = _padding()
@@ -204,7 +205,15 @@ def _name_style(font_scale: float) -> tuple[QFont, QFontMetricsF]:
 
 def _pitch(metrics: QFontMetricsF) -> float:
     """How far apart lines in this font are."""
-    return metrics.height() * (COMPACT_PITCH if theme.THEME.compact else 1.0)
+    return metrics.height() * (COMPACT_PITCH if theme.THEME.compact else LINE_PITCH)
+
+
+def _style(text: str, is_title: bool, font_scale: float, compact: bool) -> tuple[QFont, QFontMetricsF]:
+    """(font, metrics) of a line: a title's, a name's over the number below it ("∂L/∂w1 =", small),
+    or the others'."""
+    if not is_title and text.endswith(" ="):
+        return _name_style(font_scale)
+    return _line_styles(font_scale, compact)[is_title]
 
 
 def _padding() -> tuple[float, float]:
@@ -216,7 +225,7 @@ def _padding() -> tuple[float, float]:
 def _room(mark: str, text: str, is_title: bool, font_scale: float, compact: bool) -> float:
     """How wide a line is drawn at ``font_scale``, with compact lines or not, with room for a sign a
     number may gain (kept: a big graph repeats many lines, and measuring text is most of sizing its nodes)."""
-    metrics = _line_styles(font_scale, compact)[is_title][1]
+    metrics = _style(text, is_title, font_scale, compact)[1]
     return _line_width(metrics, mark, text) + (metrics.horizontalAdvance(SLACK) if _unsigned_number(text) else 0.0)
 
 
