@@ -1,6 +1,6 @@
 """Red-team driver: runs hostile and unusual inputs through every command and flags what breaks.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/red_team.py [CATEGORY ...] [--subprocess]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/red_team.py [CATEGORY ...] [--subprocess]
 
 Each case runs ``backprop-stepper``'s entry function in a forked child (imports done once, so a
 case costs milliseconds; ``--subprocess`` runs the real console script instead) in a fresh temporary
