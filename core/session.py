@@ -222,7 +222,9 @@ class Session:
         """Points of the passes stepped since the last restart (their updates applied)."""
         done = self._passes if self.update_applied else self._passes[:-1]
         if not per_epoch:
-            positions = np.array([self._epochs_after(k) for k in range(1, len(done) + 1)])
+            sizes = self.source.update_sizes(self.mode)
+            covered = _examples_in_each(sizes, self._first_batch, self._lead_rows, len(done))
+            positions = self.epoch_offset + covered / sum(sizes)
             return positions, np.array([p.cost for p in done])
         epochs, costs = self._completed_epochs(done)[:2]
         return np.array(epochs), np.array(costs)
@@ -519,6 +521,19 @@ def _examples_in(sizes: tuple[int, ...], first_batch: int, lead_rows: tuple[int,
         total, updates, first_batch = len(lead_rows), updates - 1, first_batch + 1
     whole, part = divmod(updates, len(sizes))
     return total + whole * sum(sizes) + sum(sizes[(first_batch + k) % len(sizes)] for k in range(part))
+
+
+def _examples_in_each(
+    sizes: tuple[int, ...], first_batch: int, lead_rows: tuple[int, ...] | None, count: int
+) -> np.ndarray:
+    """``_examples_in`` after each of a segment's first 1, 2, …, ``count`` passes, at once (the cost
+    curve's points: one call per pass would cost count × len(sizes))."""
+    lead = [len(lead_rows)] if lead_rows is not None and count > 0 else []
+    batches = count - len(lead)
+    start = (first_batch + len(lead)) % len(sizes)
+    cycle = np.roll(np.asarray(sizes, dtype=np.int64), -start)
+    per_pass = np.concatenate([np.asarray(lead, dtype=np.int64), np.resize(cycle, batches)])
+    return np.cumsum(per_pass)
 
 
 def _joined(
