@@ -28,6 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.core import documents
+from tests.core.documents import or_gate_document
+
 TIMEOUT = 20.0
 DOCUMENTED = {0, 1, 2, 130}
 BIG = "1" + "0" * 399
@@ -48,20 +51,6 @@ class Case:
 
 
 # -- documents ---------------------------------------------------------------------------------
-
-
-def or_gate() -> dict:
-    return {
-        "format": "backprop-stepper.network/1",
-        "name": "OR gate",
-        "inputs": 2,
-        "layers": [{"units": 1, "activation": "sigmoid", "weights": [[0.1], [0.6]], "bias": [0.0]}],
-        "loss": "half_squared_error",
-        "learning_rate": 1.0,
-        "batch_size": None,
-        "seed": 0,
-        "data": {"X": [[0, 0], [0, 1], [1, 0], [1, 1]], "y": [[0], [1], [1], [1]]},
-    }
 
 
 def two_layer() -> dict:
@@ -89,7 +78,7 @@ def two_layer() -> dict:
 
 
 def generated() -> dict:
-    doc = or_gate()
+    doc = or_gate_document()
     doc["layers"] = [{"units": 3, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}]
     doc["data"] = {"generate": "moons", "n": 20, "noise": 0.1, "seed": 0}
     return doc
@@ -97,37 +86,9 @@ def generated() -> dict:
 
 def session_doc() -> dict:
     """A real session: the 2-2-1 network stepped through two updates, with a stop and a view."""
-    from core import network_file, session_file
-    from core.session import Session
-    from core.session_file import SessionDocument, Stop
+    from core import network_file
 
-    net = network_file.from_dict(json.loads(json.dumps(two_layer())))
-    session = Session(net)
-    for _ in range(3):
-        session.step_forward()
-    stop = Stop("early", session.snapshot())
-    for _ in range(40):
-        session.step_forward()
-    view = {"decimals": 3, "zoom": 1.5, "centre": [10.0, 20.0], "theme": "dark", "font_scale": 1.0, "follow": True}
-    return session_file.to_dict(SessionDocument(session.snapshot(), view=view, stops=(stop,)))
-
-
-def paths(value, prefix: tuple = ()) -> Iterator[tuple]:
-    """Every field and list item of a document, as key/index paths."""
-    if prefix:
-        yield prefix
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, child in items:
-        yield from paths(child, (*prefix, key))
-
-
-def replaced(doc: dict, where: tuple, value) -> dict:
-    doc = json.loads(json.dumps(doc))
-    target = doc
-    for key in where[:-1]:
-        target = target[key]
-    target[where[-1]] = value
-    return doc
+    return documents.session_document(network_file.from_dict(two_layer()), 3, 40, centre=[10.0, 20.0])
 
 
 MARK = "__RAW__"
@@ -135,7 +96,7 @@ MARK = "__RAW__"
 
 def raw_replaced(doc: dict, where: tuple, literal: str) -> bytes:
     """The document with one field's JSON text replaced by ``literal`` (which json.dumps cannot write)."""
-    return json.dumps(replaced(doc, where, MARK)).replace(f'"{MARK}"', literal).encode()
+    return json.dumps(documents.replaced(doc, where, MARK)).replace(f'"{MARK}"', literal).encode()
 
 
 WRONG = [
@@ -167,13 +128,13 @@ RAW_WRONG = {"big_int": BIG, "neg_big_int": "-" + BIG, "1e999": "1e999", "NaN": 
 
 def field_sweep(category: str, doc: dict, commands: list[list[str]], every: int = 1) -> Iterator[Case]:
     """Each field replaced by each wrong value, run through each command."""
-    fields = [p for p in paths(doc) if not any(isinstance(k, int) and k > 0 for k in p)]  # item 0 stands for all
+    fields = list(documents.fields(doc))  # item 0 of a list stands for all
     fields = [p for p in fields if p[:3] != ("stops", 0, "state") or len(p) <= 5]  # a stop's state is a state
     for n, where in enumerate(fields):
         if n % every:
             continue
         label = ".".join(map(str, where))
-        contents = [(repr(w)[:20], json.dumps(replaced(doc, where, w)).encode()) for w in WRONG]
+        contents = [(repr(w)[:20], json.dumps(documents.replaced(doc, where, w)).encode()) for w in WRONG]
         contents += [(k, raw_replaced(doc, where, v)) for k, v in RAW_WRONG.items()]
         for k, (wrong, content) in enumerate(contents):
             command = commands[(n + k) % len(commands)]
@@ -222,7 +183,7 @@ def network_cases() -> Iterator[Case]:
         out = "out.svg" if command[0] == "export" else None
         yield Case("structure", f"deep {command[0]}", argv, {"f.json": deep}, {2}, out)
         yield Case("structure", f"dup {command[0]}", argv, {"f.json": dup}, {2}, out)
-        for where in paths(two_layer()):
+        for where in documents.fields(two_layer(), every_item=True):
             if len(where) > 1 and isinstance(where[-1], str):  # a duplicate key inside every object
                 content = raw_replaced(two_layer(), where, json.dumps(0) + f', "{where[-1]}": 1')
                 yield Case("duplicate keys", f"{'.'.join(map(str, where))} {command[0]}", argv, {"f.json": content})
@@ -243,7 +204,7 @@ def _dir(folder: Path) -> None:
 
 def _unreadable(folder: Path) -> None:
     folder.chmod(0o777)
-    (folder / "locked.json").write_text(json.dumps(or_gate()))
+    (folder / "locked.json").write_text(json.dumps(or_gate_document()))
     os.chmod(folder / "locked.json", 0)
 
 
@@ -402,7 +363,7 @@ def output_cases() -> Iterator[Case]:
         for graph in ("scalar", "layer"):
             argv = ["export", p, "--out", "g.png", "--steps", steps, "--graph", graph]
             yield Case("export steps", f"{steps} {graph}", argv, {}, {0, 2}, "g.png")
-    big = or_gate()
+    big = or_gate_document()
     big["layers"] = [{"units": 400, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}]
     argv = ["export", "f.json", "--out", "g.svg", "--graph", "scalar"]
     yield Case("export steps", "scalar on a big net", argv, {"f.json": json.dumps(big).encode()}, {2}, "g.svg")
@@ -428,7 +389,7 @@ def session_cases(every: int) -> Iterator[Case]:
         argv = [a.replace("{f}", "s.json") for a in command]
         out = "out.svg" if "export" in command else None
         yield Case("session truncated", f"at {cut} {command[0]}", argv, {"s.json": text[:cut]}, {2}, out)
-    newer = replaced(doc, ("format",), "backprop-stepper.session/2")
+    newer = documents.replaced(doc, ("format",), "backprop-stepper.session/2")
     for command in commands:
         argv = [a.replace("{f}", "s.json") for a in command]
         out = "out.svg" if "export" in command else None

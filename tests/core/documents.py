@@ -1,12 +1,18 @@
 """Networks the tests start from: network files as JSON documents (fresh dicts, free to change), and
-the 2-H-H-1 classifier the big-graph tests use, as a document and as a Network."""
+the 2-H-H-1 classifier the big-graph tests use, as a document and as a Network; a saved session as a
+document; every field of a document, and a copy with one field replaced (for the hostile-file tests)."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
+from core import session_file
 from core.network import Layer, Network
 from core.network_file import FORMAT
+from core.session import Session
+from core.session_file import SessionDocument, Stop
 
 
 def or_gate_document() -> dict:
@@ -53,3 +59,41 @@ def two_hidden_network(units: int, examples: int, **settings) -> Network:
     settings = {"name": f"2-{units}-{units}-1", "learning_rate": 0.1} | settings
     X, Y = rng.normal(size=(examples, 2)), rng.integers(0, 2, size=(examples, 1)).astype(float)
     return Network(inputs=2, layers=layers, loss="log_loss", X=X, Y=Y, **settings)
+
+
+def fields(value, prefix: tuple = (), every_item: bool = False):
+    """Every field of a document as a key/index path; each list by its first item only (the others
+    are read alike) unless ``every_item``."""
+    if prefix:
+        yield prefix
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value if every_item else value[:1]))
+    else:
+        items = []
+    for key, child in items:
+        yield from fields(child, (*prefix, key), every_item)
+
+
+def replaced(doc: dict, where: tuple, value) -> dict:
+    """A copy of ``doc`` with the field at ``where`` (a path from ``fields``) set to ``value``."""
+    doc = json.loads(json.dumps(doc))
+    target = doc
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = value
+    return doc
+
+
+def session_document(network: Network, before_stop: int, after_stop: int, centre: list[float]) -> dict:
+    """A session file as a saved one is: ``network`` stepped ``before_stop`` steps, a stop "early"
+    there, ``after_stop`` steps more, and a view (dark theme, zoomed in at ``centre``)."""
+    session = Session(network)
+    for _ in range(before_stop):
+        session.step_forward()
+    stop = Stop("early", session.snapshot())
+    for _ in range(after_stop):
+        session.step_forward()
+    view = {"decimals": 3, "zoom": 1.5, "centre": centre, "theme": "dark", "font_scale": 1.0, "follow": True}
+    return session_file.to_dict(SessionDocument(session.snapshot(), view=view, stops=(stop,)))

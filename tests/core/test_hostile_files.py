@@ -16,7 +16,7 @@ import pytest
 
 from core.limits import MAX_EPOCHS, MAX_FILE_BYTES, MAX_LAYERS
 from core.network_file import FORMAT
-from gui.launch import main
+from tests.core.cli_run import run
 from tests.core.documents import or_gate_document, two_hidden_layers
 
 BIG = "1" + "0" * 399  # a 400-digit integer
@@ -250,16 +250,6 @@ def write(tmp_path, name: str, content: bytes) -> str:
     path = tmp_path / f"{name}.json"
     path.write_bytes(content)
     return str(path)
-
-
-def run(capsys, argv: list[str]) -> tuple[int, str, str]:
-    """The exit status (argparse exits through SystemExit, as the console script would), stdout, stderr."""
-    try:
-        status = main(argv)
-    except SystemExit as e:
-        status = e.code
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def assert_one_line(status: int, out: str, err: str, expected_status: int = 2, fragment: str = "") -> None:

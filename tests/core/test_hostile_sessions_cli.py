@@ -9,10 +9,9 @@ import json
 import pytest
 
 from core import network_file, session_file
-from core.session import Session
-from core.session_file import SessionDocument, SessionFileError, Stop
-from gui.launch import main
-from tests.core.documents import or_gate_document
+from core.session_file import SessionFileError
+from tests.core.cli_run import run
+from tests.core.documents import fields, or_gate_document, replaced, session_document
 
 WRONG = [None, True, -1, 0.5, 10**400, 1e308, "a\nb", "NaN", [], {}]
 COMMANDS = [
@@ -27,41 +26,7 @@ def real_session() -> dict:
     """The OR gate with momentum, stepped through two updates, with a stop and a view."""
     doc = or_gate_document()
     doc["optimizer"] = {"name": "momentum", "momentum": 0.9}
-    session = Session(network_file.from_dict(doc))
-    for _ in range(3):
-        session.step_forward()
-    stop = Stop("early", session.snapshot())
-    for _ in range(20):
-        session.step_forward()
-    view = {"decimals": 3, "zoom": 1.5, "centre": [1.0, 2.0], "theme": "dark", "font_scale": 1.0, "follow": True}
-    return session_file.to_dict(SessionDocument(session.snapshot(), view=view, stops=(stop,)))
-
-
-def fields(value, prefix: tuple = ()):
-    """Every field of a document, each list by its first item only (the others are read alike)."""
-    if prefix:
-        yield prefix
-    items = value.items() if isinstance(value, dict) else list(enumerate(value))[:1] if isinstance(value, list) else ()
-    for key, child in items:
-        yield from fields(child, (*prefix, key))
-
-
-def replaced(doc: dict, where: tuple, value) -> dict:
-    doc = json.loads(json.dumps(doc))
-    target = doc
-    for key in where[:-1]:
-        target = target[key]
-    target[where[-1]] = value
-    return doc
-
-
-def run(capsys, argv: list[str]) -> tuple[int, str, str]:
-    try:
-        status = main(argv)
-    except SystemExit as e:
-        status = e.code
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
+    return session_document(network_file.from_dict(doc), 3, 20, centre=[1.0, 2.0])
 
 
 def assert_answered(status: int, out: str, err: str, where: str) -> None:

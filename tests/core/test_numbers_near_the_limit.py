@@ -10,7 +10,7 @@ import pytest
 
 from core.csv_data import CsvOptions, read_csv
 from core.network import column_moments, standardisation_of
-from gui.launch import main
+from tests.core.cli_run import run
 from tests.core.documents import or_gate_document
 
 CSV_FILES = {
@@ -25,15 +25,6 @@ COMMANDS = [
     ["gradcheck", "preset:or_gate", "--data"],
     ["surface", "preset:or_gate", "--params", "W1[0][0]", "--grid", "3", "--data"],
 ]
-
-
-def run(capsys, argv: list[str]) -> tuple[int, str, str]:
-    try:
-        status = main(argv)
-    except SystemExit as e:
-        status = e.code
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 @pytest.mark.parametrize("standardise", [[], ["--standardise"]], ids=["raw", "standardised"])

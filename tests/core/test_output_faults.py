@@ -28,17 +28,21 @@ def one_stderr_line(err: str, fragment: str) -> None:
     assert fragment in err
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-def test_a_full_stdout_is_one_line_and_exit_1():
+def train_into_a_full_stdout(preset: str, epochs: int) -> subprocess.CompletedProcess:
     with open("/dev/full", "w") as full:
-        run = subprocess.run(
-            [*COMMAND, "train", "preset:or_gate", "--epochs", "3"],
+        return subprocess.run(
+            [*COMMAND, "train", f"preset:{preset}", "--epochs", str(epochs)],
             stdout=full,
             stderr=subprocess.PIPE,
             text=True,
             cwd=REPO,
             timeout=120,
         )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_stdout_is_one_line_and_exit_1():
+    run = train_into_a_full_stdout("or_gate", 3)
     assert run.returncode == 1
     one_stderr_line(run.stderr, "cannot write the output: No space left on device")
 
@@ -46,15 +50,7 @@ def test_a_full_stdout_is_one_line_and_exit_1():
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_a_stopped_run_that_cannot_be_printed_says_only_that():
     """Training stops (the raw house prices diverge) and stdout is full: one line, the write failure."""
-    with open("/dev/full", "w") as full:
-        run = subprocess.run(
-            [*COMMAND, "train", "preset:house_prices", "--epochs", "50"],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=REPO,
-            timeout=120,
-        )
+    run = train_into_a_full_stdout("house_prices", 50)
     assert run.returncode == 1
     one_stderr_line(run.stderr, "cannot write the output: No space left on device")
 

@@ -8,28 +8,11 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.core.documents import fields, replaced
 from tests.gui.helpers import press
 from tests.gui.test_sessions import seen
 
 WRONG = [None, -1, 0.5, 1e308, "a\nb", "NaN", [], {}, 1e-4, 0.25, 8.0, 1e4, 1e9]
-
-
-def fields(value, prefix: tuple = ()):
-    """Every field of a document, each list by its first item only (the others are read alike)."""
-    if prefix:
-        yield prefix
-    items = value.items() if isinstance(value, dict) else list(enumerate(value))[:1] if isinstance(value, list) else ()
-    for key, child in items:
-        yield from fields(child, (*prefix, key))
-
-
-def replaced(doc: dict, where: tuple, value) -> dict:
-    doc = json.loads(json.dumps(doc))
-    target = doc
-    for key in where[:-1]:
-        target = target[key]
-    target[where[-1]] = value
-    return doc
 
 
 @pytest.fixture
