@@ -98,6 +98,9 @@ class SlicedWork(QObject):
             self._end()
             if self._on_failed is not None:
                 self._on_failed(e)
+        except BaseException:
+            self._end()  # not left running, its dialog open, for an error no one expected (the window reports it)
+            raise
         return None
 
     def _slice(self) -> None:

@@ -198,3 +198,22 @@ def test_a_large_data_set_s_predictions_arrive_from_a_worker_thread(window, qtbo
     assert [cell(window, r, "ŷ") for r in range(4)] == expected
     assert dock.summary.text().endswith(f"{evaluate(net, params).correct_count} of 4 classified right")
 
+
+
+def test_work_failing_unexpectedly_ends_and_closes_its_dialog(window, qtbot, sliced):
+    """An error nobody expected is reported (the window's hook), and the work does not stay running
+    with its dialog open and its callbacks waiting."""
+
+    def steps():
+        yield 1, 3
+        raise RuntimeError("unexpected")
+
+    done = []
+    work = sliced_work.SlicedWork(steps(), "Working…", window, on_done=done.append, expected=(OSError,))
+    work.start()
+    assert work.running
+    with pytest.raises(RuntimeError):
+        work._slice()  # the timer's slice, here, so that its error is seen
+    assert not work.running
+    assert work.dialog is None or not work.dialog.isVisible()
+    assert done == []
