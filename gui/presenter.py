@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
 
@@ -47,8 +47,6 @@ class _Before:
 
 class Presenter(QObject):
     """Presenter mode for ``window`` (a MainWindow): enter(), leave(), and its actions in the View menu."""
-
-    changed = Signal(bool)  # on or off
 
     def __init__(self, window: QMainWindow, menu: QMenu, shown_panels: list[QDockWidget]) -> None:
         super().__init__(window)
@@ -145,7 +143,6 @@ class Presenter(QObject):
             THEME.set_line_scale(LINE_SCALE)
         w.showFullScreen()
         self.arrange()
-        self.changed.emit(True)
 
     def arrange(self) -> None:
         """The chain-rule panel and the cost plot side by side under the graph, in a low strip."""
@@ -174,11 +171,6 @@ class Presenter(QObject):
         w.restoreState(before.layout, window_layout.LAYOUT_VERSION)
         QTimer.singleShot(0, lambda: window_layout.hide_stale_tab_bars(w))
         QTimer.singleShot(0, w.view.fit)
-        self.changed.emit(False)
-
-    def layout_to_keep(self) -> QByteArray | None:
-        """While presenting, the layout to remember on closing: the one presenter mode returns to."""
-        return self._before.layout if self._before is not None else None
 
     def _keep_every_shortcut(self) -> None:
         """Make every menu action with a shortcut the window's own, so it works with the menu bar hidden."""

@@ -111,11 +111,6 @@ Z_EDGE = 0.0
 Z_NODE = 2.0
 Z_CURRENT = 3.0
 
-NODE_WIDTH = 176
-NODE_HEIGHT = 60  # the least; nodes grow to fit what they show
-LAYER_NODE_WIDTH = 236
-COLUMN_GAP = 92  # horizontal space between columns, where edge labels go
-ROW_GAP = 30
 
 
 class Theme(QObject):

@@ -50,12 +50,6 @@ class Curve:
     def arrow(self) -> QPolygonF:
         return QPolygonF([QPointF(*p) for p in self.arrow_points] if self.has_arrow else [])
 
-    def point_at(self, t: float) -> QPointF:
-        return QPointF(*_bezier(self, t))
-
-    def xy_at(self, t: float) -> Point:
-        return _bezier(self, t)
-
     def box(self) -> tuple[float, float, float, float]:
         """(left, top, right, bottom) holding the curve and its arrowhead (the control polygon holds the curve)."""
         arrow = self.arrow_points if self.has_arrow else ()
@@ -87,10 +81,6 @@ class Route:
     def point_at(self, t: float) -> QPointF:
         """The point a fraction ``t`` of the way along the run (by length)."""
         return self.path.pointAtPercent(min(max(t, 0.0), 1.0))
-
-    def xy_at(self, t: float) -> Point:
-        p = self.point_at(t)
-        return p.x(), p.y()
 
     def bounds(self) -> QRectF:
         rect = QRectF()
@@ -190,15 +180,6 @@ def _meets(boxes: np.ndarray, r: tuple[float, float, float, float]) -> np.ndarra
 
 def _within(boxes: np.ndarray, r: tuple[float, float, float, float]) -> np.ndarray:
     return (boxes[:, 0] >= r[0]) & (boxes[:, 2] <= r[2]) & (boxes[:, 1] >= r[1]) & (boxes[:, 3] <= r[3])
-
-
-def _bezier(c: Curve, t: float) -> Point:
-    u = 1 - t
-    a, b, cc, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
-    return (
-        a * c.p0[0] + b * c.p1[0] + cc * c.p2[0] + d * c.p3[0],
-        a * c.p0[1] + b * c.p1[1] + cc * c.p2[1] + d * c.p3[1],
-    )
 
 
 def _tangent(c: Curve, t: float) -> Point:
