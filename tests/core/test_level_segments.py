@@ -36,8 +36,12 @@ def test_small_grids_worked_by_hand():
 
 
 def test_a_nan_corner_leaves_out_the_segments_that_would_touch_it():
-    grid = np.array([[0.0, 1.0, 1.0], [0.0, np.nan, 1.0], [0.0, 1.0, 1.0]])
+    """Only the corner cell touches the NaN: its segment goes, the cell below keeps its own."""
+    grid = np.array([[np.nan, 1.0, 1.0], [0.0, 1.0, 1.0], [0.0, 1.0, 1.0]])
     x, y = level_segments(grid)
+    whole_x, _ = level_segments(np.nan_to_num(grid, nan=0.0))
+    assert len(whole_x) == 4  # without the NaN, both cells of the first column cross the level
+    assert len(x) == 2
     assert np.all(np.isfinite(x))
     assert np.all(np.isfinite(y))
 
