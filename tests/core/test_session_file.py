@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+import core.session
 from core import session_file
 from core.cost_history import RECENT
 from core.network_file import FORMAT as NETWORK_FORMAT
@@ -344,14 +345,16 @@ def test_trace_and_train_take_a_session_at_its_shown_parameters(tmp_path, capsys
     assert "made by a newer Backprop Stepper" in capsys.readouterr().err
 
 
-def test_a_big_graph_keeps_fewer_passes_so_opening_stays_quick() -> None:
-    from core.session import KEPT_EVENTS
-
+def test_a_big_graph_keeps_fewer_passes_so_opening_stays_quick(monkeypatch) -> None:
+    """The events kept, not only the passes, are capped: with the cap at 20 passes' events of
+    mood 2-2-1 (far under KEPT_PASSES), 60 passes stepped keep 20 and at most an epoch more."""
     session = Session(load_preset("mood_2_2_1"))
     events = len(session.current)
-    for _ in range(2 * KEPT_EVENTS // events):
+    monkeypatch.setattr(core.session, "KEPT_EVENTS", 20 * events)
+    for _ in range(60):
         session.next_example()
     snapshot = session.snapshot()
-    assert snapshot.pass_count * events <= KEPT_EVENTS + session.updates_per_epoch * events
+    assert snapshot.pass_count < 60
+    assert snapshot.pass_count * events <= core.session.KEPT_EVENTS + session.updates_per_epoch * events
     assert snapshot.position == session.position
     assert_same(session, Session.restored(snapshot))
