@@ -265,18 +265,24 @@ class Session:
         if self.network is None:
             raise ValueError("only a network's session can be saved (an expression has no parameters)")
         passes, history, update_history = self._passes, self.history.copy(), self.update_history.copy()
-        per = self.updates_per_epoch
         if passes:
             kept_passes = max(1, min(kept_passes, KEPT_EVENTS // len(passes[-1])))
-        # Whole epochs are dropped only from a segment that began at an epoch's start (as all do but
-        # those after a switch of graph or batch size mid-epoch, which keep every pass).
-        aligned = self.start_example == 0 and self._carry == (0.0, 0)
-        dropped = max(0, (len(passes) - kept_passes) // per * per) if aligned else 0
+        # Whole epochs are dropped: the passes up to the last end of an epoch that leaves enough kept
+        # (a segment begun mid-epoch, after a switch of graph or batch size, has its ends shifted).
+        sizes = self.source.update_sizes(self.mode)
+        m = sum(sizes)
+        covered = _examples_in_each(sizes, self._first_batch, self._lead_rows, len(passes))
+        ends = np.flatnonzero((self.start_example + covered) % m == 0) + 1  # passes done at each epoch's end
+        dropped = int(ends[ends <= len(passes) - kept_passes].max(initial=0))
+        epoch_offset, start_example, carry = self.epoch_offset, self.start_example, self._carry
         if dropped:
             update_x, update_y = self._segment_points(per_epoch=False)
             epoch_x, epoch_y = self._segment_points(per_epoch=True)
-            history.extend(epoch_x[: dropped // per], epoch_y[: dropped // per])
+            epochs = int(np.count_nonzero(ends <= dropped))
+            history.extend(epoch_x[:epochs], epoch_y[:epochs])
             update_history.extend(update_x[:dropped], update_y[:dropped])
+            epoch_offset = float(round(epoch_x[epochs - 1]))  # where that epoch ended: a whole epoch
+            start_example, carry = 0, (0.0, 0)
         kept = passes[dropped:]
         state = self.optimizer_state if not dropped else passes[dropped - 1].state_after
         runs: list[PassRun] = []
@@ -295,12 +301,12 @@ class Session:
             optimizer_state=state,
             passes=tuple(runs),
             updates=self.updates - dropped,
-            epoch_offset=self.epoch_offset + dropped // per,
+            epoch_offset=epoch_offset,
             history=history,
             update_history=update_history,
             cursor=self.cursor,
-            start_example=self.start_example,
-            epoch_carry=self._carry,
+            start_example=start_example,
+            epoch_carry=carry,
         )
 
     @classmethod
