@@ -31,6 +31,7 @@ from core.trace import strict_json, trace_network
 SCALES = (1, 2, 3, 4)  # the graph's PNG scales offered in the menu (any other can be typed)
 DEFAULT_SCALE = 2.0
 MAX_SIDE = 16_000  # pixels: a larger PNG is refused (Qt's raster painting and most viewers stop near here)
+MIN_SIDE = 32  # pixels: a PNG with a shorter side is refused (at that size nothing in it can be read)
 MARGIN = 16  # scene units of background around the graph
 BAND_PIXELS = 250_000  # a large PNG is drawn this many pixels at a time (2-16-16-1: mostly 15-60 ms a band, load 3)
 ALL_POINTS = 2**62  # a cost-history budget that asks for its finest resolution
@@ -72,17 +73,23 @@ def graph_rect(scene: QGraphicsScene) -> QRectF:
 
 def image_size(rect: QRectF, scale: float) -> QSize:
     """The pixel size of ``rect`` drawn at ``scale``; refuses a scale that is not a number above 0, or an
-    image over MAX_SIDE pixels a side."""
+    image over MAX_SIDE pixels a side or under MIN_SIDE."""
     if not (isinstance(scale, int | float) and math.isfinite(scale) and scale > 0):
         raise ExportError(f"the scale must be a number above 0, not {scale!r}")
     width, height = math.ceil(rect.width() * scale), math.ceil(rect.height() * scale)
+    if min(width, height) < MIN_SIDE:
+        smallest = math.ceil(MIN_SIDE / max(min(rect.width(), rect.height()), 1e-12) * 100) / 100
+        raise ExportError(
+            f"the image would be {width:,} × {height:,} pixels, under {MIN_SIDE} pixels a side "
+            f"(the smallest scale for this picture is {smallest:g})"
+        )
     if max(width, height) > MAX_SIDE:
         largest = math.floor(largest_scale(rect) * 100) / 100
         raise ExportError(
             f"the image would be {width:,} × {height:,} pixels, over {MAX_SIDE:,} pixels a side "
             f"(the largest scale for this picture is {largest:g})"
         )
-    return QSize(max(width, 1), max(height, 1))
+    return QSize(width, height)
 
 
 def _background(scene: QGraphicsScene, background: QColor | None) -> QColor:

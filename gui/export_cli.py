@@ -30,7 +30,7 @@ GRAPHS = {"scalar": Mode.EXAMPLE, "layer": Mode.BATCH}
 
 
 def parser() -> argparse.ArgumentParser:
-    from gui.export import DEFAULT_SCALE, MAX_SIDE
+    from gui.export import DEFAULT_SCALE, MAX_SIDE, MIN_SIDE
     from gui.theme import THEME_NAMES
 
     p = cli._Parser(
@@ -59,7 +59,7 @@ def parser() -> argparse.ArgumentParser:
         type=_scale,
         default=DEFAULT_SCALE,
         metavar="S",
-        help=f"PNG pixels per graph unit (default {DEFAULT_SCALE:g}); the image may be at most {MAX_SIDE:,} "
+        help=f"PNG pixels per graph unit (default {DEFAULT_SCALE:g}); the image must be {MIN_SIDE} to {MAX_SIDE:,} "
         "pixels a side",
     )
     return p

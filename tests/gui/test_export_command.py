@@ -117,6 +117,8 @@ def test_the_layer_graph_and_a_theme(tmp_path, capsys):
         (["preset:or_gate", "--scale", "nan"], "--scale"),
         (["preset:or_gate", "--scale", "-2"], "--scale"),
         (["preset:or_gate", "--scale", "500"], "over 16,000 pixels a side"),
+        (["preset:or_gate", "--scale", "1e-9"], "under 32 pixels a side"),
+        (["preset:or_gate", "--scale", "0.01"], "the smallest scale for this picture is"),
         (["preset:or_gate", "--theme", "purple"], "--theme"),
         (["preset:or_gate", "--graph", "both"], "--graph"),
         (["preset:or_gate", "--out-of-place"], "unrecognized"),

@@ -120,6 +120,16 @@ def test_a_scale_too_large_is_refused_and_writes_nothing(window, qtbot, save_as,
     assert os.listdir(out.parent) == []
 
 
+def test_a_scale_too_small_is_refused_and_writes_nothing(window, qtbot, save_as, monkeypatch):
+    """A scale that would give a speck (1e-9 gave a 1 × 1 PNG) is refused, naming the smallest that works."""
+    monkeypatch.setattr("gui.export_menu.QInputDialog.getText", lambda *a, **k: ("1e-9", True))
+    out = save_as("speck.png")
+    window.export_menu.act_graph_png_other.trigger()
+    exported(window, qtbot)
+    assert "under 32 pixels a side" in window.message_bar.text()
+    assert os.listdir(out.parent) == []
+
+
 def test_export_into_a_folder_that_cannot_be_written_says_so_and_leaves_no_file(window, qtbot, save_as):
     # A parent that is a file makes the write fail even for root, where a read-only folder would not.
     blocker = save_as("not-a-folder")
