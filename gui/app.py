@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
-from pathlib import Path
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from core.expression_source import ExpressionSource
 from core.network import Network
-from core.network_file import one_line, quote, write_bytes_atomically
+from core.network_file import one_line, quote
 from core.presets import DEFAULT, load_preset
 from core.session import Mode
 from core.session_file import SessionDocument, load_any
@@ -81,16 +80,12 @@ def screenshot(app: QApplication, window, path: str, steps: int) -> int:
     window.view.fit()
     window.refresh_now()
     app.processEvents()
-    from gui.export import ExportError, png_bytes
+    from gui import export
 
-    try:  # atomically, with the permissions the umask gives, as every file the app writes
-        write_bytes_atomically(Path(path), png_bytes(window.grab().toImage()))
-    except (OSError, ExportError) as e:
-        reason = getattr(e, "strerror", None) or e
-        print(
-            f"backprop-stepper: could not write the screenshot to {quote(path)}: {one_line(str(reason))}",
-            file=sys.stderr,
-        )
+    try:
+        export.save_screenshot(window, path)
+    except (OSError, export.ExportError) as e:
+        print(f"backprop-stepper: could not write the screenshot to {quote(path)}: {export.reason(e)}", file=sys.stderr)
         return 2
     window.close()
     return 0

@@ -19,11 +19,11 @@ from typing import Any
 from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QImage, QPainter, QPalette, QTextDocument
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QWidget
 
 from core.expression_cli import trace_expression
 from core.limits import LimitError, human_bytes
-from core.network_file import quote, write_bytes_atomically
+from core.network_file import one_line, quote, write_bytes_atomically
 from core.session import Session
 from core.source import NetworkSource
 from core.trace import strict_json, trace_network
@@ -291,7 +291,16 @@ def save(path: str | Path, data: bytes | str) -> str:
     return f"Saved {name} ({human_bytes(len(data))})"
 
 
+def save_screenshot(widget: QWidget, path: str | Path) -> str:
+    """The widget as it is drawn now, saved as a PNG at ``path`` like any export (``save``)."""
+    return save(path, png_bytes(widget.grab().toImage()))
+
+
+def reason(error: OSError | ExportError) -> str:
+    """Why a file was not written, in one line."""
+    return one_line(error.strerror if isinstance(error, OSError) and error.strerror else str(error))
+
+
 def failure(path: str | Path, error: OSError | ExportError) -> str:
     """One line saying why ``path`` was not written."""
-    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-    return f"Could not export {quote(str(path), 200)}: {reason}. Nothing was written."
+    return f"Could not export {quote(str(path), 200)}: {reason(error)}. Nothing was written."

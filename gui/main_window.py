@@ -25,7 +25,7 @@ from core.expression import ExpressionError
 from core.expression_source import ExpressionSource
 from core.limits import LimitError, check_network_size, human_bytes, network_bytes
 from core.network import Network, ViewSettings, standardized
-from core.network_file import quote, save, write_bytes_atomically
+from core.network_file import quote, save
 from core.presets import load_preset, preset_keys
 from core.session import Mode
 from core.session_file import SessionDocument, SessionFileError, load_any
@@ -669,14 +669,16 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "backprop-stepper.png", "PNG images (*.png)")
         if not path:
             return
-        from gui.export import ExportError, png_bytes  # QtSvg and the exporters: only when asked for
+        from gui import export  # QtSvg and the exporters: only when asked for
 
         try:
-            write_bytes_atomically(Path(path), png_bytes(self.grab().toImage()))
-        except (OSError, ExportError) as e:
-            self.show_message(f"Could not write the screenshot to {path}: {getattr(e, 'strerror', None) or e}.")
+            saved = export.save_screenshot(self, path)
+        except (OSError, export.ExportError) as e:
+            self.show_message(
+                f"Could not write the screenshot to {quote(path)}: {export.reason(e)}. Nothing was written."
+            )
             return
-        self.confirm(f"Saved {Path(path).name}")
+        self.confirm(saved)
 
     def _on_standardise(self) -> None:
         self._replace_network(standardized(self.model.network), "Standardise inputs")
