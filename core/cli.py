@@ -28,7 +28,7 @@ from core.expression_cli import (
 from core.gradcheck import THRESHOLD, check_network
 from core.limits import MAX_EPOCHS, LimitError, check_cost_work, check_epochs
 from core.network import Network
-from core.network_file import NetworkFileError, one_line, quote
+from core.network_file import one_line, quote
 from core.presets import load_preset
 from core.session import Session
 from core.session_file import SessionDocument, load_any
@@ -37,6 +37,7 @@ from core.training import train
 
 COMMANDS = ("trace", "train", "data", "gradcheck", "surface")
 MAX_ARGUMENT_DIGITS = 30  # a count with more digits is refused as it is read
+PRESET = "preset:"  # a FILE argument naming a shipped preset: preset:or_gate
 TRAIN_CHUNK_SECONDS = 0.1  # how often `train` takes stock, so Ctrl+C loses at most this much work
 
 
@@ -102,9 +103,8 @@ def _run(parser: argparse.ArgumentParser, argv: Sequence[str]) -> int:
                 if args.command == "surface":
                     return _print_json(surface_result(net, args))
                 result = _trace(net, args.example) if args.command == "trace" else _train(net, args.epochs, args.every)
-        except (NetworkFileError, KeyError, ValueError) as e:
-            message = e.args[0] if isinstance(e, KeyError) else str(e)
-            return _fail(f"{quote(getattr(e, 'source', args.file))}: {message}", 2)
+        except (KeyError, ValueError) as e:
+            return _fail(refusal(e, args.file), 2)
         return _print_json(result)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
@@ -140,12 +140,25 @@ def _expression_command(parser: argparse.ArgumentParser, args: argparse.Namespac
     return status or (0 if check.passed else 1)
 
 
+def open_document(name: str) -> Network | SessionDocument:
+    """A shipped preset given as ``preset:KEY`` (KeyError names the known ones), or a network or session
+    file, told apart by its format (a ValueError says what is wrong with it)."""
+    if name.startswith(PRESET):
+        return load_preset(name[len(PRESET) :])
+    return load_any(name)
+
+
+def refusal(error: KeyError | ValueError, name: str) -> str:
+    """Why ``name`` (a FILE argument) cannot be used, in one line: the file (or the CSV data file that
+    failed, its ``source``) and the reason."""
+    reason = error.args[0] if isinstance(error, KeyError) else str(error)
+    return f"{quote(getattr(error, 'source', name))}: {one_line(str(reason))}"
+
+
 def open_network(name: str) -> Network:
-    """A network file, or a shipped preset given as ``preset:KEY``; a session file gives its network
-    with the parameters the window showed when it was saved."""
-    if name.startswith("preset:"):
-        return load_preset(name[len("preset:") :])
-    document = load_any(name)
+    """``open_document``'s network: a session file gives its network with the parameters the window
+    showed when it was saved."""
+    document = open_document(name)
     if isinstance(document, SessionDocument):
         session = Session.restored(document.snapshot)
         return document.snapshot.network.with_params(session.displayed_params())

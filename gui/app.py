@@ -9,26 +9,23 @@ import traceback
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
+from core.cli import PRESET, open_document, refusal
 from core.expression_source import ExpressionSource
-from core.network import Network
-from core.network_file import one_line, quote
+from core.network_file import quote
 from core.presets import DEFAULT, load_preset
 from core.session import Mode
-from core.session_file import SessionDocument, load_any
+from core.session_file import SessionDocument
 
 SCREENSHOT_SIZE = (1600, 1000)
-PRESET = "preset:"
 
 
 def run(args: argparse.Namespace) -> int:
     """Open the window (or render it to a PNG with --screenshot); returns the exit status."""
     try:
         # A file whose "format" says session is a session; otherwise it is read as a network file.
-        opened = _open(args.file) if args.file else load_preset(args.preset or DEFAULT)
+        opened = open_document(args.file) if args.file else load_preset(args.preset or DEFAULT)
     except (KeyError, ValueError) as e:
-        # A SessionFileError (a ValueError) names the problem; a bare one is a check the format missed.
-        message = e.args[0] if isinstance(e, KeyError) else str(e)
-        print(f"backprop-stepper: {quote(args.file or args.preset)}: {one_line(message)}", file=sys.stderr)
+        print(f"backprop-stepper: {refusal(e, args.file or args.preset)}", file=sys.stderr)
         return 2
     session = opened if isinstance(opened, SessionDocument) else None
     if session is not None and args.mode:
@@ -57,11 +54,6 @@ def run(args: argparse.Namespace) -> int:
         window.session_actions.remember(args.file)  # File → Open recent lists it (not for screenshots)
     window.show()
     return app.exec()
-
-
-def _open(name: str) -> SessionDocument | Network:
-    """A session or network file, or ``preset:NAME`` as the other commands take it."""
-    return load_preset(name[len(PRESET) :]) if name.startswith(PRESET) else load_any(name)
 
 
 def _without_offscreen_notes(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:

@@ -19,9 +19,9 @@ from typing import Any
 from core import cli
 from core.convention import Convention
 from core.network import Network
-from core.network_file import NetworkFileError, quote
+from core.network_file import quote
 from core.session import Mode, Session
-from core.session_file import SessionDocument, load_any
+from core.session_file import SessionDocument
 from core.source import NetworkSource, saved_mode
 
 MAX_STEPS = 10_000  # here and for --screenshot: a larger number would keep the window stepping
@@ -87,23 +87,15 @@ def main(argv: Sequence[str]) -> int:
         if suffix not in (".svg", ".png"):
             return cli._fail(f"--out must end in .svg or .png, not {quote(out.name)}", 2)
         try:
-            opened = _open(args.file)
+            opened = cli.open_document(args.file)
             if isinstance(opened, SessionDocument) and args.graph:
                 return cli._fail("a session is drawn in the graph it was saved in: give no --graph with it", 2)
             session, view = _session(opened, args.graph)
-        except (NetworkFileError, KeyError, ValueError) as e:
-            message = e.args[0] if isinstance(e, KeyError) else str(e)
-            return cli._fail(f"{quote(getattr(e, 'source', args.file))}: {message}", 2)
+        except (KeyError, ValueError) as e:
+            return cli._fail(cli.refusal(e, args.file), 2)
         return _export(session, view, args, out, suffix)
     except KeyboardInterrupt:
         return cli._fail("interrupted", 130)
-
-
-def _open(name: str) -> Network | SessionDocument:
-    """A preset, a network file or a session file (told apart by its format)."""
-    if name.startswith("preset:"):
-        return cli.open_network(name)
-    return load_any(name)
 
 
 def _session(opened: Network | SessionDocument, graph: str | None) -> tuple[Session, dict[str, Any]]:

@@ -51,12 +51,13 @@ def test_a_negative_seed_on_the_command_line_is_one_line(tmp_path):
 
 
 def test_an_unexpected_value_error_while_loading_is_one_line(monkeypatch, capsys):
+    from core import cli
     from gui import app
 
     def load(path):
         raise ValueError("expected non-negative integer")
 
-    monkeypatch.setattr(app, "load_any", load)
+    monkeypatch.setattr(cli, "load_any", load)
     args = argparse.Namespace(file="odd.json", preset=None, screenshot=None, steps=0, size=(800, 600), mode=None)
     assert app.run(args) == 2
     err = capsys.readouterr().err
