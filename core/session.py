@@ -17,6 +17,7 @@ from core.cost_history import DEFAULT_BUDGET, CostHistory
 from core.graph import Graph
 from core.network import Network, Params
 from core.optimizers import Optimizer, State
+from core.pass_log import KeptPass, PassLog
 from core.source import GraphSource, Mode, NetworkSource, as_source
 from core.stepper import Phase, StepPass, StepState
 from core.training import TrainProgress
@@ -135,7 +136,7 @@ class Session:
         self._first_batch = 0
         self._lead_rows: tuple[int, ...] | None = None
         self._carry = (0.0, 0)
-        self._passes: list[StepPass] = []  # passes that can still be stepped back into
+        self._passes = PassLog()  # passes that can still be stepped back into
         self.optimizer_state: State | None = None  # the optimiser's state before the first of _passes
         self.cursor = 0
 
@@ -143,13 +144,26 @@ class Session:
     def current(self) -> StepPass:
         """The pass being stepped through (recorded on first use)."""
         if not self._passes:
-            self._passes.append(self._record(self.params, self.updates, self.optimizer_state))
-        return self._passes[-1]
+            self._passes.append(self._record(self.params, self.updates, self.optimizer_state), self.params, self.source)
+        return self._whole(-1)
+
+    def _whole(self, index: int) -> StepPass:
+        """Pass ``index`` with its events: recorded again from what it was computed from when only
+        that is kept (the same numbers: the same parameters, state, source and examples)."""
+        step_pass = self._passes.whole(index)
+        if step_pass is None:
+            index %= len(self._passes)
+            kept = self._passes[index]
+            number = index + self.updates + 1 - len(self._passes)  # a restored session may keep fewer passes
+            state = self._passes.state_before(index, self.optimizer_state)
+            step_pass = self._record(kept.params, number, state, kept.source)
+            self._passes.keep_whole_again(index, step_pass)
+        return step_pass
 
     @property
     def update_applied(self) -> bool:
         """Whether the cursor is past the current pass's update (False before any pass is recorded)."""
-        return bool(self._passes) and self.can_update and self.cursor == len(self._passes[-1])
+        return bool(self._passes) and self.can_update and self.cursor == len(self.current)
 
     @property
     def state(self) -> StepState:
@@ -220,7 +234,7 @@ class Session:
 
     def _segment_points(self, per_epoch: bool) -> tuple[np.ndarray, np.ndarray]:
         """Points of the passes stepped since the last restart (their updates applied)."""
-        done = self._passes if self.update_applied else self._passes[:-1]
+        done = list(self._passes)[: len(self._passes) - (not self.update_applied)]
         if not per_epoch:
             sizes = self.source.update_sizes(self.mode)
             covered = _examples_in_each(sizes, self._first_batch, self._lead_rows, len(done))
@@ -229,7 +243,7 @@ class Session:
         epochs, costs = self._completed_epochs(done)[:2]
         return np.array(epochs), np.array(costs)
 
-    def _completed_epochs(self, done: list[StepPass]) -> tuple[list[float], list[float], tuple[float, int]]:
+    def _completed_epochs(self, done: list[KeptPass]) -> tuple[list[float], list[float], tuple[float, int]]:
         """The epochs the passes ``done`` complete: where each ends and its cost (the mean of the
         losses over its examples, an epoch begun before this segment included), and what is
         stepped of the epoch still in progress, as (sum of loss × examples, examples)."""
@@ -237,7 +251,7 @@ class Session:
         (total, seen), covered = self._carry, 0
         epochs, costs = [], []
         for p in done:
-            n = len(p.examples)
+            n = p.examples
             total, seen, covered = total + p.cost * n, seen + n, covered + n
             if seen >= m:  # a pass never crosses the end of an epoch: batches are cut at it
                 epochs.append(self.epoch_offset + covered / m)
@@ -266,7 +280,7 @@ class Session:
             raise ValueError("only a network's session can be saved (an expression has no parameters)")
         passes, history, update_history = self._passes, self.history.copy(), self.update_history.copy()
         if passes:
-            kept_passes = max(1, min(kept_passes, KEPT_EVENTS // len(passes[-1])))
+            kept_passes = max(1, min(kept_passes, KEPT_EVENTS // len(self.current)))
         # Whole epochs are dropped: the passes up to the last end of an epoch that leaves enough kept
         # (a segment begun mid-epoch, after a switch of graph or batch size, has its ends shifted).
         sizes = self.source.update_sizes(self.mode)
@@ -292,7 +306,7 @@ class Session:
                 runs[-1] = replace(runs[-1], count=runs[-1].count + 1)
             else:
                 runs.append(run)
-        first = self.source.params_from_leaves(kept[0].graph, kept[0].leaves, self.params) if kept else self.params
+        first = kept[0].params if kept else self.params
         return Snapshot(
             network=self.network,
             mode=self.mode,
@@ -347,7 +361,7 @@ class Session:
                 if len(session._passes) == count - 1:
                     params = session.params
                 step_pass = session._record(params, number + len(session._passes), state, source)
-                session._passes.append(step_pass)
+                session._passes.append(step_pass, params, source)
                 params, state = session._params_after(step_pass), step_pass.state_after
                 yield len(session._passes), count
         session.cursor = snapshot.cursor
@@ -393,12 +407,10 @@ class Session:
     def _commit(self) -> None:
         self.params = self._params_after(self.current)
         self.updates += 1
-        self._passes.append(self._record(self.params, self.updates, self.current.state_after))
+        self._passes.append(self._record(self.params, self.updates, self.current.state_after), self.params, self.source)
         self.cursor = 0
 
-    def _record(
-        self, params: Params, update: int, state: State | None, source: GraphSource | None = None
-    ) -> StepPass:
+    def _record(self, params: Params, update: int, state: State | None, source: GraphSource | None = None) -> StepPass:
         """The pass of this segment's update number ``update``: the rest of the batch the segment began
         in (when it began inside one), then whole batches in order."""
         source = self.source if source is None else source
@@ -412,7 +424,9 @@ class Session:
 
     def _record_current_again(self) -> None:
         """The current pass computed again (new parameters, settings or ops), from the same state."""
-        self._passes[-1] = self._record(self.params, self.updates, self._state_before_current())
+        self._passes.replace_last(
+            self._record(self.params, self.updates, self._state_before_current()), self.params, self.source
+        )
 
     # -- changes -----------------------------------------------------------------------
 
@@ -476,7 +490,7 @@ class Session:
         first = progress.epoch - n + 1
         self.history.extend(start_epoch + np.arange(first, progress.epoch + 1), progress.costs)
         self.params = {k: np.array(v, dtype=float) for k, v in progress.params.items()}
-        self._passes, self.cursor = [], 0
+        self._passes, self.cursor = PassLog(), 0
         self.optimizer_state = progress.state  # stepping after training goes on from the run's state
         self.epoch_offset, self.updates = start_epoch + progress.epoch, 0
         self.start_example, self._carry = 0, (0.0, 0)  # training runs whole epochs from the first example
@@ -487,7 +501,7 @@ class Session:
         here; earlier passes are closed (an epoch stepped only in part keeps its update points)."""
         if self.update_applied:
             self._commit()
-        done = self._passes[:-1]
+        done = list(self._passes)[:-1]
         epochs, costs, self._carry = self._completed_epochs(done)
         self.history.extend(np.array(epochs), np.array(costs))
         self.update_history.extend(*self._segment_points(per_epoch=False))
@@ -497,7 +511,7 @@ class Session:
         self.updates = 0
         if self._passes:
             self.optimizer_state = self._state_before_current()
-        self._passes = []
+        self._passes = PassLog()
         self.cursor = 0
         self._align()
 
