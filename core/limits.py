@@ -17,6 +17,7 @@ MAX_PRINTED_NUMBERS = 20_000_000  # numbers one `trace` prints (about 65 bytes e
 MAX_LAYERS = 100  # layers in one network
 MAX_WHOLE_NUMBER = 2**31 - 1  # inputs, units and batch_size (what the window's number boxes hold)
 MAX_SEED = 2**64 - 1  # numpy's seeds are 64-bit
+THEME_SCALE_RANGE = (0.25, 8.0)  # the font and line scales the window's theme takes (a session's font_scale)
 MIN_LEARNING_RATE, MAX_LEARNING_RATE = 1e-12, 1e3  # the rates a file may hold and the window's box accepts
 # Multiply-adds one `gradcheck` or `surface` command may spend on its cost evaluations: about ten
 # seconds on one core (measured: 1 to 2.5 ns each). Beyond it the command would seem to hang.

@@ -24,6 +24,7 @@ import numpy as np
 from core import network_file
 from core.bugs import BUGS
 from core.cost_history import CostHistory
+from core.limits import THEME_SCALE_RANGE
 from core.network import Network, check_network
 from core.network_file import (
     NetworkFileError,
@@ -49,7 +50,6 @@ MAX_STOP_NAME = 200  # characters
 MAX_PASSES = 100_000  # passes one state replays on opening
 MAX_COUNT = 2**53  # updates, history points, bin widths: exact as 64-bit floats
 MIN_ZOOM, MAX_ZOOM = 1e-4, 1e4
-MIN_FONT_SCALE, MAX_FONT_SCALE = 0.25, 8.0  # gui.theme's range
 VIEW_KEYS = ("decimals", "convention", "epochs", "follow", "zoom", "centre", "theme", "font_scale", "panel")
 _SPECIAL = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
@@ -501,7 +501,7 @@ def _view(value: Any) -> dict[str, Any]:
         elif key == "zoom":
             view[key] = _within(_number(item, where), MIN_ZOOM, MAX_ZOOM, where)
         elif key == "font_scale":
-            view[key] = _within(_number(item, where), MIN_FONT_SCALE, MAX_FONT_SCALE, where)
+            view[key] = _within(_number(item, where), *THEME_SCALE_RANGE, where)
         elif key == "centre":
             centre = _array(item, (2,), where)
             if not np.all(np.isfinite(centre)) or np.any(np.abs(centre) > 1e9):

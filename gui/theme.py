@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
+from core.limits import THEME_SCALE_RANGE
 from core.text import Role
 
 
@@ -222,8 +223,9 @@ class Theme(QObject):
 
 def _checked_scale(scale: float, what: str) -> float:
     scale = float(scale)
-    if not math.isfinite(scale) or not 0.25 <= scale <= 8:
-        raise ValueError(f"{what} scale {scale} is outside 0.25 to 8")
+    low, high = THEME_SCALE_RANGE
+    if not math.isfinite(scale) or not low <= scale <= high:
+        raise ValueError(f"{what} scale {scale} is outside {low:g} to {high:g}")
     return scale
 
 
