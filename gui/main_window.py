@@ -49,7 +49,7 @@ from gui.param_dialog import ParamDialog
 from gui.position_bar import PositionBar
 from gui.presenter import Presenter
 from gui.runs_dock import RunsDock
-from gui.session_actions import SessionActions
+from gui.session_actions import NETWORK_VIEW_KEYS, SessionActions, apply_view, window_view
 from gui.session_model import SessionModel
 from gui.settings import DisplaySettings
 from gui.stops_menu import StopsMenu
@@ -648,22 +648,14 @@ class MainWindow(QMainWindow):
         self.session_actions.remember(path)
 
     def _view(self) -> ViewSettings:
-        """The window's settings a saved network keeps: graph, epochs to train, decimals, convention."""
-        return ViewSettings(
-            mode=self.model.mode.value,
-            epochs=self.training_panel.epochs.value(),
-            decimals=self.settings.decimals,
-            convention=self.settings.convention.value,
-        )
+        """The window's settings a saved network keeps: graph, and of a session's view the epochs to train,
+        decimals and convention."""
+        shown = window_view(self)
+        return ViewSettings(mode=self.model.mode.value, **{key: shown[key] for key in NETWORK_VIEW_KEYS})
 
     def _apply_view(self, view: ViewSettings) -> None:
         """Show an opened network as it was saved (the graph itself was chosen on opening)."""
-        if view.epochs is not None:
-            self.training_panel.epochs.setValue(view.epochs)
-        if view.decimals is not None:
-            self.training_panel.decimals.setValue(view.decimals)
-        if view.convention is not None:
-            self.convention_actions[Convention(view.convention)].trigger()
+        apply_view(self, {key: getattr(view, key) for key in NETWORK_VIEW_KEYS if getattr(view, key) is not None})
 
     def _on_save_screenshot(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "backprop-stepper.png", "PNG images (*.png)")

@@ -26,6 +26,7 @@ from gui.sliced_work import SlicedWork
 RECENT_KEY = "recent_files"
 MAX_RECENT = 10
 SIDE_PANELS = ("training", "data", "runs")
+NETWORK_VIEW_KEYS = ("epochs", "decimals", "convention")  # the view a network file keeps (besides its graph)
 
 
 @dataclass(frozen=True)
