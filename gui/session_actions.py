@@ -165,15 +165,22 @@ class SessionActions(QObject):
     def install(self, state: WindowState) -> None:
         """Show ``state``: its session (network, parameters, history, cursor), node, stops and view."""
         window = self.window
-        window.trainer.stop_and_wait()
-        window.model.restore_session(state.session)
-        window.model.message.emit("")
-        apply_view(window, state.view)
-        select_node(window, state.selected)
+        self.show_session(state.session, state.selected, state.view)
         window.stops.set_stops(state.stops)
         network = state.session.network  # None: an expression (Undo back to one)
         if network is not None and network.planted_bug is not None:  # the exercise goes on, its bug unnamed
             window.show_info("A bug is planted in this session's gradients: Network → Reveal the bug names it.")
+
+    def show_session(self, session: Session, selected: str | None, view: dict[str, Any] | None = None) -> None:
+        """Put a session brought back in the window (training stopped first, the message bar cleared),
+        shown as ``view`` says if given, with node ``selected`` selected as a click would."""
+        window = self.window
+        window.trainer.stop_and_wait()
+        window.model.restore_session(session)
+        window.model.message.emit("")
+        if view is not None:
+            apply_view(window, view)
+        _select_node(window, selected)
 
     # -- recent files --------------------------------------------------------------------------
 
@@ -217,7 +224,7 @@ class SessionActions(QObject):
         return self.window.open_file(path)
 
 
-def select_node(window, node_id: str | None) -> None:
+def _select_node(window, node_id: str | None) -> None:
     """Select a node as a click would (outlined in the graph, explained in the chain-rule panel)."""
     window.scene.clearSelection()
     item = window.scene.nodes.get(node_id)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 from core.session import Session
 from core.session_file import MAX_STOP_NAME, MAX_STOPS, Stop
 from core.stops import Position, default_name, next_stop, previous_stop
-from gui.session_actions import select_node
 
 
 class StopsMenu(QObject):
@@ -100,10 +99,7 @@ class StopsMenu(QObject):
         window, stop = self.window, self.stops[index]
 
         def arrived(session: Session) -> None:
-            window.trainer.stop_and_wait()
-            window.model.restore_session(session)
-            window.model.message.emit("")
-            select_node(window, stop.selected)
+            window.session_actions.show_session(session, stop.selected)
             self._at = (index, self._positions[index])
             window.confirm(f"Stop {index + 1} of {len(self.stops)}: {stop.name}")
 
