@@ -1,15 +1,16 @@
 """The data dock: every example with the network's current prediction, and for classes a
 confusion table. The numbers come from core.evaluation; this module only formats them.
 
-For a large data set the predictions of new parameters are computed on a worker thread (numpy
-releases the GIL in its large products and functions) and shown when they arrive; only the latest
-parameters asked for are computed, and a result for parameters since replaced is dropped.
+For a large data set the predictions of new parameters are computed on the window's worker thread
+(gui.sliced_work.in_worker: numpy releases the GIL in its large products and functions) and shown when
+they arrive; only the latest parameters asked for are computed, and a result for parameters since
+replaced, or for a network since replaced, is dropped.
 """
 
 from __future__ import annotations
 
 import contextlib
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
@@ -31,12 +32,12 @@ from core import fmt
 from core.evaluation import Predictions, confusion_matrix, evaluate
 from core.network import Network, Params
 from gui import theme
+from gui.sliced_work import in_worker
 
 MEASURED_ROWS = 200
 # Above this many examples predictions are computed off the window's thread: 400,000 examples of
 # 2-16-16-1 took 148 ms on it at every step (bench/responsiveness.py).
 THREAD_EXAMPLES = 20_000
-_EVALUATOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="predictions")
 
 
 class PredictionTableModel(QAbstractTableModel):
@@ -260,7 +261,7 @@ class DataDock(QWidget):
     def _evaluate_waiting(self) -> None:
         request, network, params, decimals = self._waiting
         self._waiting, self._evaluating = None, True
-        future = _EVALUATOR.submit(evaluate, network, params)
+        future = in_worker(evaluate, network, params)
         future.add_done_callback(lambda done: self._arrived((request, network, decimals), done))
 
     def _arrived(self, asked: tuple[int, Network, int], future: Future) -> None:

@@ -159,12 +159,19 @@ class SlicedWork(QObject):
             self.dialog.setValue(min(done, total))
 
 
-_THREAD = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sliced-work")
+# The window's one worker thread, for work that touches no widget or scene: an export's encoding and
+# writing, the data table's predictions of a large data set. One, so they never take both cores from
+# the window (training has a process of its own).
+_WORKER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="window-worker")
+
+
+def in_worker(function: Callable[..., Any], *args: Any) -> concurrent.futures.Future:
+    """``function(*args)`` on the window's worker thread; its Future."""
+    return _WORKER.submit(function, *args)
 
 
 def in_thread(function: Callable[..., Any], *args: Any) -> Generator[concurrent.futures.Future, Any, Any]:
-    """For a generator run by SlicedWork: ``result = yield from in_thread(f, x)`` runs ``f(x)`` on a worker
-    thread while the window goes on (only for work that touches no widget or scene: encoding, writing);
-    its exception is raised where the result is taken."""
-    future = yield _THREAD.submit(function, *args)
+    """For a generator run by SlicedWork: ``result = yield from in_thread(f, x)`` runs ``f(x)`` on the worker
+    thread while the window goes on; its exception is raised where the result is taken."""
+    future = yield in_worker(function, *args)
     return future.result()
