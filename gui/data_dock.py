@@ -235,6 +235,7 @@ class DataDock(QWidget):
 
     def set_network(self, network: Network, params: Params, decimals: int) -> None:
         self._request += 1
+        self._waiting = None  # parameters of the network before: not worth computing now
         self.network = network
         self.predictions = evaluate(network, params)
         self.table_model.set_network(network, self.predictions, decimals)

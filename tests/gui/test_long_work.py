@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 
 import numpy as np
 import pytest
@@ -13,8 +14,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPushButton
 
+from core.datasets import with_dataset
 from core.evaluation import evaluate
 from core.predict import predict
+from core.presets import load_preset
 from gui import data_dock, export, sliced_work
 from tests.gui.helpers import f3, press
 from tests.gui.test_data_table import cell
@@ -198,6 +201,36 @@ def test_a_large_data_set_s_predictions_arrive_from_a_worker_thread(window, qtbo
     assert [cell(window, r, "ŷ") for r in range(4)] == expected
     assert dock.summary.text().endswith(f"{evaluate(net, params).correct_count} of 4 classified right")
 
+
+
+def test_predictions_asked_for_a_network_since_replaced_are_not_computed_or_shown(qtbot, monkeypatch):
+    """A big network's parameters waiting for the worker are dropped when another network comes: the worker
+    does not compute them afterwards, and the table shows the new network's predictions throughout."""
+    a = with_dataset(load_preset("or_gate"), "moons", n=data_dock.THREAD_EXAMPLES + 2, seed=1)
+    b = with_dataset(load_preset("or_gate"), "moons", n=data_dock.THREAD_EXAMPLES + 2, seed=2)
+    gate, on_worker = threading.Event(), []
+
+    def held_evaluate(network, params):
+        if threading.current_thread() is not threading.main_thread():
+            on_worker.append(network)
+            gate.wait(10)
+        return evaluate(network, params)
+
+    monkeypatch.setattr(data_dock, "evaluate", held_evaluate)
+    dock = data_dock.DataDock()
+    qtbot.addWidget(dock)
+    params = a.initial_params()
+    dock.set_network(a, params, 3)
+    dock.show_params({name: value + 1 for name, value in params.items()}, 3)  # to the worker, held there
+    dock.show_params({name: value + 2 for name, value in params.items()}, 3)  # waits for the worker
+    dock.set_network(b, b.initial_params(), 3)
+    gate.set()
+    qtbot.waitUntil(lambda: not dock.evaluating, timeout=5000)
+    qtbot.wait(50)  # anything still queued for the window's thread arrives
+    assert on_worker == [a]  # the waiting parameters of the network before were not computed
+    assert not dock.evaluating
+    expected = evaluate(b, b.initial_params()).outputs
+    assert np.array_equal(dock.predictions.outputs, expected)
 
 
 def test_work_failing_unexpectedly_ends_and_closes_its_dialog(window, qtbot, sliced):
