@@ -45,6 +45,7 @@ from gui.import_dialog import ImportDialog
 from gui.message_bar import MessageBar, MessageKind
 from gui.narration import NarrationPane
 from gui.network_editor import NetworkEditor
+from gui.optimizer_box import offered_in_window
 from gui.param_dialog import ParamDialog
 from gui.position_bar import PositionBar
 from gui.presenter import Presenter
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         appearance.restore_theme()
         self.settings = DisplaySettings(parent=self)
         # A network file opens as it was saved (graph, decimals, convention), as File → Open does.
+        network, optimizer_notice = offered_in_window(network)
         self.model = SessionModel(network, mode or saved_mode(network), parent=self)
         self.trainer = TrainingController(self.model, parent=self)
         self.undo_stack = QUndoStack(self)  # new networks and parameters typed in the graph
@@ -130,6 +132,7 @@ class MainWindow(QMainWindow):
         self.narration.copied.connect(self.confirm)
         self.position_bar.seek_requested.connect(self.model.seek)
         self._on_network_changed()
+        self._add_info(optimizer_notice)
         if network.view is not None:
             self._apply_view(network.view)
         self._layout_restored = remember and window_layout.restore(self)
@@ -510,6 +513,9 @@ class MainWindow(QMainWindow):
         self.trainer.stop_and_wait()
         previous = self.model.session
         self._view_out_of_memory = False
+        optimizer_notice = None
+        if isinstance(network, Network):
+            network, optimizer_notice = offered_in_window(network)
         try:
             self.model.set_network(network, saved_mode(network))
         except MemoryError:
@@ -523,7 +529,17 @@ class MainWindow(QMainWindow):
             self._apply_view(network.view)
         if isinstance(network, Network) and self.network_editor is not None and self.network_editor.isVisible():
             self.network_editor.load(network, network.initial_params(), self.model.session.displayed_params())
+        self._add_info(optimizer_notice)
         return True
+
+    def keep_optimizer_offered(self) -> None:
+        """After a session is restored: an optimiser the window does not offer (Newton's method on a network
+        too big for it) gives way to gradient descent from the current pass on, and the window says so."""
+        network = self.model.network
+        offered, notice = offered_in_window(network) if network is not None else (network, None)
+        if notice:
+            self.model.change_settings(optimizer=offered.optimizer)
+            self._add_info(notice)
 
     def _refuse_network(self, network: Network | GraphSource, reason: str) -> None:
         if isinstance(network, Network):
@@ -707,6 +723,12 @@ class MainWindow(QMainWindow):
     def show_info(self, text: str) -> None:
         """A notice about what the window did, in the message bar's information style."""
         self.message_bar.show_message(text, MessageKind.INFO)
+
+    def _add_info(self, text: str | None) -> None:
+        """A notice after the one the bar shows now, if any (opening a network can give two)."""
+        if text:
+            shown = self.message_bar.text() if self.message_bar.kind is MessageKind.INFO else ""
+            self.show_info(f"{shown} {text}" if shown else text)
 
     def _on_stepped(self) -> None:
         if self.message_bar.kind is MessageKind.ERROR:

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from core.network import Network
+from core.network_file import quote
 from core.optimizers import MAX_NEWTON_PARAMS, NAMES, TITLES, Optimizer, fits
 from core.param_entries import all_entries
 from core.update_text import newton_summary
@@ -38,6 +40,21 @@ def fits_in_window(opt: Optimizer, param_count: int) -> str | None:
             f"would pause; backprop-stepper train takes it up to {MAX_NEWTON_PARAMS}"
         )
     return unfit
+
+
+def offered_in_window(network: Network) -> tuple[Network, str | None]:
+    """``network`` with an optimiser the window offers, and a notice when it had to change: Newton's method
+    above WINDOW_NEWTON_PARAMS becomes gradient descent (the learning rate and other settings kept)."""
+    opt, count = network.optimizer, network.param_count
+    if opt.name != "newton" or fits_in_window(opt, count) is None:
+        return network, None
+    notice = (
+        f"{quote(network.name)} asks for Newton's method, which the window offers up to {WINDOW_NEWTON_PARAMS} "
+        f"parameters (it has {count}: each step would pause the window): it steps and trains here with gradient "
+        f"descent, α = {network.learning_rate:g}; backprop-stepper train takes Newton's method up to "
+        f"{MAX_NEWTON_PARAMS}"
+    )
+    return network.with_settings(optimizer=replace(opt, name="gd")), notice
 
 
 class OptimizerBox(QGroupBox):

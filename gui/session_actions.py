@@ -178,6 +178,7 @@ class SessionActions(QObject):
         window.trainer.stop_and_wait()
         window.model.restore_session(session)
         window.model.message.emit("")
+        window.keep_optimizer_offered()
         if view is not None:
             apply_view(window, view)
         _select_node(window, selected)

@@ -6,10 +6,14 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 
+from core import session_file
 from core.curvature import one_variable
 from core.network import Layer
+from core.network_file import save
 from core.optimizers import Optimizer
 from core.presets import load_preset
+from core.session import Mode, Session
+from core.session_file import SessionDocument
 from core.training import train_all
 from tests.gui.helpers import click_node, f3, press
 
@@ -153,3 +157,73 @@ def test_the_one_variable_lesson_in_the_chain_panel(window, qtbot):
     assert f"f′(W1[1][0]) = ∂C/∂W1[1][0] = {f3(lesson.slope)}" in text
     assert f"f″(W1[1][0]) = ∂²C/∂W1[1][0]² = {f3(lesson.curvature)}" in text
     assert f"= {f3(lesson.newton_x)}" in text
+
+
+def big_newton_network():
+    """241 parameters with Newton's method: the engine and a file take it, the window does not offer it."""
+    net = load_preset("mood_2_2_1")
+    return net.with_settings(layers=(Layer(60, "tanh"), Layer(1, "sigmoid")), optimizer=Optimizer("newton"))
+
+
+def assert_steps_with_gradient_descent(qtbot, window) -> None:
+    assert window.model.network.optimizer.name == "gd"
+    assert window.training_panel.optimizer_box.choice.currentData() == "gd"
+    press(qtbot, window, Qt.Key.Key_N, 2)
+    assert window.model.session.updates == 2
+    assert window.model.current.newton is None
+    assert window.model.current.optimizer.name == "gd"
+
+
+def test_a_file_asking_newton_above_the_window_limit_opens_with_gradient_descent_and_says_so(window, qtbot, tmp_path):
+    """Each Newton step would pause the window (130-255 ms at 151-300 parameters): the file opens, its
+    optimiser becomes what the window offers, the message bar says so; the file itself is left alone."""
+    path = tmp_path / "newton.json"
+    save(big_newton_network().with_settings(learning_rate=0.7), path)
+    written = path.read_bytes()
+    assert window.open_file(str(path))
+    text = window.message_bar.text()
+    assert "asks for Newton's method, which the window offers up to 150 parameters (it has 241" in text
+    assert "gradient descent, α = 0.7" in text
+    assert "\n" not in text
+    assert window.model.network.learning_rate == 0.7
+    assert_steps_with_gradient_descent(qtbot, window)
+    assert path.read_bytes() == written
+    window.undo_stack.undo()  # back to the OR gate, then again to the file's network: the same fallback
+    assert window.model.network.name == "OR gate"
+    window.undo_stack.redo()
+    assert window.model.network.optimizer.name == "gd"
+    assert "offers up to 150 parameters" in window.message_bar.text()
+
+
+def test_a_network_within_the_window_limit_keeps_newton(window, qtbot, tmp_path):
+    path = tmp_path / "newton.json"
+    save(load_preset("mood_2_2_1").with_settings(optimizer=Optimizer("newton")), path)
+    assert window.open_file(str(path))
+    assert window.model.network.optimizer.name == "newton"
+    assert "Newton" not in window.message_bar.text()
+
+
+def test_the_command_line_network_asking_newton_above_the_limit_opens_with_gradient_descent(qtbot):
+    from gui.main_window import MainWindow
+
+    w = MainWindow(big_newton_network())
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    assert "which the window offers up to 150 parameters" in w.message_bar.text()
+    assert_steps_with_gradient_descent(qtbot, w)
+
+
+def test_a_session_stepped_with_newton_above_the_limit_goes_on_with_gradient_descent(window, qtbot, tmp_path):
+    """Its Newton passes are replayed as they were (stepping back shows them); the next ones use gradient descent."""
+    session = Session(big_newton_network(), Mode.BATCH)
+    session.next_example()
+    path = tmp_path / "session.json"
+    path.write_text(session_file.dumps(SessionDocument(session.snapshot())))
+    assert window.open_file(str(path))
+    qtbot.waitUntil(lambda: window.model.network.name == session.network.name)
+    assert "which the window offers up to 150 parameters" in window.message_bar.text()
+    assert window.model.network.optimizer.name == "gd"
+    assert window.model.current.optimizer.name == "gd"
+    window.model.step_back()  # into the pass stepped with Newton's method
+    assert window.model.current.newton is not None
