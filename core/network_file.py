@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from core import datasets
+from core import bulk_json, datasets
+from core.bulk_json import RaggedRows
 from core.limits import (
     MAX_EPOCHS,
     MAX_FILE_BYTES,
@@ -44,9 +45,9 @@ class NetworkFileError(ValueError):
 
 def load(path: str | os.PathLike[str]) -> Network:
     """Read and check a network file; any problem is a NetworkFileError naming it."""
-    data = _read_bytes(path)
+    text = _decode(_read_bytes(path))  # the bytes are let go: the text alone is held while parsing
     try:
-        return loads(_decode(data), default_name=Path(path).stem)
+        return loads(text, default_name=Path(path).stem)
     except MemoryError:
         raise NetworkFileError("there is not enough memory to read it") from None
 
@@ -54,7 +55,7 @@ def load(path: str | os.PathLike[str]) -> Network:
 def loads(text: str, default_name: str = "network") -> Network:
     """Parse and check the JSON text of a network file."""
     try:
-        doc = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
+        doc = bulk_json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:
         raise NetworkFileError(f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
     except RecursionError:
@@ -307,6 +308,8 @@ def describe(value: Any) -> str:
         return repr(value)
     if isinstance(value, list):
         return "an empty list" if not value else "a list"
+    if isinstance(value, np.ndarray | RaggedRows):  # a big array of numbers, read by numpy
+        return "a list"
     return "an object" if isinstance(value, dict) else type(value).__name__
 
 
@@ -433,6 +436,16 @@ def _names(value: Any, what: str, count: int, of: str) -> tuple[str, ...]:
 
 def _matrix(value: Any, what: str, column: bool = False) -> np.ndarray:
     """A list of equal-length rows of finite numbers; with ``column``, bare numbers are rows of one."""
+    if isinstance(value, RaggedRows):
+        raise NetworkFileError(
+            f"{what} has rows of different lengths: row 0 has {value.width}, row {value.row} has {value.length}"
+        )
+    if isinstance(value, np.ndarray):  # a big array, read by numpy (core/bulk_json.py)
+        if value.ndim == 1 and not column:
+            raise NetworkFileError(
+                f"{what} must be a list of rows (lists of numbers); row 0 is {describe(value[0].item())}"
+            )
+        return _floats(value.reshape(len(value), -1), what)
     if not isinstance(value, list) or not value:
         raise NetworkFileError(f"{what} must be a non-empty list of rows, not {describe(value)}")
     if column and all(_is_number(v) for v in value):
@@ -465,7 +478,7 @@ def _vector(value: Any, what: str) -> np.ndarray:
 
 def _floats(value: list, what: str) -> np.ndarray:
     try:
-        array = np.array(value, dtype=float)
+        array = np.asarray(value, dtype=float)
     except OverflowError:
         raise NetworkFileError(f"{what} contains a non-finite number (too large for a 64-bit float)") from None
     if not np.all(np.isfinite(array)):

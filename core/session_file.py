@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from core import network_file
+from core import bulk_json, network_file
 from core.bugs import BUGS
 from core.cost_history import CostHistory
 from core.limits import THEME_SCALE_RANGE
@@ -216,7 +216,7 @@ def is_session(doc: Any) -> bool:
 
 def _parse(text: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
+        return bulk_json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:
         raise SessionFileError(f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
     except RecursionError:
