@@ -16,6 +16,7 @@ from gui.sliced_work import SlicedWork, Steps, in_thread
 
 THREAD_PIXELS = 400_000  # a larger image is encoded on a worker thread (a 16,000-pixel-high one takes seconds)
 THREAD_BYTES = 4_000_000  # a larger file is written on a worker thread
+HOLD = "An export is drawing the graph: wait until it is written, or cancel it."
 
 _FILTERS = {
     ".png": "PNG images (*.png)",
@@ -212,6 +213,8 @@ class ExportMenu(QMenu):
         on_cancelled: Callable[[], None] | None = None,
     ) -> None:
         self.cancel()
+        model = self._window.model
+        model.hold(HOLD)  # the picture shows one state throughout: nothing changes the graph until it ends
         self._work = SlicedWork(
             steps,
             label,
@@ -221,6 +224,7 @@ class ExportMenu(QMenu):
             expected=(OSError, export.ExportError),
             on_cancelled=on_cancelled or (lambda: self._confirm("Cancelled")),
         )
+        self._work.ended.connect(model.release)
         self._work.start()
 
     def _confirm(self, text: str) -> None:

@@ -420,6 +420,12 @@ class MainWindow(QMainWindow):
             edit.addAction(action)
         edit.addSeparator()
         edit.addAction(self.export_menu.act_copy_graph)
+        self.model.hold_changed.connect(self._on_hold_changed)
+
+    def _on_hold_changed(self, held: bool) -> None:
+        """Undo and Redo wait while the session is held still (an export draws the graph)."""
+        self.act_undo.setEnabled(not held and self.undo_stack.canUndo())
+        self.act_redo.setEnabled(not held and self.undo_stack.canRedo())
 
     def _add_convention_actions(self, menu) -> None:
         """Examples as rows or as columns: the layer graph's shapes, labels and formulas follow."""
@@ -466,7 +472,8 @@ class MainWindow(QMainWindow):
         """Show a network or a session read from ``path`` (undoable), and list it among the recent files."""
         if isinstance(document, SessionDocument):
             return self.session_actions.open_document(document, path)
-        self._replace_network(document, f"Open {Path(path).name}")
+        if not self._replace_network(document, f"Open {Path(path).name}"):
+            return False
         self.session_actions.remember(path)
         return True
 
@@ -482,7 +489,11 @@ class MainWindow(QMainWindow):
         loader.failed.connect(lambda reason: self._on_file_failed(loader, name, reason))
 
     def _on_file_read(self, loader: FileLoader, document: Network | SessionDocument, path: str) -> None:
-        if loader is self._file_loader:  # not one replaced by a later request
+        if loader is self._file_loader and self.model.held is not None:  # opened once the export is written
+            self.model.hold_changed.connect(
+                lambda _: self._on_file_read(loader, document, path), Qt.ConnectionType.SingleShotConnection
+            )
+        elif loader is self._file_loader:  # not one replaced by a later request
             self._file_loader = None
             self.show_message("")
             self._open_document(document, path)
@@ -496,10 +507,14 @@ class MainWindow(QMainWindow):
         network = load_preset(key)
         self._replace_network(network, f"Open {network.name}")
 
-    def _replace_network(self, network: Network | GraphSource, text: str) -> None:
-        """Open ``network`` (or an expression) in place of the current one; Undo (Ctrl+Z) returns to it."""
+    def _replace_network(self, network: Network | GraphSource, text: str) -> bool:
+        """Open ``network`` (or an expression) in place of the current one; Undo (Ctrl+Z) returns to it.
+        False (said) while the session is held still."""
+        if self.model.refused_while_held():
+            return False
         current = self.model.network or self.model.session.source
         self.undo_stack.push(ReplaceNetwork(self._install_network, current, network, text))
+        return True
 
     def _install_network(self, network: Network | GraphSource) -> bool:
         """Make ``network`` the current one; a network too big for memory is refused with a message
@@ -584,6 +599,8 @@ class MainWindow(QMainWindow):
         """Type a parameter's value: the current pass is computed again from it, the cursor stays."""
         if self.trainer.running:
             self.show_message("Pause training before editing a weight.")
+            return
+        if self.model.refused_while_held():
             return
         node = self.model.current.graph[node_id]
         source = node.source
@@ -844,8 +861,8 @@ class MainWindow(QMainWindow):
 
     def _show_trained_params(self) -> None:
         """The graph and panels with the parameters training has reached; less often if that is slow.
-        Not while an export draws the graph in slices: the picture shows one state throughout."""
-        if self._state_clock.elapsed() < self._state_interval_ms or self.export_menu.busy:
+        (Not while an export draws the graph in slices: the model is held still.)"""
+        if self._state_clock.elapsed() < self._state_interval_ms:
             return
         self._state_clock.restart()
         self.model.show_trained_params()
@@ -951,6 +968,7 @@ class MainWindow(QMainWindow):
             window_layout.save(self, self._layout_before_graph_only)
         if self._file_loader is not None:
             self._file_loader.cancel()
+            self._file_loader = None  # nor opened when an export it waits for ends, below
         self.session_actions.cancel_restore()
         self.export_menu.cancel()
         self.trainer.stop_and_wait()

@@ -58,6 +58,10 @@ class RunTraining(QObject):
     def end_training(self) -> None:
         self._runs.running_changed.emit()
 
+    def refused_while_held(self) -> bool:
+        """Never: an export holds still the window's session, which a run is not."""
+        return False
+
 
 class RunsModel(QObject):
     """The window's run set and the training of its runs."""

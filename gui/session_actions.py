@@ -119,7 +119,8 @@ class SessionActions(QObject):
             outcome.append(False)
 
         label = f"Opening {quote(name)}: replaying the passes to step back into…"
-        self.restore(document.snapshot, label, opened, failed)
+        if not self.restore(document.snapshot, label, opened, failed):
+            return False
         return outcome[0] if outcome else True
 
     def restore(
@@ -128,9 +129,11 @@ class SessionActions(QObject):
         label: str,
         on_done: Callable[[Session], None],
         on_failed: Callable[[Exception], None],
-    ) -> None:
+    ) -> bool:
         """Bring back a snapshot's session, at once or in slices (gui/sliced_work.py); a restore still under
-        way is cancelled first (the user asked for another)."""
+        way is cancelled first (the user asked for another). False (said) while the session is held still."""
+        if self.window.model.refused_while_held():
+            return False
         self.cancel_restore()
         self._restoring = SlicedWork(
             Session.restoring(snapshot),
@@ -142,6 +145,7 @@ class SessionActions(QObject):
             on_cancelled=lambda: self.window.confirm("Cancelled: the window is as it was"),
         )
         self._restoring.start()
+        return True
 
     @property
     def idle(self) -> bool:

@@ -21,11 +21,14 @@ class SessionModel(QObject):
     settings_changed = Signal()  # learning rate or batch size
     message = Signal(str)  # something the user must read; "" clears it
     stepped = Signal()  # a step was taken and its cost is finite: an error about an earlier action is stale
+    hold_changed = Signal(bool)  # the session is held still (see hold), or no longer
 
     def __init__(self, network: Network, mode: Mode | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = Session(network, mode)
         self.training = False
+        self.held: str | None = None  # why the session is held still (an export drawing the graph), or None
+        self._training_end_waits = False  # a run ended while held: shown on release
 
     # -- reading -------------------------------------------------------------------
 
@@ -70,7 +73,7 @@ class SessionModel(QObject):
         self._move(self.session.next_example)
 
     def reset(self) -> None:
-        if self._refuse_while_training():
+        if self._refused():
             return
         self.session.reset()
         self.message.emit("")
@@ -78,7 +81,7 @@ class SessionModel(QObject):
         self.history_changed.emit()
 
     def set_mode(self, mode: Mode) -> None:
-        if mode is self.session.mode or self._refuse_while_training():
+        if mode is self.session.mode or self._refused():
             return
         self.session.set_mode(mode)
         self.network_changed.emit()
@@ -113,10 +116,33 @@ class SessionModel(QObject):
 
     def set_param(self, name: str, value) -> None:
         """A parameter's new value for the current pass; the pass is computed again, the cursor stays."""
-        if self._refuse_while_training():
+        if self._refused():
             return
         self.session.set_param(name, value)
         self.state_changed.emit()
+
+    # -- holding still --------------------------------------------------------------------
+
+    def hold(self, reason: str) -> None:
+        """Keep the session, and so the graph, still (an export draws it in bands): requests are refused,
+        ``reason`` said, until ``release``; a training run's parameters and its end are shown then."""
+        self.held = reason
+        self.hold_changed.emit(True)
+
+    def release(self) -> None:
+        if self.held is None:
+            return
+        self.held = None
+        if self._training_end_waits:
+            self._training_end_waits = False
+            self.state_changed.emit()
+        self.hold_changed.emit(False)
+
+    def refused_while_held(self) -> bool:
+        """Whether the session is held still; if so the message says why."""
+        if self.held is not None:
+            self.message.emit(self.held)
+        return self.held is not None
 
     # -- training hand-over ----------------------------------------------------------
 
@@ -138,17 +164,20 @@ class SessionModel(QObject):
 
     def show_trained_params(self) -> None:
         """Let the views show the parameters training has reached (called at the plots' rate, not per record)."""
-        if self.training:
+        if self.training and self.held is None:
             self.state_changed.emit()
 
     def end_training(self) -> None:
         self.training = False
+        if self.held is not None:
+            self._training_end_waits = True
+            return
         self.state_changed.emit()
 
     # -- internals ---------------------------------------------------------------------
 
     def _move(self, action) -> None:
-        if self._refuse_while_training():
+        if self._refused():
             return
         before = self._applied_updates()
         action()
@@ -167,7 +196,9 @@ class SessionModel(QObject):
         session = self.session
         return session.updates + session.update_applied
 
-    def _refuse_while_training(self) -> bool:
+    def _refused(self) -> bool:
+        """Whether a request must wait (training runs, or the session is held still); if so, said."""
         if self.training:
             self.message.emit("Pause training before stepping.")
-        return self.training
+            return True
+        return self.refused_while_held()

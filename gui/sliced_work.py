@@ -32,6 +32,7 @@ class SlicedWork(QObject):
     ``expected``) or the user's Cancel (``on_cancelled()``); ``start`` begins it."""
 
     _resumed = Signal()  # from a worker thread: the future the work waits for is done
+    ended = Signal()  # done, failed, cancelled or stopped by an error no one expected; before the callbacks
 
     def __init__(
         self,
@@ -79,8 +80,8 @@ class SlicedWork(QObject):
         """Stop: the generator is closed (nothing more is done); a thread's current task finishes alone."""
         if not self.running:
             return
+        self._steps.close()  # its finally blocks first, so what it changed is back when it has ended
         self._end()
-        self._steps.close()
         if self._on_cancelled is not None:
             self._on_cancelled()
 
@@ -137,6 +138,7 @@ class SlicedWork(QObject):
             self.dialog.deleteLater()
             self.dialog = None
         self.deleteLater()  # one per piece of work: not kept by the window once it is over
+        self.ended.emit()
 
     # -- the progress dialog -------------------------------------------------------------------------
 
