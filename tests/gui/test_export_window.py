@@ -111,22 +111,21 @@ def test_a_typed_scale_is_used_and_a_bad_one_refused(window, qtbot, save_as, mon
     assert not out.exists()
 
 
-def test_a_scale_too_large_is_refused_and_writes_nothing(window, qtbot, save_as, monkeypatch):
-    monkeypatch.setattr("gui.export_menu.QInputDialog.getText", lambda *a, **k: ("400", True))
-    out = save_as("huge.png")
+@pytest.mark.parametrize(
+    ("scale", "expected"),
+    [
+        ("400", "over 16,000 pixels a side (the largest scale for this picture is"),
+        ("1e-9", "under 32 pixels a side (the smallest scale for this picture is"),  # was a 1 × 1 PNG
+    ],
+)
+def test_a_scale_too_large_or_too_small_is_refused_and_writes_nothing(
+    window, qtbot, save_as, monkeypatch, scale, expected
+):
+    monkeypatch.setattr("gui.export_menu.QInputDialog.getText", lambda *a, **k: (scale, True))
+    out = save_as("graph.png")
     window.export_menu.act_graph_png_other.trigger()
     exported(window, qtbot)
-    assert "over 16,000 pixels a side" in window.message_bar.text()
-    assert os.listdir(out.parent) == []
-
-
-def test_a_scale_too_small_is_refused_and_writes_nothing(window, qtbot, save_as, monkeypatch):
-    """A scale that would give a speck (1e-9 gave a 1 × 1 PNG) is refused, naming the smallest that works."""
-    monkeypatch.setattr("gui.export_menu.QInputDialog.getText", lambda *a, **k: ("1e-9", True))
-    out = save_as("speck.png")
-    window.export_menu.act_graph_png_other.trigger()
-    exported(window, qtbot)
-    assert "under 32 pixels a side" in window.message_bar.text()
+    assert expected in window.message_bar.text()
     assert os.listdir(out.parent) == []
 
 
