@@ -123,16 +123,22 @@ def test_the_network_editor_cannot_apply_during_an_export(window, qtbot, tmp_pat
     assert window.model.session is not session
 
 
-def test_a_file_read_in_the_background_opens_once_the_export_is_written(window, qtbot, monkeypatch, tmp_path, sliced):
+def read_in_background(window, qtbot, monkeypatch, tmp_path) -> list:
+    """Open mood 2-2-1's file, read in a child process, and wait until it has been read; what was read."""
     monkeypatch.setattr("gui.main_window.BACKGROUND_BYTES", 0)
     network_file = tmp_path / "mood.json"
     shutil.copy(PRESET_FILE, network_file)
-    loaded = []
-    work, finish = held_export(window, tmp_path / "graph.png")
+    loaded: list = []
     assert window.open_file(str(network_file))  # on its way
     window._file_loader.loaded.connect(loaded.append)
     qtbot.waitUntil(lambda: bool(loaded), timeout=20000)
     qtbot.wait(20)
+    return loaded
+
+
+def test_a_file_read_in_the_background_opens_once_the_export_is_written(window, qtbot, monkeypatch, tmp_path, sliced):
+    work, finish = held_export(window, tmp_path / "graph.png")
+    loaded = read_in_background(window, qtbot, monkeypatch, tmp_path)
     assert window.model.network.name == "OR gate"
     drawn = redraws(monkeypatch, window.scene)
     finish.append(True)
@@ -160,14 +166,8 @@ def test_a_training_run_ending_during_an_export_is_shown_once_it_is_written(
 
 
 def test_closing_the_window_during_an_export_opens_no_file_read_meanwhile(window, qtbot, monkeypatch, tmp_path, sliced):
-    monkeypatch.setattr("gui.main_window.BACKGROUND_BYTES", 0)
-    network_file = tmp_path / "mood.json"
-    shutil.copy(PRESET_FILE, network_file)
-    loaded = []
     work, _ = held_export(window, tmp_path / "graph.png")
-    window.open_file(str(network_file))
-    window._file_loader.loaded.connect(loaded.append)
-    qtbot.waitUntil(lambda: bool(loaded), timeout=20000)
+    read_in_background(window, qtbot, monkeypatch, tmp_path)
     drawn = redraws(monkeypatch, window.scene)
     window.close()
     assert not work.running
