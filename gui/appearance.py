@@ -86,6 +86,8 @@ class ApplicationLook(QObject):
         self._app = app
         self._base_font = QFont(app.font())
         self._scale = 1.0
+        self._paused = False  # the system's scheme is not followed for now (an export draws the graph)
+        self._missed = False  # it changed while paused
         theme.follow(self, self._on_theme_changed)
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
@@ -97,8 +99,17 @@ class ApplicationLook(QObject):
             self._scale = THEME.font_scale
             self._app.setFont(_scaled(self._base_font, self._scale))
 
+    def pause_following(self, paused: bool) -> None:
+        """While paused a change of the system's light or dark setting waits; it is followed on resuming."""
+        self._paused = paused
+        if not paused and self._missed:
+            self._missed = False
+            self._on_system_scheme_changed()
+
     def _on_system_scheme_changed(self) -> None:
-        if chosen_theme() == SYSTEM:
+        if self._paused:
+            self._missed = True
+        elif chosen_theme() == SYSTEM:
             restore_theme()
 
 
@@ -106,6 +117,13 @@ def follow_theme(app: QApplication) -> None:
     """Make the application's widgets follow THEME (once per application)."""
     if app.findChild(ApplicationLook) is None:
         ApplicationLook(app)
+
+
+def pause_following_the_system(app: QApplication, paused: bool) -> None:
+    """Hold the theme still against the system's setting (an export draws the graph), or follow it again."""
+    look = app.findChild(ApplicationLook)
+    if look is not None:
+        look.pause_following(paused)
 
 
 def _scaled(font: QFont, scale: float) -> QFont:

@@ -423,9 +423,11 @@ class MainWindow(QMainWindow):
         self.model.hold_changed.connect(self._on_hold_changed)
 
     def _on_hold_changed(self, held: bool) -> None:
-        """Undo and Redo wait while the session is held still (an export draws the graph)."""
+        """Undo and Redo, and a change of the system's light or dark setting, wait while the session is
+        held still (an export draws the graph)."""
         self.act_undo.setEnabled(not held and self.undo_stack.canUndo())
         self.act_redo.setEnabled(not held and self.undo_stack.canRedo())
+        appearance.pause_following_the_system(QApplication.instance(), held)
 
     def _add_convention_actions(self, menu) -> None:
         """Examples as rows or as columns: the layer graph's shapes, labels and formulas follow."""

@@ -10,8 +10,10 @@ import shutil
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
-from gui import export, export_menu, sliced_work
+from gui import appearance, export, export_menu, sliced_work
+from gui.theme import THEME
 from tests.conftest import REPO
 from tests.gui.helpers import press
 from tests.gui.test_sessions import seen
@@ -173,3 +175,17 @@ def test_closing_the_window_during_an_export_opens_no_file_read_meanwhile(window
     assert not work.running
     assert window.model.network.name == "OR gate"
     assert drawn == []
+
+
+def test_the_system_turning_dark_during_an_export_is_followed_once_it_is_written(
+    window, qtbot, monkeypatch, tmp_path, sliced
+):
+    """The picture keeps one look throughout (a new palette would colour the bands drawn after it)."""
+    assert THEME.name == "light"
+    monkeypatch.setattr(appearance, "system_theme_name", lambda: "dark")
+    work, finish = held_export(window, tmp_path / "graph.png")
+    QApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert THEME.name == "light"
+    finish.append(True)
+    qtbot.waitUntil(lambda: not work.running, timeout=10000)
+    assert THEME.name == "dark"
