@@ -44,17 +44,17 @@ class EdgeItem(QGraphicsItem):
 
     # -- verbs -----------------------------------------------------------------------
 
-    def show_values(self, forward: str, backward: str, tooltip: str) -> None:
+    def show_values(self, forward: str, backward: str) -> None:
         if (forward, backward) != (self.forward_text, self.backward_text):
             self.forward_text, self.backward_text = forward, backward
             if self.labels is None and (forward or backward):
                 self.labels = EdgeLabels(self)
-                self.labels.setToolTip(self.toolTip())
             self._relayout_labels()
-        if tooltip != self.toolTip():
-            self.setToolTip(tooltip)
-            if self.labels is not None:
-                self.labels.setToolTip(tooltip)
+
+    def toolTip(self) -> str:
+        """Written by the scene when asked for (GraphScene.helpEvent, or a caller), from the state it shows."""
+        scene = self.scene()
+        return scene.edge_tooltip((self.source.node_id, self.target.node_id)) if scene is not None else ""
 
     def highlight(self, on: bool) -> None:
         if on != self.active:
@@ -159,6 +159,9 @@ class EdgeLabels(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         return self._bounds
+
+    def toolTip(self) -> str:
+        return self.edge.toolTip()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

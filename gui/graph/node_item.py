@@ -68,12 +68,15 @@ class NodeItem(QGraphicsItem):
 
     # -- verbs -----------------------------------------------------------------------
 
-    def show_lines(self, value: str, grad: str, local: str, update: str, tooltip: str) -> None:
+    def show_lines(self, value: str, grad: str, local: str, update: str) -> None:
         if (value, grad, local, update) != (self.value_text, self.grad_text, self.local_text, self.update_text):
             self.value_text, self.grad_text, self.local_text, self.update_text = value, grad, local, update
             self.update()
-        if tooltip != self.toolTip():
-            self.setToolTip(tooltip)
+
+    def toolTip(self) -> str:
+        """Written by the scene when asked for (GraphScene.helpEvent, or a caller), from the state it shows."""
+        scene = self.scene()
+        return scene.node_tooltip(self.node_id) if scene is not None else ""
 
     def highlight(self, on: bool) -> None:
         if on != self.current:

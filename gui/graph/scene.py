@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Signal
-from PySide6.QtGui import QPainter, QPen
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPen, QTransform
+from PySide6.QtWidgets import (
+    QGraphicsScene,
+    QGraphicsSceneHelpEvent,
+    QGraphicsSceneMouseEvent,
+    QGraphicsView,
+    QToolTip,
+)
 
 from core import fmt
 from core.explain import BackwardStep, backward_step, partial
@@ -47,6 +53,7 @@ class GraphScene(QGraphicsScene):
         self._complete_at: dict[str, int] = {}  # the cursor from which a node's gradient is complete
         self._edges_at: dict[str, list[tuple[str, str]]] = {}  # the edges into and out of each node
         self._shown: tuple[int, int, str | None] | None = None  # (cursor, decimals, last node) on the items
+        self._state: StepState | None = None  # the state shown (tooltips are written from it when asked for)
         self._decimals = 3  # of the last build
         self._laid_out_at = _look()  # node sizes follow the fonts and the lines' form: a change lays out again
         self.selectionChanged.connect(self._on_selection_changed)
@@ -58,7 +65,7 @@ class GraphScene(QGraphicsScene):
         """Lay the pass's graph out left to right and create its items, each node tall
         enough for everything it will show by the end of the pass."""
         self.clear()
-        self.nodes, self.edges, self._pass, self._shown = {}, {}, None, None
+        self.nodes, self.edges, self._pass, self._shown, self._state = {}, {}, None, None, None
         self._decimals, self._laid_out_at = decimals, _look()
         graph = step_pass.graph
         for node in graph.nodes:
@@ -67,10 +74,12 @@ class GraphScene(QGraphicsScene):
             item = NodeItem(node.id, title, _LOOKS[node.kind], MIN_NODE_WIDTH, 0.0, fans_out)
             self.addItem(item)
             self.nodes[node.id] = item
-        end = step_pass.state_at(len(step_pass))
-        self.show_state(step_pass, end, decimals)
         for source, target in graph.edges:
             self.edges[(source, target)] = EdgeItem(self.nodes[source], self.nodes[target])
+        self._remember(step_pass)
+        end = step_pass.state_at(len(step_pass))
+        for node in graph.nodes:  # sized by the lines they show as the pass ends; show_state writes the shown step's
+            self.nodes[node.id].show_lines(*self._node_texts(step_pass, end, node, decimals))
         sample = (_COMPACT_SAMPLE if theme.THEME.compact else _SAMPLE)[graph.kind.scalar]
         boxes = {}  # room for each edge's labels as the pass ends, or the usual widest
         for key in self.edges:
@@ -133,8 +142,9 @@ class GraphScene(QGraphicsScene):
         (a big graph would otherwise rewrite, and repaint, every item on each key)."""
         graph = step_pass.graph
         changed = self._changed_nodes(step_pass, state, decimals)
-        if changed is None:
+        if step_pass is not self._pass:
             self._remember(step_pass)
+        if changed is None:
             nodes, edges = graph.nodes, self.edges.items()
         else:
             nodes = [graph[node_id] for node_id in changed]
@@ -142,45 +152,81 @@ class GraphScene(QGraphicsScene):
             edges = [(key, self.edges[key]) for key in keys]
         last = state.last
         self._shown = (state.cursor, decimals, getattr(last, "node", None))
-        root = graph.root.label
+        self._state = state
         for node in nodes:
             item = self.nodes[node.id]
-            known = node.id in state.values
-            shown = step_pass.leaves[node.id] if node.op is None else state.values.get(node.id)
-            value = _with_shape(shown, graph.kind, decimals) if known else ""
-            grad = state.grads.get(node.id)
-            grad_text = ""
-            if grad is not None:
-                so_far = " so far" if state.cursor < self._complete_at.get(node.id, 0) else ""
-                grad_text = _labelled(f"{partial(root, node.label)}{so_far} =", grad, decimals)
-            local_text, local_tip = "", []
-            k = self._backward_at.get(node.id)
-            if k is not None and k < state.cursor:
-                step = backward_step(step_pass, step_pass.events[k])
-                local_text = _local_text(step, graph.kind, decimals)
-                local_tip = [f"local {partial(node.label, s.to)}: {fmt.full(s.local)}" for s in step.sendings]
-            update_text = ""
-            if node.id in state.updated:
-                update_text = _labelled(f"new {node.label} =", state.values[node.id], decimals)
-            new = state.values.get(node.id) if update_text else None
-            tip = "\n".join([_tooltip(node.label, shown if known else None, grad, new), *local_tip])
-            if node.kind is NodeKind.PARAM:
-                tip += "\nDouble-click to type a new value."
-            item.show_lines(value, grad_text, local_text, update_text, tip)
+            item.show_lines(*self._node_texts(step_pass, state, node, decimals))
             item.highlight(last is not None and last.node == node.id)
         active_inputs = set(graph[last.node].inputs) if isinstance(last, BackwardEvent) else set()
         for (source, target), edge in edges:
-            known = source in state.values
-            flowing = step_pass.leaves[source] if graph[source].op is None else state.values.get(source)
-            sent = state.edge_grads.get((source, target))
-            forward, backward = _edge_texts(step_pass, state, (source, target), decimals)
-            tip = f"{graph[source].label} → {graph[target].label}"
-            if known:
-                tip += f"\nforward: {fmt.full(flowing)}"
-            if sent is not None:
-                tip += f"\nsent back to {graph[source].label}: {fmt.full(sent)}"
-            edge.show_values(forward, backward, tip)
+            edge.show_values(*_edge_texts(step_pass, state, (source, target), decimals))
             edge.highlight(target == getattr(last, "node", None) and source in active_inputs)
+
+    def _node_texts(self, step_pass: StepPass, state: StepState, node, decimals: int) -> tuple[str, str, str, str]:
+        """A node's value, gradient, local gradients and new value as written on it at ``state`` ("" until known)."""
+        value = grad_text = local_text = update_text = ""
+        if node.id in state.values:
+            shown = step_pass.leaves[node.id] if node.op is None else state.values[node.id]
+            value = _with_shape(shown, step_pass.graph.kind, decimals)
+        grad = state.grads.get(node.id)
+        if grad is not None:
+            so_far = " so far" if state.cursor < self._complete_at.get(node.id, 0) else ""
+            grad_text = _labelled(f"{partial(step_pass.graph.root.label, node.label)}{so_far} =", grad, decimals)
+        k = self._backward_at.get(node.id)
+        if k is not None and k < state.cursor:
+            local_text = _local_text(backward_step(step_pass, step_pass.events[k]), step_pass.graph.kind, decimals)
+        if node.id in state.updated:
+            update_text = _labelled(f"new {node.label} =", state.values[node.id], decimals)
+        return value, grad_text, local_text, update_text
+
+    # -- tooltips: written when asked for, from the state shown ----------------------------
+
+    def node_tooltip(self, node_id: str) -> str:
+        """A node's values in full precision, at the state shown."""
+        step_pass, state = self._pass, self._state
+        if step_pass is None or state is None:
+            return ""
+        node = step_pass.graph[node_id]
+        known = node_id in state.values
+        shown = (step_pass.leaves[node_id] if node.op is None else state.values[node_id]) if known else None
+        new = state.values[node_id] if node_id in state.updated else None
+        lines = [_tooltip(node.label, shown, state.grads.get(node_id), new)]
+        k = self._backward_at.get(node_id)
+        if k is not None and k < state.cursor:
+            step = backward_step(step_pass, step_pass.events[k])
+            lines += [f"local {partial(node.label, s.to)}: {fmt.full(s.local)}" for s in step.sendings]
+        if node.kind is NodeKind.PARAM:
+            lines.append("Double-click to type a new value.")
+        return "\n".join(lines)
+
+    def edge_tooltip(self, key: tuple[str, str]) -> str:
+        """What flows along an edge, forward and back, in full precision, at the state shown."""
+        step_pass, state = self._pass, self._state
+        if step_pass is None or state is None:
+            return ""
+        graph = step_pass.graph
+        source, target = key
+        tip = f"{graph[source].label} → {graph[target].label}"
+        if source in state.values:
+            flowing = step_pass.leaves[source] if graph[source].op is None else state.values[source]
+            tip += f"\nforward: {fmt.full(flowing)}"
+        sent = state.edge_grads.get(key)
+        if sent is not None:
+            tip += f"\nsent back to {graph[source].label}: {fmt.full(sent)}"
+        return tip
+
+    def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:
+        """The tooltip of the topmost node or edge (or edge label) under the pointer."""
+        view = event.widget().parentWidget() if event.widget() is not None else None
+        transform = view.transform() if isinstance(view, QGraphicsView) else QTransform()
+        text = ""
+        shape, order = Qt.ItemSelectionMode.IntersectsItemShape, Qt.SortOrder.DescendingOrder
+        for item in self.items(event.scenePos(), shape, order, transform):
+            text = item.toolTip()
+            if text:
+                break
+        QToolTip.showText(event.screenPos() if text else QPoint(), text, event.widget())
+        event.setAccepted(bool(text))
 
     def _changed_nodes(self, step_pass: StepPass, state: StepState, decimals: int) -> set[str] | None:
         """The nodes whose items change from the state shown to ``state``, or None to rewrite them all.
