@@ -31,6 +31,7 @@ def scalar_graph(net: Network) -> Graph:
     for i in range(net.inputs):
         nodes.append(Node(f"x{i + 1}", NodeKind.INPUT, f"x{i + 1}", source=Source("X", (i,))))
         previous.append(f"x{i + 1}")
+    labels = {node.id: node.label for node in nodes}  # of the inputs, then of each layer's outputs
     outputs = []
     for k in range(net.outputs):
         label = "y" if net.outputs == 1 else f"y{k + 1}"
@@ -45,7 +46,7 @@ def scalar_graph(net: Network) -> Graph:
                     Node(w_id, NodeKind.PARAM, names.weight(li, i, j), source=Source(f"W{li}", (i, j)), layer=li)
                 )
                 product = f"mul:{w_id}"
-                label = f"{names.weight(li, i, j)}·{_label(nodes, prev)}"
+                label = f"{names.weight(li, i, j)}·{labels[prev]}"
                 nodes.append(Node(product, NodeKind.OP, label, opset.multiply, (w_id, prev), layer=li))
                 terms.append(product)
             b_id = f"b{li}[{j}]"
@@ -60,6 +61,7 @@ def scalar_graph(net: Network) -> Graph:
             op = definition.scalar_op(j, tuple(names.a(li, k) for k in range(layer.units)))
             inputs = definition.scalar_inputs(z_ids, j)
             nodes.append(Node(a_id, NodeKind.OP, names.a(li, j), op, inputs, layer=li))
+            labels[a_id] = names.a(li, j)
             a_ids.append(a_id)
         previous = a_ids
         outputs = a_ids
@@ -92,7 +94,7 @@ def layer_graph(net: Network) -> Graph:
     many = len(net.layers) > 1
     opset = op_set(net.planted_bug)
     nodes = [Node("X", NodeKind.INPUT, "X", source=Source("X"))]
-    previous = "X"
+    previous, previous_label = "X", "X"
     last = len(net.layers)
     nodes.append(Node("Y", NodeKind.TARGET, "Y", source=Source("Y"), layer=last + 1))
     for li, layer in enumerate(net.layers, start=1):
@@ -101,7 +103,7 @@ def layer_graph(net: Network) -> Graph:
         nodes.append(Node(w_id, NodeKind.PARAM, f"W{suffix}", source=Source(w_id), layer=li))
         nodes.append(
             Node(
-                f"XW{li}", NodeKind.OP, f"{_label(nodes, previous)}·W{suffix}", opset.matmul, (previous, w_id), layer=li
+                f"XW{li}", NodeKind.OP, f"{previous_label}·W{suffix}", opset.matmul, (previous, w_id), layer=li
             )
         )
         nodes.append(Node(b_id, NodeKind.PARAM, f"b{suffix}", source=Source(b_id), layer=li))
@@ -109,7 +111,7 @@ def layer_graph(net: Network) -> Graph:
         op = opset.activation(layer.activation).layer_op()
         label = "Ŷ" if li == last else f"A{suffix}"
         nodes.append(Node(f"A{li}", NodeKind.OP, label, op, (f"Z{li}",), layer=li))
-        previous = f"A{li}"
+        previous, previous_label = f"A{li}", label
     nodes.append(Node("L", NodeKind.OP, "L", ops.RowLoss(opset.loss(net.loss)), (previous, "Y"), layer=last + 1))
     nodes.append(Node("C", NodeKind.OP, "C", opset.mean, ("L",), layer=last + 1))
     return Graph(_topological(nodes), GraphKind.LAYER)
@@ -179,10 +181,6 @@ class _ScalarNames:
         if li == len(self.net.layers):
             return "ŷ" if self._one_unit(li) else f"ŷ{j + 1}"
         return self._tag(f"a{j + 1}", li)
-
-
-def _label(nodes: list[Node], node_id: str) -> str:
-    return next(n.label for n in reversed(nodes) if n.id == node_id)
 
 
 def _topological(nodes: list[Node]) -> tuple[Node, ...]:
