@@ -61,10 +61,11 @@ def place(
     for k in range(rounds + 1):
         spans = _place_columns(nodes, columns, widths, gaps)
         routes = {key: _route_points(nodes, key, level, spans) for key, level in levels.items()}
-        anchors, crowded = _place_labels(nodes, routes, offsets, k == rounds, len(edges) <= MANY_EDGES)
+        gap_of = {key: layout[key[0]].column for key in routes}
+        anchors, crowded = _place_labels(nodes, routes, offsets, gap_of, k == rounds, len(edges) <= MANY_EDGES)
         if not crowded:
             break
-        for column in {layout[source].column for source, _ in crowded}:
+        for column in crowded:
             share = WIDEN_STEP * 2**k if rounds > 1 else 1.0  # a gap grows little when little is missing
             gaps[column] += labels_in[column] * share + LABEL_MARGIN
     for key, edge in edges.items():
@@ -157,25 +158,29 @@ def _free_band(nodes, ids: list[str], wanted: float) -> float:
     return min(candidates, key=lambda y: abs(y - wanted))
 
 
-def _place_labels(nodes, routes, offsets, last_round: bool, least_covered: bool):
+def _place_labels(nodes, routes, offsets, gap_of, last_round: bool, least_covered: bool):
     """Slide each edge's labels along the curve leaving its source (the whole edge between neighbouring
-    columns) to the free spot nearest its middle. Returns each edge's label anchor, and the edges that
-    found none (on the last round they take the least covered spot, or with ``least_covered`` off,
-    quicker in a big graph, the middle)."""
+    columns) to the free spot nearest its middle. Returns each edge's label anchor, and the gaps
+    (``gap_of``: the gap each edge's labels go in) where an edge found none: there the gap is widened
+    and the labels placed again, so before the last round a crowded gap's other edges are not tried.
+    On the last round an edge finding no free spot takes the least covered one (or with
+    ``least_covered`` off, quicker in a big graph, the middle)."""
     node_rects = []
     for item in nodes.values():
         r = item.sceneBoundingRect()
         node_rects.append((r.left(), r.top(), r.right(), r.bottom()))
     labels, placed = RectIndex(), []  # the labels placed, indexed and in their order
     taken: RectIndex | None = None  # nodes and labels, made when a crowded edge looks for the least covered spot
-    anchors, crowded = {}, []
+    anchors, crowded = {}, set()
     xs, ys, clear = spots_clear_of_nodes(routes, offsets, node_rects)
     for key, x, y, edge_clear in zip(routes, xs, ys, clear, strict=True):
+        if not last_round and gap_of[key] in crowded:
+            continue
         boxes = offsets[key]
         free = (p for p, ok in zip(zip(x, y, strict=True), edge_clear, strict=True) if ok)
         chosen = next((p for p in free if not any(labels.meets(at(b, p)) for b in boxes)), None)
         if chosen is None:
-            crowded.append(key)
+            crowded.add(gap_of[key])
             if not last_round:
                 continue
             if not least_covered:
