@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPolygonF
 PIECE_LENGTH = 160.0  # about how long a piece of a curve is, in scene units
 WHOLE_BELOW_PX = 400  # a curve whose bounds span fewer device pixels is drawn whole: pieces would cost more
 ARROW_SIZE = 8.0
+MIN_ARROW_PX = 1.0  # an arrowhead smaller than this on the device is not drawn (the curve's end shows it)
 
 Point = tuple[float, float]
 
@@ -95,6 +96,7 @@ class EdgeCurves:
     def __init__(self, curves: list[Curve] | None = None) -> None:
         self.curves = list(curves or [])
         p = np.array([(c.p0, c.p1, c.p2, c.p3) for c in self.curves], dtype=float).reshape(-1, 4, 2)
+        self._points = p.reshape(-1, 8)
         self._arrowed = [i for i, c in enumerate(self.curves) if c.has_arrow]  # each route's last piece
         arrows = [self.curves[i].arrow_points for i in self._arrowed]
         self._arrow_boxes = _boxes(np.array(arrows, dtype=float).reshape(-1, 3, 2), 0.0)
@@ -128,17 +130,30 @@ class EdgeCurves:
         painter.save()
         painter.setBrush(Qt.BrushStyle.NoBrush)
         boxes = self._curve_boxes
-        span = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]) * abs(painter.transform().m11())
+        scale = abs(painter.transform().m11())
+        span = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]) * scale
         whole = _within(boxes, r) | ((span < WHOLE_BELOW_PX) & _meets(boxes, r))
-        for i in np.flatnonzero(whole):
-            painter.drawPath(self.curves[i].path)
+        drawn = np.flatnonzero(whole)
+        if len(drawn) > 1:
+            painter.drawPath(self._joined(drawn))  # one stroke for many: a big graph's far view draws them all
+        elif len(drawn):
+            painter.drawPath(self.curves[drawn[0]].path)
         for j in np.flatnonzero(_meets(self._piece_boxes, r) & ~whole[self._piece_curve]):
             painter.drawPath(self._piece_path(j))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(arrow_colour)
-        for i in np.flatnonzero(_meets(self._arrow_boxes, r)):
-            painter.drawPolygon(self.curves[self._arrowed[i]].arrow)
+        if ARROW_SIZE * scale >= MIN_ARROW_PX:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(arrow_colour)
+            for i in np.flatnonzero(_meets(self._arrow_boxes, r)):
+                painter.drawPolygon(self.curves[self._arrowed[i]].arrow)
         painter.restore()
+
+    def _joined(self, indices: np.ndarray) -> QPainterPath:
+        """The curves ``indices`` as one path."""
+        path = QPainterPath()
+        for x0, y0, x1, y1, x2, y2, x3, y3 in self._points[indices].tolist():
+            path.moveTo(x0, y0)
+            path.cubicTo(x1, y1, x2, y2, x3, y3)
+        return path
 
     def _piece_path(self, j: int) -> QPainterPath:
         path = self._piece_paths.get(j)
