@@ -9,7 +9,7 @@ as the pieces of it that are (each piece an exact part of the cubic, split by de
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, reduce
 
@@ -39,7 +39,8 @@ class Curve:
 
     @cached_property
     def arrow_points(self) -> tuple[Point, Point, Point]:
-        return _arrowhead(self.p3, _tangent(self, 1.0))
+        tip, left, right = _arrowheads(np.array([(self.p0, self.p1, self.p2, self.p3)], dtype=float))[0].tolist()
+        return tuple(tip), tuple(left), tuple(right)
 
     @cached_property
     def path(self) -> QPainterPath:
@@ -68,6 +69,13 @@ class Route:
     def __init__(self, pieces: list[Curve]) -> None:
         self.pieces = pieces
 
+    @classmethod
+    def through(cls, points: Sequence[Point]) -> Route:
+        """The run through ``points`` (see route_controls)."""
+        controls, _ = route_controls([points])
+        last = len(controls) - 1
+        return cls([Curve(*map(tuple, c.tolist()), has_arrow=k == last) for k, c in enumerate(controls)])
+
     @cached_property
     def path(self) -> QPainterPath:
         path = QPainterPath(QPointF(*self.pieces[0].p0))
@@ -90,16 +98,42 @@ class Route:
         return rect
 
 
-class EdgeCurves:
-    """The curves of a scene cut into pieces about PIECE_LENGTH long, found by the rect they cross."""
+def route_controls(routes: Sequence[Sequence[Point]]) -> tuple[np.ndarray, np.ndarray]:
+    """Every route's cubic pieces end to end: control points (pieces, 4, 2), and each piece's route.
 
-    def __init__(self, curves: list[Curve] | None = None) -> None:
-        self.curves = list(curves or [])
-        p = np.array([(c.p0, c.p1, c.p2, c.p3) for c in self.curves], dtype=float).reshape(-1, 4, 2)
+    A route runs from its first point to its last (x, y): S-curves leaving and entering level, and
+    between them level runs from points[1] to points[2], points[3] to points[4]… (across the columns
+    an edge passes)."""
+    counts = np.array([len(points) - 1 for points in routes], dtype=int)
+    if not len(routes):
+        return np.zeros((0, 4, 2)), np.zeros(0, dtype=int)
+    flat = np.array([p for points in routes for p in points], dtype=float)
+    route = np.repeat(np.arange(len(routes)), counts)
+    ends = np.cumsum(counts + 1)  # where each route's points end in ``flat``
+    first = np.repeat(ends - counts - 1, counts)  # each piece's route's first point
+    k = np.arange(len(route)) - np.repeat(np.cumsum(counts) - counts, counts)  # the piece's place in its route
+    a, b = flat[first + k], flat[first + k + 1]
+    level = (k % 2 == 1)  # the second, fourth… piece: level across a column
+    run = b[:, 0] - a[:, 0]
+    c1x = np.where(level, a[:, 0] + run / 3, a[:, 0] + run * 0.5)  # an S-curve stays between the columns it joins
+    c2x = np.where(level, a[:, 0] + 2 * run / 3, b[:, 0] - run * 0.5)
+    controls = np.stack([a, np.stack([c1x, a[:, 1]], axis=1), np.stack([c2x, b[:, 1]], axis=1), b], axis=1)
+    return controls, route
+
+
+class EdgeCurves:
+    """The curves of a scene cut into pieces about PIECE_LENGTH long, found by the rect they cross.
+
+    Made from control points in arrays (route_controls): a big graph has thousands of curves, and
+    their paths are made only where one is drawn on its own."""
+
+    def __init__(self, controls: np.ndarray | None = None, has_arrow: np.ndarray | None = None) -> None:
+        p = np.zeros((0, 4, 2)) if controls is None else np.asarray(controls, dtype=float).reshape(-1, 4, 2)
+        self._count = len(p)
         self._points = p.reshape(-1, 8)
-        self._arrowed = [i for i, c in enumerate(self.curves) if c.has_arrow]  # each route's last piece
-        arrows = [self.curves[i].arrow_points for i in self._arrowed]
-        self._arrow_boxes = _boxes(np.array(arrows, dtype=float).reshape(-1, 3, 2), 0.0)
+        self._arrowed = np.flatnonzero(np.zeros(len(p), dtype=bool) if has_arrow is None else has_arrow)
+        self._arrow_points = _arrowheads(p[self._arrowed])  # (arrows, 3, 2)
+        self._arrow_boxes = _boxes(self._arrow_points, 0.0)
         self._curve_boxes = _boxes(p, pad=2.0)
         # Each piece: its curve, the part [t0, t1] of it, and the bounds of its control polygon.
         counts = np.maximum(1, np.ceil(np.linalg.norm(p[:, 3] - p[:, 0], axis=1) / PIECE_LENGTH)).astype(int)
@@ -110,11 +144,29 @@ class EdgeCurves:
         self._t = np.stack([k / n, (k + 1) / n], axis=1)
         self._pieces = _split(p[self._piece_curve], self._t[:, 0], self._t[:, 1])
         self._piece_boxes = _boxes(self._pieces, pad=2.0)
-        self._piece_paths: dict[int, QPainterPath] = {}
+        self._paths: dict[tuple[str, int], QPainterPath] = {}
+
+    @classmethod
+    def through(cls, routes: Sequence[Sequence[Point]]) -> EdgeCurves:
+        """The curves of the runs through each of ``routes``' points, an arrowhead on each run's last piece."""
+        controls, route = route_controls(routes)
+        return cls(controls, np.append(route[1:] != route[:-1], True) if len(route) else None)
+
+    def route_boxes(self, routes: Sequence[Sequence[Point]]) -> list[tuple[float, float, float, float]]:
+        """(left, top, right, bottom) holding each run's control polygons and arrowhead; the curves
+        must be the runs through ``routes``, in order (EdgeCurves.through)."""
+        counts = [len(points) - 1 for points in routes]
+        if not counts:
+            return []
+        pieces = _boxes(self._points.reshape(-1, 4, 2), 0.0)
+        starts = np.cumsum(counts) - counts
+        lo = np.minimum(np.minimum.reduceat(pieces[:, :2], starts), self._arrow_boxes[:, :2])  # a run's arrowhead too
+        hi = np.maximum(np.maximum.reduceat(pieces[:, 2:], starts), self._arrow_boxes[:, 2:])
+        return np.concatenate([lo, hi], axis=1).tolist()
 
     def bounds(self) -> QRectF:
         """A rect holding every curve and arrowhead (empty without curves)."""
-        if not self.curves:
+        if not self._count:
             return QRectF()
         boxes = np.concatenate([self._curve_boxes, self._arrow_boxes])
         left, top = boxes[:, :2].min(axis=0).tolist()
@@ -135,34 +187,44 @@ class EdgeCurves:
         whole = _within(boxes, r) | ((span < WHOLE_BELOW_PX) & _meets(boxes, r))
         drawn = np.flatnonzero(whole)
         if len(drawn) > 1:
-            painter.drawPath(self._joined(drawn))  # one stroke for many: a big graph's far view draws them all
+            painter.drawPath(_joined(self._points[drawn]))  # one stroke for many: a big graph's far view
         elif len(drawn):
-            painter.drawPath(self.curves[drawn[0]].path)
+            painter.drawPath(self._path("curve", drawn[0], self._points))
         for j in np.flatnonzero(_meets(self._piece_boxes, r) & ~whole[self._piece_curve]):
-            painter.drawPath(self._piece_path(j))
+            painter.drawPath(self._path("piece", j, self._pieces.reshape(-1, 8)))
         if ARROW_SIZE * scale >= MIN_ARROW_PX:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(arrow_colour)
             for i in np.flatnonzero(_meets(self._arrow_boxes, r)):
-                painter.drawPolygon(self.curves[self._arrowed[i]].arrow)
+                painter.drawPolygon(QPolygonF([QPointF(*p) for p in self._arrow_points[i].tolist()]))
         painter.restore()
 
-    def _joined(self, indices: np.ndarray) -> QPainterPath:
-        """The curves ``indices`` as one path."""
-        path = QPainterPath()
-        for x0, y0, x1, y1, x2, y2, x3, y3 in self._points[indices].tolist():
-            path.moveTo(x0, y0)
-            path.cubicTo(x1, y1, x2, y2, x3, y3)
+    def _path(self, kind: str, i: int, points: np.ndarray) -> QPainterPath:
+        """The path of curve or piece ``i`` (kept: a step draws the same ones again)."""
+        path = self._paths.get((kind, i))
+        if path is None:
+            path = self._paths[(kind, i)] = _joined(points[i : i + 1])
         return path
 
-    def _piece_path(self, j: int) -> QPainterPath:
-        path = self._piece_paths.get(j)
-        if path is None:
-            q = self._pieces[j].tolist()
-            path = QPainterPath(QPointF(*q[0]))
-            path.cubicTo(QPointF(*q[1]), QPointF(*q[2]), QPointF(*q[3]))
-            self._piece_paths[j] = path
-        return path
+
+def _joined(points: np.ndarray) -> QPainterPath:
+    """Cubics (rows of x0, y0, … x3, y3) as one path."""
+    path = QPainterPath()
+    for x0, y0, x1, y1, x2, y2, x3, y3 in points.tolist():
+        path.moveTo(x0, y0)
+        path.cubicTo(x1, y1, x2, y2, x3, y3)
+    return path
+
+
+def _arrowheads(p: np.ndarray) -> np.ndarray:
+    """The arrowhead (tip, left, right) at the end of each cubic (n, 4, 2), along its tangent there."""
+    direction = 3 * (p[:, 3] - p[:, 2])
+    length = np.maximum(np.hypot(direction[:, 0], direction[:, 1]), 1e-6)
+    ux, uy = direction[:, 0] / length, direction[:, 1] / length
+    x, y, s = p[:, 3, 0], p[:, 3, 1], ARROW_SIZE
+    left = np.stack([x - s * ux + s * 0.5 * uy, y - s * uy - s * 0.5 * ux], axis=1)
+    right = np.stack([x - s * ux - s * 0.5 * uy, y - s * uy + s * 0.5 * ux], axis=1)
+    return np.stack([p[:, 3], left, right], axis=1)
 
 
 def _split(p: np.ndarray, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
@@ -195,22 +257,3 @@ def _meets(boxes: np.ndarray, r: tuple[float, float, float, float]) -> np.ndarra
 
 def _within(boxes: np.ndarray, r: tuple[float, float, float, float]) -> np.ndarray:
     return (boxes[:, 0] >= r[0]) & (boxes[:, 2] <= r[2]) & (boxes[:, 1] >= r[1]) & (boxes[:, 3] <= r[3])
-
-
-def _tangent(c: Curve, t: float) -> Point:
-    """The derivative of the curve at ``t``."""
-    u = 1 - t
-    a, b, d = 3 * u * u, 6 * u * t, 3 * t * t
-    return (
-        a * (c.p1[0] - c.p0[0]) + b * (c.p2[0] - c.p1[0]) + d * (c.p3[0] - c.p2[0]),
-        a * (c.p1[1] - c.p0[1]) + b * (c.p2[1] - c.p1[1]) + d * (c.p3[1] - c.p2[1]),
-    )
-
-
-def _arrowhead(tip: Point, direction: Point) -> tuple[Point, Point, Point]:
-    length = max(math.hypot(*direction), 1e-6)
-    ux, uy = direction[0] / length, direction[1] / length
-    x, y, s = tip[0], tip[1], ARROW_SIZE
-    left = (x - s * ux + s * 0.5 * uy, y - s * uy - s * 0.5 * ux)
-    right = (x - s * ux - s * 0.5 * uy, y - s * uy + s * 0.5 * ux)
-    return (x, y), left, right

@@ -16,7 +16,7 @@ from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
-from gui.graph.edge_curves import Curve, Route
+from gui.graph.edge_curves import Route
 from gui.graph.node_item import MIN_TEXT_PX, NodeItem, draw_marked
 
 REST_WIDTH = 1.4  # the pen of a resting curve
@@ -37,7 +37,8 @@ class EdgeItem(QGraphicsItem):
         self.setZValue(theme.Z_EDGE)
         self.labels: EdgeLabels | None = None  # made when the edge first has a label to show
         self._highlight: _ActiveCurve | None = None  # made when the edge is first highlighted
-        self.curve: Route
+        self._points: list[tuple[float, float]] = []
+        self._curve: Route | None = None
         self._anchor = QPointF()
         self._shape: QPainterPath | None = None
         self._bounds = QRectF()
@@ -74,26 +75,25 @@ class EdgeItem(QGraphicsItem):
 
     # -- geometry ----------------------------------------------------------------------
 
-    def set_route(self, points: list[tuple[float, float]]) -> None:
-        """Run from points[0] to points[-1] (x, y): S-curves leaving and entering level, and between them
-        level runs from points[1] to points[2], points[3] to points[4]… (across the columns passed)."""
+    def set_route(self, points: list[tuple[float, float]], box: tuple[float, float, float, float]) -> None:
+        """Run through ``points`` (edge_curves.route_controls), within ``box`` (left, top, right, bottom:
+        EdgeCurves.route_boxes, worked out for every edge at once)."""
         self.prepareGeometryChange()
-        pieces = []
-        for k in range(1, len(points)):
-            a, b = points[k - 1], points[k]
-            if k % 2 == 0:  # a level run across a column, as a cubic
-                c1 = (a[0] + (b[0] - a[0]) / 3, a[1])
-                c2 = (a[0] + 2 * (b[0] - a[0]) / 3, b[1])
-            else:
-                dx = (b[0] - a[0]) * 0.5  # the curve stays between the two columns it joins
-                c1, c2 = (a[0] + dx, a[1]), (b[0] - dx, b[1])
-            pieces.append(Curve(a, c1, c2, b, has_arrow=k == len(points) - 1))
-        self.curve = Route(pieces)
+        self._points = points
+        self._curve = None
         self._shape = None
-        self._bounds = self.curve.bounds().adjusted(-8, -8, 8, 8)
+        left, top, right, bottom = box
+        self._bounds = QRectF(left - 8, top - 8, right - left + 16, bottom - top + 16)
         if self._highlight is not None:
             self._highlight.set_curve(self.curve)
         self._relayout_labels()
+
+    @property
+    def curve(self) -> Route:
+        """The edge's run as cubics, made when first asked for (hovering, highlighting)."""
+        if self._curve is None:
+            self._curve = Route.through(self._points)
+        return self._curve
 
     def path(self) -> QPainterPath:
         """The edge's curve in scene coordinates."""

@@ -18,7 +18,7 @@ Rect = tuple[float, float, float, float]
 
 def _candidate_weights() -> list[tuple[float, float, float]]:
     """For each candidate spot along a curve, nearest its middle first: the weights that give the
-    spot's x from the ends' x and its y from the ends' y (the S-curve of EdgeItem.set_route's first piece)."""
+    spot's x from the ends' x and its y from the ends' y (the S-curve of edge_curves.route_controls' first piece)."""
     weights = []
     for t in sorted((k / STEPS for k in range(1, STEPS)), key=lambda t: abs(t - 0.5)):
         u = 1 - t

@@ -14,6 +14,7 @@ from itertools import pairwise
 from PySide6.QtCore import QPointF, QRectF
 
 from core.layout import Position
+from gui.graph.edge_curves import EdgeCurves
 from gui.graph.edge_item import EdgeItem
 from gui.graph.label_spots import RectIndex, at, spots_clear_of_nodes
 from gui.graph.node_item import HALO, NodeItem
@@ -37,10 +38,11 @@ def place(
     layout: Mapping[str, Position],
     labels: Mapping[tuple[str, str], list[QRectF]],
     node_gap: float = NODE_GAP,
-) -> QRectF:
+) -> tuple[QRectF, EdgeCurves]:
     """Size and place every node, route every edge, place every edge's labels (``labels``: each
     edge's label boxes relative to their anchor, at their widest); returns the scene rectangle
-    holding them all. ``node_gap``: between two nodes of a column (at least COMPACT_NODE_GAP)."""
+    holding them all, and the edges' curves. ``node_gap``: between two nodes of a column (at least
+    COMPACT_NODE_GAP)."""
     # The widest label in the gap right of each column: an edge's labels go in the gap it leaves
     # its source by when it passes columns (there the curves fan out), else in the one it crosses.
     labels_in: dict[int, float] = {}
@@ -68,13 +70,15 @@ def place(
         for column in crowded:
             share = WIDEN_STEP * 2**k if rounds > 1 else 1.0  # a gap grows little when little is missing
             gaps[column] += labels_in[column] * share + LABEL_MARGIN
-    for key, edge in edges.items():
-        edge.set_route(routes[key])
+    runs = list(routes.values())
+    curves = EdgeCurves.through(runs)
+    for (key, edge), box in zip(edges.items(), curves.route_boxes(runs), strict=True):
+        edge.set_route(routes[key], box)
         edge.set_label_anchor(anchors[key])
     rect = QRectF()
     for item in (*nodes.values(), *edges.values()):
         rect = rect.united(item.sceneBoundingRect())
-    return rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN)
+    return rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN), curves
 
 
 def _stack(nodes: Mapping[str, NodeItem], ids: list[str], width: float, gap: float) -> None:
@@ -119,7 +123,7 @@ def _levels(nodes, edges, layout, columns) -> dict[tuple[str, str], tuple[float,
 
 
 def _route_points(nodes, key, level, spans) -> list[tuple[float, float]]:
-    """The edge's route (EdgeItem.set_route) with the columns where they are now."""
+    """The edge's route (edge_curves.route_controls) with the columns where they are now."""
     (source, target), (start, bands, end) = key, level
     s, t = nodes[source], nodes[target]
     points = [(s.x() + s.width / 2, start)]

@@ -89,10 +89,9 @@ class GraphScene(QGraphicsScene):
             boxes[key] = [_label_box(_wider(text, sample), name) for text, name in shown if text]
         # The labels are placed before the edges join the scene: trying a spot then moves no index.
         gap = COMPACT_NODE_GAP if theme.THEME.compact else NODE_GAP
-        rect = place(self.nodes, self.edges, layered_layout(graph), boxes, gap)
+        rect, self._curves = place(self.nodes, self.edges, layered_layout(graph), boxes, gap)
         for edge in self.edges.values():
             self.addItem(edge)
-        self._curves = EdgeCurves([piece for edge in self.edges.values() for piece in edge.curve.pieces])
         self.setSceneRect(rect)
         self.background_changed.emit()
         self._shown = None  # the edges are new: the next state is written on every item

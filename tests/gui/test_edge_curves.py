@@ -16,7 +16,7 @@ def test_every_piece_runs_along_its_curve_and_lies_in_its_box():
         Curve((0.0, 0.0), (300.0, 0.0), (300.0, 2000.0), (600.0, 2000.0)),  # long: many pieces
         Curve((10.0, 5.0), (40.0, 5.0), (40.0, -30.0), (70.0, -30.0), has_arrow=False),  # short: one piece
     ]
-    found = EdgeCurves(curves)
+    found = EdgeCurves(np.array([(c.p0, c.p1, c.p2, c.p3) for c in curves]), np.array([c.has_arrow for c in curves]))
     assert len(found._pieces) > 10
     for piece, curve_index, (t0, t1), box in zip(
         found._pieces, found._piece_curve, found._t, found._piece_boxes, strict=True
