@@ -84,19 +84,18 @@ class NodeItem(QGraphicsItem):
             self.setZValue(theme.Z_CURRENT if on else theme.Z_NODE)
             self.update()
 
-    def needed_height(self) -> float:
-        """The height that shows every line now written on the node."""
-        return sum(_pitch(m) for _, m in self._styles(self._lines())) + 2 * _padding()[0]
-
-    def needed_width(self) -> float:
-        """The width that shows the longest line now written on the node, up to MAX_WIDTH."""
+    def needed_size(self) -> tuple[float, float]:
+        """The width that shows the longest line now written on the node (up to MAX_WIDTH), and the
+        height that shows every line."""
         lines = self._lines()
+        look = theme.THEME.font_scale, theme.THEME.compact
+        rooms = [_room(mark, t, is_title, *look) for mark, t, _, is_title in lines]
+        widest = max(width for width, _ in rooms)
         if self.fans_out and self.grad_text and theme.THEME.compact:  # room for "so far" (elided in full lines)
             so_far = compact_lines(self.grad_text.replace(" =", _SO_FAR + " =", 1), "grad")[0]
-            lines = [*lines, (theme.MARKS["backward"], so_far, "backward", False)]  # the kept lines stay as they are
-        look = theme.THEME.font_scale, theme.THEME.compact
-        widest = max(_room(mark, t, is_title, *look) for mark, t, _, is_title in lines)
-        return min(widest + 2 * _padding()[1], MAX_WIDTH)
+            widest = max(widest, _room(theme.MARKS["backward"], so_far, False, *look)[0])
+        top, side = _padding()
+        return min(widest + 2 * side, MAX_WIDTH), sum(pitch for _, pitch in rooms) + 2 * top
 
     def set_size(self, width: float, height: float) -> None:
         self.prepareGeometryChange()
@@ -225,11 +224,13 @@ def _padding() -> tuple[float, float]:
 
 
 @lru_cache(maxsize=16384)
-def _room(mark: str, text: str, is_title: bool, font_scale: float, compact: bool) -> float:
+def _room(mark: str, text: str, is_title: bool, font_scale: float, compact: bool) -> tuple[float, float]:
     """How wide a line is drawn at ``font_scale``, with compact lines or not, with room for a sign a
-    number may gain (kept: a big graph repeats many lines, and measuring text is most of sizing its nodes)."""
+    number may gain, and how far below it the next line goes (kept: a big graph repeats many lines,
+    and measuring text is most of sizing its nodes)."""
     metrics = _style(text, is_title, font_scale, compact)[1]
-    return _line_width(metrics, mark, text) + (metrics.horizontalAdvance(SLACK) if _unsigned_number(text) else 0.0)
+    sign = metrics.horizontalAdvance(SLACK) if _unsigned_number(text) else 0.0
+    return _line_width(metrics, mark, text) + sign, _pitch(metrics)
 
 
 def _joined(mark: str, text: str) -> str:

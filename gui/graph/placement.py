@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF
 from core.layout import Position
 from gui.graph.edge_curves import EdgeCurves
 from gui.graph.edge_item import EdgeItem
-from gui.graph.label_spots import RectIndex, at, spots_clear_of_nodes
+from gui.graph.label_spots import Rect, RectIndex, at, spots_clear_of_nodes
 from gui.graph.node_item import HALO, NodeItem
 
 SCENE_MARGIN = 6.0  # around the whole graph
@@ -31,40 +31,44 @@ WIDEN_ROUNDS = 4  # a gap whose labels do not fit is widened, and the labels pla
 MANY_EDGES = 400  # …but once only in a graph with more edges than this, which would take long to open
 WIDEN_STEP = 0.25  # the first widening adds this share of the gap's widest label, each next one twice the last
 
+Box = tuple[float, float, float, float]  # x, y, width, height
+
 
 def place(
     nodes: Mapping[str, NodeItem],
     edges: Mapping[tuple[str, str], EdgeItem],
     layout: Mapping[str, Position],
-    labels: Mapping[tuple[str, str], list[QRectF]],
+    labels: Mapping[tuple[str, str], list[Box]],
     node_gap: float = NODE_GAP,
 ) -> tuple[QRectF, EdgeCurves]:
     """Size and place every node, route every edge, place every edge's labels (``labels``: each
-    edge's label boxes relative to their anchor, at their widest); returns the scene rectangle
+    edge's label boxes, x, y, width and height relative to their anchor, at their widest); returns the scene rectangle
     holding them all, and the edges' curves. ``node_gap``: between two nodes of a column (at least
     COMPACT_NODE_GAP)."""
     # The widest label in the gap right of each column: an edge's labels go in the gap it leaves
     # its source by when it passes columns (there the curves fan out), else in the one it crosses.
     labels_in: dict[int, float] = {}
-    for (source, target) in edges:
-        widest = max((r.width() for r in labels[(source, target)]), default=0.0)
+    for source, target in edges:
+        widest = max((box[2] for box in labels[(source, target)]), default=0.0)
         labels_in[layout[source].column] = max(labels_in.get(layout[source].column, 0.0), widest)
     columns: dict[int, list[str]] = {}
     for node_id, pos in sorted(layout.items(), key=lambda item: (item[1].column, item[1].row)):
         columns.setdefault(pos.column, []).append(node_id)
     keys = sorted(columns)
-    widths = {c: max(MIN_NODE_WIDTH, *(nodes[n].needed_width() for n in columns[c])) for c in keys}
+    sizes = {node_id: nodes[node_id].needed_size() for node_id in layout}
+    widths = {c: max(MIN_NODE_WIDTH, *(sizes[n][0] for n in columns[c])) for c in keys}
     for c in keys:
-        _stack(nodes, columns[c], widths[c], node_gap)
+        _stack(nodes, columns[c], widths[c], [sizes[n][1] for n in columns[c]], node_gap)
     gaps = {c: max(labels_in.get(c, 0.0), MIN_GAP) + 2 * (HALO + LABEL_MARGIN) for c in keys}
     levels = _levels(nodes, edges, layout, columns)
-    offsets = {key: [_xywh(r.adjusted(-1, -1, 1, 1)) for r in boxes] for key, boxes in labels.items()}
+    offsets = {key: [(x - 1, y - 1, w + 1 + 1, h + 1 + 1) for x, y, w, h in boxes] for key, boxes in labels.items()}
     rounds = WIDEN_ROUNDS if len(edges) <= MANY_EDGES else 1
     for k in range(rounds + 1):
         spans = _place_columns(nodes, columns, widths, gaps)
         routes = {key: _route_points(nodes, key, level, spans) for key, level in levels.items()}
         gap_of = {key: layout[key[0]].column for key in routes}
-        anchors, crowded = _place_labels(nodes, routes, offsets, gap_of, k == rounds, len(edges) <= MANY_EDGES)
+        node_rects = [_scene_box(item) for item in nodes.values()]
+        anchors, crowded = _place_labels(node_rects, routes, offsets, gap_of, k == rounds, len(edges) <= MANY_EDGES)
         if not crowded:
             break
         for column in crowded:
@@ -75,15 +79,13 @@ def place(
     for (key, edge), box in zip(edges.items(), curves.route_boxes(runs), strict=True):
         edge.set_route(routes[key], box)
         edge.set_label_anchor(anchors[key])
-    rect = QRectF()
-    for item in (*nodes.values(), *edges.values()):
-        rect = rect.united(item.sceneBoundingRect())
-    return rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN), curves
+    lefts, tops, rights, bottoms = zip(*node_rects, *(_edge_box(edge) for edge in edges.values()), strict=True)
+    left, top = min(lefts) - SCENE_MARGIN, min(tops) - SCENE_MARGIN
+    return QRectF(left, top, max(rights) + SCENE_MARGIN - left, max(bottoms) + SCENE_MARGIN - top), curves
 
 
-def _stack(nodes: Mapping[str, NodeItem], ids: list[str], width: float, gap: float) -> None:
-    """Size a column's nodes and stack them top to bottom, centred on y = 0."""
-    heights = [nodes[n].needed_height() for n in ids]
+def _stack(nodes: Mapping[str, NodeItem], ids: list[str], width: float, heights: list[float], gap: float) -> None:
+    """Size a column's nodes (``width``, ``heights``) and stack them top to bottom, centred on y = 0."""
     y = -(sum(heights) + gap * (len(ids) - 1)) / 2
     for node_id, height in zip(ids, heights, strict=True):
         item = nodes[node_id]
@@ -110,14 +112,18 @@ def _levels(nodes, edges, layout, columns) -> dict[tuple[str, str], tuple[float,
     out_ports = _ports(nodes, edges, outgoing=True)
     in_ports = _ports(nodes, edges, outgoing=False)
     levels = {}
+    free: dict[int, list[tuple[float, float]]] = {}  # each column's free bands, worked out when first crossed
+    order = sorted(columns)
     for key in edges:
         source, target = key
         start, end = nodes[source].y() + out_ports[key], nodes[target].y() + in_ports[key]
         first, last = layout[source].column, layout[target].column
-        passed = [c for c in sorted(columns) if first < c < last]
+        passed = [c for c in order if first < c < last]
         bands = []
         for k, c in enumerate(passed, start=1):
-            bands.append((c, _free_band(nodes, columns[c], start + (end - start) * k / (len(passed) + 1))))
+            if c not in free:
+                free[c] = _free_bands(nodes, columns[c])
+            bands.append((c, _nearest(free[c], start + (end - start) * k / (len(passed) + 1))))
         levels[key] = (start, bands, end)
     return levels
 
@@ -152,27 +158,28 @@ def _ports(nodes, edges, outgoing: bool) -> dict[tuple[str, str], float]:
     return offsets
 
 
-def _free_band(nodes, ids: list[str], wanted: float) -> float:
-    """The y nearest ``wanted`` at which a level line crosses the column clear of its nodes."""
-    rects = sorted((nodes[n].sceneBoundingRect() for n in ids), key=QRectF.top)
-    bands = [(rects[0].top() - NODE_GAP, rects[0].top() - NODE_GAP / 2)]
-    bands += [((a.bottom() + b.top()) / 2,) * 2 for a, b in pairwise(rects)]
-    bands.append((rects[-1].bottom() + NODE_GAP / 2, rects[-1].bottom() + NODE_GAP))
+def _free_bands(nodes, ids: list[str]) -> list[tuple[float, float]]:
+    """(lowest, highest) y of each band where a level line crosses the column clear of its nodes."""
+    rects = sorted((_scene_box(nodes[n]) for n in ids), key=lambda r: r[1])
+    bands = [(rects[0][1] - NODE_GAP, rects[0][1] - NODE_GAP / 2)]
+    bands += [((a[3] + b[1]) / 2,) * 2 for a, b in pairwise(rects)]
+    bands.append((rects[-1][3] + NODE_GAP / 2, rects[-1][3] + NODE_GAP))
+    return bands
+
+
+def _nearest(bands: list[tuple[float, float]], wanted: float) -> float:
+    """The y in ``bands`` nearest ``wanted``."""
     candidates = [min(max(wanted, low), high) for low, high in bands]
     return min(candidates, key=lambda y: abs(y - wanted))
 
 
-def _place_labels(nodes, routes, offsets, gap_of, last_round: bool, least_covered: bool):
+def _place_labels(node_rects: list[Rect], routes, offsets, gap_of, last_round: bool, least_covered: bool):
     """Slide each edge's labels along the curve leaving its source (the whole edge between neighbouring
     columns) to the free spot nearest its middle. Returns each edge's label anchor, and the gaps
     (``gap_of``: the gap each edge's labels go in) where an edge found none: there the gap is widened
     and the labels placed again, so before the last round a crowded gap's other edges are not tried.
     On the last round an edge finding no free spot takes the least covered one (or with
     ``least_covered`` off, quicker in a big graph, the middle)."""
-    node_rects = []
-    for item in nodes.values():
-        r = item.sceneBoundingRect()
-        node_rects.append((r.left(), r.top(), r.right(), r.bottom()))
     labels, placed = RectIndex(), []  # the labels placed, indexed and in their order
     taken: RectIndex | None = None  # nodes and labels, made when a crowded edge looks for the least covered spot
     anchors, crowded = {}, set()
@@ -205,8 +212,16 @@ def _place_labels(nodes, routes, offsets, gap_of, last_round: bool, least_covere
     return anchors, crowded
 
 
-def _xywh(r: QRectF) -> tuple[float, float, float, float]:
-    return r.x(), r.y(), r.width(), r.height()
+def _scene_box(item: NodeItem) -> Rect:
+    """(left, top, right, bottom) of a node's bounding rectangle in the scene, as sceneBoundingRect() has it."""
+    x, y, w, h = item.x(), item.y(), item.width, item.height
+    left, top = x + (-w / 2 - HALO), y + (-h / 2 - HALO)
+    return left, top, left + (w + HALO + HALO), top + (h + HALO + HALO)
+
+
+def _edge_box(edge: EdgeItem) -> Rect:
+    r = edge.boundingRect()
+    return r.left(), r.top(), r.right(), r.bottom()
 
 
 def _covered(taken: RectIndex, boxes, point: tuple[float, float]) -> float:

@@ -290,10 +290,10 @@ def _edge_texts(step_pass: StepPass, state: StepState, key: tuple[str, str], dec
     return forward, backward
 
 
-def _label_box(text: str, name: str) -> QRectF:
-    """Where a label showing ``text`` goes relative to its anchor (the forward one above it)."""
+def _label_box(text: str, name: str) -> tuple[float, float, float, float]:
+    """Where a label showing ``text`` goes relative to its anchor (the forward one above it): x, y, width, height."""
     left, top, right, bottom = label_box(0.0, 0.0, label_size(theme.marked(text, name)), name == "forward")
-    return QRectF(left, top, right - left, bottom - top)
+    return left, top, right - left, bottom - top
 
 
 def _wider(text: str, sample: str) -> str:

@@ -202,7 +202,7 @@ def test_presenting_every_line_fits_its_node_at_every_step(window, qtbot):
     for _ in range(len(window.model.session.current)):
         qtbot.keyClick(window, Qt.Key.Key_Right)
         seen_so_far |= any(line.startswith("← so far ") for line in x1.shown_lines())
-        assert all(item.needed_width() <= item.width + 0.01 for item in window.scene.nodes.values())
+        assert all(item.needed_size()[0] <= item.width + 0.01 for item in window.scene.nodes.values())
     assert seen_so_far
 
 
