@@ -27,12 +27,26 @@ def number(value: float, decimals: int = 3) -> str:
         return "NaN" if np.isnan(value) else ("∞" if value > 0 else "−∞")
     if value != 0 and abs(value) >= 10 ** (9 - decimals):
         return _scientific(value, max(decimals - 1, 1))
-    with localcontext() as context:
-        context.rounding = ROUND_HALF_UP
-        text = format(Decimal(repr(value)), f".{decimals}f")
+    text = _fixed(value, decimals)
     if not any(c in "123456789" for c in text):
         text = text.lstrip("-")  # a number that rounds to zero is shown as 0.000, without a sign
     return text.replace("-", "−")
+
+
+def _fixed(value: float, decimals: int) -> str:
+    """``value`` with ``decimals`` decimals: the digits of its repr rounded half away from zero.
+
+    Only a repr ending in a 5 just past the decimals kept (a tie), or written with an exponent, needs
+    decimal arithmetic. Otherwise rounding the binary value gives the same digits: a tie point lying
+    between the repr and the binary value would itself round-trip, and be no longer than the repr
+    or nearer the value, so Python would have written it instead."""
+    written = repr(value)
+    fraction = written.partition(".")[2]
+    if "e" in written or (len(fraction) == decimals + 1 and fraction[-1] == "5"):
+        with localcontext() as context:
+            context.rounding = ROUND_HALF_UP
+            return format(Decimal(written), f".{decimals}f")
+    return format(value, f".{decimals}f")
 
 
 def small(v: Any, decimals: int = 3) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pytest
 
 from core import fmt
@@ -41,6 +42,26 @@ def test_the_formatter_agrees_with_decimal_rounding_of_the_written_number():
         expected = Decimal(repr(value)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
         text = f"{expected:f}".replace("-", "−")
         assert fmt.number(value, 3) == ("0.000" if expected == 0 else text)
+
+
+def test_the_quick_rounding_agrees_with_decimal_rounding_of_the_written_number():
+    """fmt rounds the binary value unless the repr is a tie or has an exponent: the same digits as
+    rounding the repr's digits, for numbers of every size and every number of decimals."""
+    rng = np.random.default_rng(7)
+    values = np.concatenate(
+        [
+            rng.normal(size=4000) * 10.0 ** rng.integers(-7, 7, size=4000),
+            [round(x, d) for x, d in zip(rng.normal(size=2000), rng.integers(1, 8, size=2000), strict=True)],
+            rng.integers(-10**6, 10**6, size=1000) / 2.0 ** rng.integers(1, 12, size=1000),  # exact halves
+        ]
+    )
+    for value in values.tolist():
+        for decimals in (0, 1, 2, 3, 4, 6):
+            if value != 0 and abs(value) >= 10 ** (9 - decimals):
+                continue  # written in scientific notation
+            expected = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+            zero = "0" if decimals == 0 else "0." + "0" * decimals
+            assert fmt.number(value, decimals) == (zero if expected == 0 else f"{expected:f}".replace("-", "−"))
 
 
 @pytest.mark.parametrize(
