@@ -6,6 +6,7 @@ the decimal digits of the number as Python writes it (its repr), not of its bina
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 from typing import Any
@@ -23,12 +24,12 @@ def _float(value: float, decimals: int) -> str:
 def number(value: float, decimals: int = 3) -> str:
     """A number with fixed decimals rounded half away from zero, a real minus sign, and no "−0.000"."""
     value = float(value)
-    if not np.isfinite(value):
-        return "NaN" if np.isnan(value) else ("∞" if value > 0 else "−∞")
+    if not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("∞" if value > 0 else "−∞")
     if value != 0 and abs(value) >= 10 ** (9 - decimals):
         return _scientific(value, max(decimals - 1, 1))
     text = _fixed(value, decimals)
-    if not any(c in "123456789" for c in text):
+    if not text.strip("-0."):
         text = text.lstrip("-")  # a number that rounds to zero is shown as 0.000, without a sign
     return text.replace("-", "−")
 
