@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import cache
 from importlib import resources
 
 from core.network import Network
@@ -22,6 +24,17 @@ def load_preset(key: str) -> Network:
     if key not in keys:
         raise KeyError(f"no preset {quote(key)}; known presets: {', '.join(keys)}")
     return loads((_folder() / f"{key}.json").read_text(encoding="utf-8"), default_name=key)
+
+
+@cache
+def preset_names() -> dict[str, str]:
+    """Each preset's name by its key (as preset_keys orders them), read without building the networks
+    (the Presets menu of every window lists them)."""
+    return {key: _document(key).get("name", key) for key in preset_keys()}
+
+
+def _document(key: str) -> dict:
+    return json.loads((_folder() / f"{key}.json").read_text(encoding="utf-8"))
 
 
 def _folder():

@@ -26,7 +26,7 @@ from core.expression_source import ExpressionSource
 from core.limits import LimitError, check_network_size, human_bytes, network_bytes
 from core.network import Network, ViewSettings, standardized
 from core.network_file import quote, save
-from core.presets import load_preset, preset_keys
+from core.presets import load_preset, preset_names
 from core.session import Mode
 from core.session_file import SessionDocument, SessionFileError, load_any
 from core.source import GraphSource, saved_mode
@@ -301,8 +301,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("&Quit", self.close, [QKeySequence.StandardKey.Quit]))
         presets = self.menuBar().addMenu("&Presets")
         self.preset_actions = {}
-        for key in preset_keys():
-            name = load_preset(key).name
+        for key, name in preset_names().items():
             self.preset_actions[key] = self._action(name, lambda _=False, k=key: self.open_preset(k))
             presets.addAction(self.preset_actions[key])
         self._build_edit_menu()

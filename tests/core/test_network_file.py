@@ -13,7 +13,7 @@ import pytest
 
 from core.network import Layer, Network
 from core.network_file import FORMAT, NetworkFileError, from_dict, load, loads, save, to_dict
-from core.presets import load_preset, preset_keys
+from core.presets import load_preset, preset_keys, preset_names
 from core.session import Mode, Session
 from core.training import train_all
 from tests.core.documents import or_gate_document
@@ -308,3 +308,8 @@ def test_every_preset_trains_50_epochs(key):
         assert result.epoch == 50
         assert result.costs.shape == (50,)
         assert result.costs[-1] < result.costs[0]
+
+
+def test_the_presets_menu_names_are_the_presets_own():
+    assert list(preset_names()) == preset_keys()
+    assert preset_names() == {key: load_preset(key).name for key in preset_keys()}
