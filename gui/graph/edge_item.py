@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui import theme
 from gui.graph.edge_curves import Route
-from gui.graph.node_item import MIN_TEXT_PX, NodeItem, draw_marked
+from gui.graph.node_item import NodeItem, draw_marked, lines_drawn_at
 
 REST_WIDTH = 1.4  # the pen of a resting curve
 ACTIVE_WIDTH = 2.6  # the pen of a curve carrying the current step's gradient
@@ -33,6 +33,7 @@ class EdgeItem(QGraphicsItem):
         self.forward_text = ""
         self.backward_text = ""
         self.active = False
+        self._far = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setZValue(theme.Z_EDGE)
         self.labels: EdgeLabels | None = None  # made when the edge first has a label to show
@@ -50,7 +51,14 @@ class EdgeItem(QGraphicsItem):
             self.forward_text, self.backward_text = forward, backward
             if self.labels is None and (forward or backward):
                 self.labels = EdgeLabels(self)
+                self.labels.setVisible(not self._far)
             self._relayout_labels()
+
+    def set_far(self, far: bool) -> None:
+        """Far (the view too small for any text): the labels are not shown (they would be specks)."""
+        self._far = far
+        if self.labels is not None:
+            self.labels.setVisible(not far)
 
     def toolTip(self) -> str:
         """Written by the scene when asked for (GraphScene.helpEvent, or a caller), from the state it shows."""
@@ -167,8 +175,7 @@ class EdgeLabels(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(theme.edge_font())
         metrics = theme.metrics(theme.edge_font())
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        legible = lod * metrics.height() >= MIN_TEXT_PX
+        legible = lines_drawn_at(QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()))
         for rect, text, name in self.shown:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(theme.colour("background"))

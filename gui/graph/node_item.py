@@ -59,6 +59,7 @@ class NodeItem(QGraphicsItem):
         self.local_text = ""  # red: the local gradient
         self.update_text = ""  # purple: the parameter's new value
         self.current = False
+        self._far = False
         self._lines_for: tuple[tuple, list[tuple[str, str, str, bool]]] | None = None  # (texts, their lines)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
@@ -82,7 +83,24 @@ class NodeItem(QGraphicsItem):
         if on != self.current:
             self.current = on
             self.setZValue(theme.Z_CURRENT if on else theme.Z_NODE)
+            self._paint_itself()
             self.update()
+
+    def set_far(self, far: bool) -> None:
+        """Far (the view too small for any text): the scene draws the node's box with the resting
+        curves, and the item paints only while it is the current or a selected node."""
+        self._far = far
+        self._paint_itself()
+
+    def _paint_itself(self) -> None:
+        self.setFlag(
+            QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, self._far and not self.current and not self.isSelected()
+        )
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self._paint_itself()
+        return super().itemChange(change, value)
 
     def needed_size(self) -> tuple[float, float]:
         """The width that shows the longest line now written on the node (up to MAX_WIDTH), and the
@@ -100,6 +118,10 @@ class NodeItem(QGraphicsItem):
     def set_size(self, width: float, height: float) -> None:
         self.prepareGeometryChange()
         self._rect = QRectF(-width / 2, -height / 2, width, height)
+
+    def box(self) -> QRectF:
+        """The box drawn, in the item's coordinates (the bounding rectangle is wider, for the halo)."""
+        return QRectF(self._rect)
 
     @property
     def width(self) -> float:
@@ -120,20 +142,15 @@ class NodeItem(QGraphicsItem):
         return path
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        fill, border = _FILL_AND_BORDER[self.look]
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.current:
             # At most as thick as the room around the box: thicker (presenter mode's lines) it would be cut.
             painter.setPen(QPen(theme.colour("current"), min(theme.line(7), 2 * (HALO - 2.5))))
             painter.drawRoundedRect(self._rect.adjusted(-2, -2, 2, 2), 12, 12)
-        width = (2.5 if self.isSelected() else 1.5) + (0.8 if self.look is NodeLook.PARAM else 0)
-        pen = QPen(theme.colour("text" if self.isSelected() else border), theme.line(width))
-        painter.setPen(pen)
-        painter.setBrush(theme.colour(fill))
-        radius = 4 if self.look is NodeLook.PARAM else 10
+        radius = set_box_style(painter, self.look, self.isSelected())
         painter.drawRoundedRect(self._rect, radius, radius)
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if lod * _line_styles(theme.THEME.font_scale, theme.THEME.compact)[False][1].height() >= MIN_TEXT_PX:
+        if lines_drawn_at(lod):
             self._draw_lines(painter, self._lines())
 
     def shown_lines(self) -> list[str]:
@@ -188,6 +205,21 @@ class NodeItem(QGraphicsItem):
             else:
                 draw_marked(painter, metrics, rect, mark, text)
             y += h
+
+
+def set_box_style(painter: QPainter, look: NodeLook, selected: bool) -> float:
+    """The pen and brush of a node's box; returns its corners' radius."""
+    fill, border = _FILL_AND_BORDER[look]
+    width = (2.5 if selected else 1.5) + (0.8 if look is NodeLook.PARAM else 0)
+    painter.setPen(QPen(theme.colour("text" if selected else border), theme.line(width)))
+    painter.setBrush(theme.colour(fill))
+    return 4 if look is NodeLook.PARAM else 10
+
+
+def lines_drawn_at(scale: float) -> bool:
+    """Whether a node's lines (and an edge label's, in the same size) are drawn at ``scale``: smaller
+    than MIN_TEXT_PX device pixels they would be a smudge."""
+    return scale * _line_styles(theme.THEME.font_scale, theme.THEME.compact)[False][1].height() >= MIN_TEXT_PX
 
 
 @lru_cache(maxsize=8)

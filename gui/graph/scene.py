@@ -24,7 +24,7 @@ from core.stepper import BackwardEvent, StepPass, StepState
 from gui import theme
 from gui.graph.edge_curves import EdgeCurves
 from gui.graph.edge_item import REST_WIDTH, EdgeItem, label_box, label_size
-from gui.graph.node_item import NodeItem, NodeLook
+from gui.graph.node_item import NodeItem, NodeLook, set_box_style
 from gui.graph.placement import COMPACT_NODE_GAP, MIN_NODE_WIDTH, NODE_GAP, place
 
 _LOOKS = {
@@ -51,6 +51,8 @@ class GraphScene(QGraphicsScene):
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[tuple[str, str], EdgeItem] = {}
         self._curves = EdgeCurves()  # every edge's resting curve, drawn as the background
+        self.far = False  # the view too small for any text: the nodes' boxes are drawn with the curves
+        self._boxes: dict[NodeLook, tuple[np.ndarray, list[QRectF]]] = {}  # the nodes' boxes, far
         self._pass: StepPass | None = None
         self._backward_at: dict[str, int] = {}  # event index of each op node's backward visit
         self._complete_at: dict[str, int] = {}  # the cursor from which a node's gradient is complete
@@ -99,25 +101,56 @@ class GraphScene(QGraphicsScene):
         rect, self._curves = place(self.nodes, self.edges, layered_layout(graph), boxes, gap)
         for edge in self.edges.values():
             self.addItem(edge)
+        self._boxes = _node_boxes(self.nodes.values())
+        if self.far:
+            for item in (*self.nodes.values(), *self.edges.values()):
+                item.set_far(True)
         self.setSceneRect(rect)
         self.background_changed.emit()
         self._shown = None  # the edges are new: the next state is written on every item
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        """The background colour and every edge's resting curve (what a view shows, an export draws)."""
+        """The background colour and what rests (what a view shows, an export draws): see draw_resting."""
         super().drawBackground(painter, rect)
-        self.draw_curves(painter, rect)
+        self.draw_resting(painter, rect)
 
-    def draw_curves(self, painter: QPainter, rect: QRectF) -> None:
-        """The resting curves and arrowheads of the edges in ``rect``."""
+    def draw_resting(self, painter: QPainter, rect: QRectF) -> None:
+        """The resting curves and arrowheads of the edges in ``rect``, and when far, the nodes' boxes."""
         colour = theme.colour("edge")
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(colour, theme.line(REST_WIDTH)))
         self._curves.paint(painter, rect, colour)
+        if self.far:
+            r = (rect.left(), rect.top(), rect.right(), rect.bottom())
+            for look, (boxes, rects) in self._boxes.items():
+                radius = set_box_style(painter, look, selected=False)
+                for i in np.flatnonzero(_meet(boxes, r)):
+                    painter.drawRoundedRect(rects[i], radius, radius)
 
-    def curves_rect(self) -> QRectF:
-        """Where the resting curves are (outside it the background is its colour alone)."""
-        return self._curves.bounds()
+    def resting_rect(self) -> QRectF:
+        """Where draw_resting draws (outside it the background is its colour alone)."""
+        curves = self._curves.bounds()
+        return curves.united(self.itemsBoundingRect()) if self.far and self.nodes else curves
+
+    # -- far: the view too small for any text ---------------------------------------------
+
+    def show_far(self, far: bool) -> bool:
+        """Far or not (see NodeItem.set_far); returns whether that changed what draw_resting draws."""
+        if far == self.far:
+            return False
+        self.far = far
+        for item in (*self.nodes.values(), *self.edges.values()):
+            item.set_far(far)
+        return True
+
+    def render(self, painter, target=None, source=None, mode=Qt.AspectRatioMode.KeepAspectRatio) -> None:
+        """As QGraphicsScene.render, every item drawn by itself (an export is drawn at its own scale)."""
+        far = self.far
+        self.show_far(False)
+        try:
+            super().render(painter, target or QRectF(), source or QRectF(), mode)
+        finally:
+            self.show_far(far)
 
     def relayout(self) -> None:
         """Lay the graph out again at the current fonts, keeping the step shown and the node selected."""
@@ -278,6 +311,21 @@ class GraphScene(QGraphicsScene):
         selected = [i for i in self.selectedItems() if isinstance(i, NodeItem)]
         if selected:
             self.node_clicked.emit(selected[0].node_id)
+
+
+def _node_boxes(items) -> dict[NodeLook, tuple[np.ndarray, list[QRectF]]]:
+    """The nodes' boxes in the scene by look: (left, top, right, bottom) in an array, and as QRectF."""
+    by_look: dict[NodeLook, list[QRectF]] = {}
+    for item in items:
+        by_look.setdefault(item.look, []).append(item.mapRectToScene(item.box()))
+    return {
+        look: (np.array([(r.left(), r.top(), r.right(), r.bottom()) for r in rects]), rects)
+        for look, rects in by_look.items()
+    }
+
+
+def _meet(boxes: np.ndarray, r: tuple[float, float, float, float]) -> np.ndarray:
+    return (boxes[:, 0] <= r[2]) & (boxes[:, 2] >= r[0]) & (boxes[:, 1] <= r[3]) & (boxes[:, 3] >= r[1])
 
 
 @contextmanager

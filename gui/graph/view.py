@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QGraphicsView
 
 from gui import theme
 from gui.graph.background_tiles import BackgroundTiles
+from gui.graph.node_item import lines_drawn_at
 
 MIN_SCALE, MAX_SCALE = 0.1, 6.0
 FOLLOW_SCALE = 1.0  # following the current step zooms to the natural size…
@@ -46,7 +47,7 @@ class GraphView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)  # the edges' curves: see GraphScene
-        self._tiles = BackgroundTiles(lambda painter, rect: self.scene().draw_curves(painter, rect))
+        self._tiles = BackgroundTiles(lambda painter, rect: self.scene().draw_resting(painter, rect))
         scene.background_changed.connect(self._on_background_changed)
         self._prefetch = QTimer(self, interval=0)  # draws planned tiles in slices while idle
         self._prefetch.timeout.connect(self._prefetch_some)
@@ -93,18 +94,21 @@ class GraphView(QGraphicsView):
             self.ensureVisible(rect, *FOLLOW_MARGINS)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if self.scene().show_far(not lines_drawn_at(self.zoom)):  # drawn at a scale too small for any text
+            self._tiles.clear()
+            self.resetCachedContent()
         super().paintEvent(event)
         if not self.painted:
             self.painted = True
             self.first_painted.emit()
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        """The background colour, and the edges' resting curves from the tiles where there are curves."""
+        """The background colour, and what rests (the edges' curves; far, the nodes' boxes) from the tiles."""
         scene = self.scene()
         painter.fillRect(rect, scene.backgroundBrush())
-        area = rect.intersected(scene.curves_rect())
+        area = rect.intersected(scene.resting_rect())
         if not area.isEmpty() and not self._tiles.paint(painter, area):
-            scene.draw_curves(painter, area)
+            scene.draw_resting(painter, area)
 
     def _on_background_changed(self) -> None:
         self._tiles.clear()
@@ -120,7 +124,7 @@ class GraphView(QGraphicsView):
         dx, dy = self._scroll_to_see(rect, *FOLLOW_MARGINS)
         visible = self.mapToScene(self.viewport().rect()).boundingRect()
         zoom = self.zoom
-        ahead = visible.translated(dx / zoom, dy / zoom).intersected(scene.curves_rect())
+        ahead = visible.translated(dx / zoom, dy / zoom).intersected(scene.resting_rect())
         t = self.viewportTransform()
         moved = QTransform(t.m11(), t.m12(), t.m21(), t.m22(), t.dx() - dx, t.dy() - dy)
         self._tiles.plan(moved, self.viewport().devicePixelRatioF(), ahead)
