@@ -88,7 +88,8 @@ class NodeItem(QGraphicsItem):
 
     def set_far(self, far: bool) -> None:
         """Far (the view too small for any text): the scene draws the node's box with the resting
-        curves, and the item paints only while it is the current or a selected node."""
+        curves, and the item paints only while it is the current or a selected node (the scene
+        calls this again when the selection changes)."""
         self._far = far
         self._paint_itself()
 
@@ -96,11 +97,6 @@ class NodeItem(QGraphicsItem):
         self.setFlag(
             QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, self._far and not self.current and not self.isSelected()
         )
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self._paint_itself()
-        return super().itemChange(change, value)
 
     def needed_size(self) -> tuple[float, float]:
         """The width that shows the longest line now written on the node (up to MAX_WIDTH), and the

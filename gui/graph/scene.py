@@ -52,6 +52,7 @@ class GraphScene(QGraphicsScene):
         self.edges: dict[tuple[str, str], EdgeItem] = {}
         self._curves = EdgeCurves()  # every edge's resting curve, drawn as the background
         self.far = False  # the view too small for any text: the nodes' boxes are drawn with the curves
+        self._selected: list[NodeItem] = []  # the nodes selected (far, they paint themselves)
         self._boxes: dict[NodeLook, tuple[np.ndarray, list[QRectF]]] = {}  # the nodes' boxes, far
         self._pass: StepPass | None = None
         self._backward_at: dict[str, int] = {}  # event index of each op node's backward visit
@@ -73,6 +74,7 @@ class GraphScene(QGraphicsScene):
             self._build(step_pass, decimals)
 
     def _build(self, step_pass: StepPass, decimals: int) -> None:
+        self._selected = []  # before clearing: a selected node removed changes the selection
         self.clear()
         self.nodes, self.edges, self._pass, self._shown, self._state = {}, {}, None, None, None
         self._decimals, self._laid_out_at = decimals, _look()
@@ -309,6 +311,9 @@ class GraphScene(QGraphicsScene):
 
     def _on_selection_changed(self) -> None:
         selected = [i for i in self.selectedItems() if isinstance(i, NodeItem)]
+        for item in {*self._selected, *selected}:  # far, a selected node paints itself
+            item.set_far(self.far)
+        self._selected = selected
         if selected:
             self.node_clicked.emit(selected[0].node_id)
 

@@ -89,3 +89,13 @@ def test_an_export_draws_every_item_at_any_zoom(window, qtbot):
     far_image = rendered(window)
     assert window.scene.far  # as it was: the export drew at its own scale, with every item
     assert far_image == near_image
+
+
+def test_a_node_selected_far_out_stays_selected_through_a_new_layout(window, qtbot):
+    zoom_far_out(qtbot, window)
+    click_node(qtbot, window, "w1")
+    window.scene.relayout()  # as a font change does: the items are made again
+    item = node(window, "w1")
+    assert item.isSelected()
+    assert not item.flags() & NO_CONTENTS
+    assert node(window, "w2").flags() & NO_CONTENTS
