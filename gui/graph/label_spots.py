@@ -35,37 +35,56 @@ def at(box: Rect, point: tuple[float, float]) -> Rect:
     return left, top, left + box[2], top + box[3]
 
 
-def spots_clear_of_nodes(routes, offsets, node_rects: list[Rect]):
-    """For each edge of ``routes`` (in its order): its candidate spots' x and y, nearest the middle
-    first, and whether each leaves all its label boxes (``offsets``: x, y, width, height) clear of
-    every node."""
-    keys = list(routes)
-    if not keys:
-        return [], [], []
-    ends = np.array([(*routes[k][0], *routes[k][1]) for k in keys], dtype=float)
-    ax, ay, bx, by = (ends[:, i, None] for i in range(4))
-    wx, wa, wb = _WEIGHTS.T
-    px, py = ax + (bx - ax) * wx, ay * wa + by * wb  # (edges, spots): as _spots computes them one by one
-    most = max(len(offsets[k]) for k in keys)
-    box = np.zeros((len(keys), most, 4))
-    real = np.zeros((len(keys), most), dtype=bool)
-    for e, key in enumerate(keys):
-        for b, xywh in enumerate(offsets[key]):
-            box[e, b], real[e, b] = xywh, True
-    left, top = box[:, :, 0, None] + px[:, None, :], box[:, :, 1, None] + py[:, None, :]  # (edges, boxes, spots)
-    right, bottom = left + box[:, :, 2, None], top + box[:, :, 3, None]
-    hit = np.zeros(left.shape, dtype=bool)
-    for (node_left, node_right), tops, bottoms in _columns_of(node_rects):
-        near = np.nonzero((left < node_right) & (node_left < right))  # the boxes across this column
-        box_top, box_bottom = top[near], bottom[near]
-        if np.all(np.diff(bottoms) >= 0):  # stacked: the first node reaching below a box's top decides
-            first = np.searchsorted(bottoms, box_top, side="right")
-            hit[near] |= (first < len(tops)) & (tops[np.minimum(first, len(tops) - 1)] < box_bottom)
-        else:
-            for node_top, node_bottom in zip(tops, bottoms, strict=True):
-                hit[near] |= (box_top < node_bottom) & (node_top < box_bottom)
-    clear = ~(hit & real[:, :, None]).any(axis=1)
-    return px.tolist(), py.tolist(), clear.tolist()
+class LabelBoxes:
+    """Every edge's label boxes (x, y, width and height relative to their anchor), in arrays: made
+    once, tried against the nodes at every round of placing."""
+
+    def __init__(self, keys: list, offsets) -> None:
+        self.keys, self.offsets = keys, offsets
+        most = max((len(offsets[k]) for k in keys), default=1)
+        padded = [list(offsets[k]) + [(0.0, 0.0, 0.0, 0.0)] * (most - len(offsets[k])) for k in keys]
+        self.box = np.array(padded, dtype=float).reshape(len(keys), most, 4)
+        self.real = np.array([[b < len(offsets[k]) for b in range(most)] for k in keys], dtype=bool).reshape(
+            len(keys), most
+        )
+        real_left = np.where(self.real, self.box[:, :, 0], np.inf)
+        real_right = np.where(self.real, self.box[:, :, 0] + self.box[:, :, 2], -np.inf)
+        self._reach = real_left.min(axis=1), real_right.max(axis=1)  # each edge's boxes' x, left and right
+
+    def spots_clear_of_nodes(self, routes, node_rects: list[Rect]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each edge (in ``keys``' order): its candidate spots' x and y, nearest the middle first,
+        and whether each leaves all its label boxes clear of every node; arrays (edges, spots)."""
+        keys = self.keys
+        if not keys:
+            empty = np.zeros((0, len(_WEIGHTS)))
+            return empty, empty, empty.astype(bool)
+        ends = np.array([(*routes[k][0], *routes[k][1]) for k in keys], dtype=float)
+        ax, ay, bx, by = (ends[:, i, None] for i in range(4))
+        wx, wa, wb = _WEIGHTS.T
+        px, py = ax + (bx - ax) * wx, ay * wa + by * wb  # (edges, spots): as _spots computes them one by one
+        box = self.box
+        reach_left, reach_right = px.min(axis=1) + self._reach[0], px.max(axis=1) + self._reach[1]
+        hit = np.zeros((len(keys), box.shape[1], px.shape[1]), dtype=bool)
+        for (node_left, node_right), tops, bottoms in _columns_of(node_rects):
+            rows = np.flatnonzero((reach_left < node_right) & (node_left < reach_right))  # edges reaching it
+            if not len(rows):
+                continue
+            b = box[rows]
+            left = b[:, :, 0, None] + px[rows, None, :]  # (rows, boxes, spots)
+            top = b[:, :, 1, None] + py[rows, None, :]
+            right, bottom = left + b[:, :, 2, None], top + b[:, :, 3, None]
+            near = np.nonzero((left < node_right) & (node_left < right))  # the boxes across this column
+            box_top, box_bottom = top[near], bottom[near]
+            if np.all(np.diff(bottoms) >= 0):  # stacked: the first node reaching below a box's top decides
+                first = np.searchsorted(bottoms, box_top, side="right")
+                met = (first < len(tops)) & (tops[np.minimum(first, len(tops) - 1)] < box_bottom)
+            else:
+                met = np.zeros(len(box_top), dtype=bool)
+                for node_top, node_bottom in zip(tops, bottoms, strict=True):
+                    met |= (box_top < node_bottom) & (node_top < box_bottom)
+            hit[rows[near[0]], near[1], near[2]] |= met
+        clear = ~(hit & self.real[:, :, None]).any(axis=1)
+        return px, py, clear
 
 
 def _columns_of(rects: list[Rect]):
@@ -99,17 +118,19 @@ class RectIndex:
             for j in rows:
                 cells.setdefault((i, j), []).append(rect)
 
-    def meets(self, rect: Rect) -> bool:
-        """Whether ``rect`` shares any area with a rectangle added."""
-        left, top, right, bottom = rect
+    def free(self, boxes, point: tuple[float, float]) -> bool:
+        """Whether label boxes (x, y, width, height) anchored at ``point`` share no area with a rectangle added."""
         c, cells = self.CELL, self._cells
-        rows = range(int(top // c), int(bottom // c) + 1)
-        for i in range(int(left // c), int(right // c) + 1):
-            for j in rows:
-                for o in cells.get((i, j), ()):
-                    if left < o[2] and o[0] < right and top < o[3] and o[1] < bottom:
-                        return True
-        return False
+        for box in boxes:
+            left, top = box[0] + point[0], box[1] + point[1]
+            right, bottom = left + box[2], top + box[3]  # as at() computes them
+            rows = range(int(top // c), int(bottom // c) + 1)
+            for i in range(int(left // c), int(right // c) + 1):
+                for j in rows:
+                    for o in cells.get((i, j), ()):
+                        if left < o[2] and o[0] < right and top < o[3] and o[1] < bottom:
+                            return False
+        return True
 
     def overlap(self, rect: Rect) -> float:
         """The area of ``rect`` covered by the rectangles added (counting each once)."""

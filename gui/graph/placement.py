@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF
 from core.layout import Position
 from gui.graph.edge_curves import EdgeCurves
 from gui.graph.edge_item import EdgeItem
-from gui.graph.label_spots import Rect, RectIndex, at, spots_clear_of_nodes
+from gui.graph.label_spots import LabelBoxes, Rect, RectIndex, at
 from gui.graph.node_item import HALO, NodeItem
 
 SCENE_MARGIN = 6.0  # around the whole graph
@@ -62,13 +62,14 @@ def place(
     gaps = {c: max(labels_in.get(c, 0.0), MIN_GAP) + 2 * (HALO + LABEL_MARGIN) for c in keys}
     levels = _levels(nodes, edges, layout, columns)
     offsets = {key: [(x - 1, y - 1, w + 1 + 1, h + 1 + 1) for x, y, w, h in boxes] for key, boxes in labels.items()}
+    boxes_of = LabelBoxes(list(edges), offsets)
     rounds = WIDEN_ROUNDS if len(edges) <= MANY_EDGES else 1
     for k in range(rounds + 1):
         spans = _place_columns(nodes, columns, widths, gaps)
         routes = {key: _route_points(nodes, key, level, spans) for key, level in levels.items()}
         gap_of = {key: layout[key[0]].column for key in routes}
         node_rects = [_scene_box(item) for item in nodes.values()]
-        anchors, crowded = _place_labels(node_rects, routes, offsets, gap_of, k == rounds, len(edges) <= MANY_EDGES)
+        anchors, crowded = _place_labels(node_rects, routes, boxes_of, gap_of, k == rounds, len(edges) <= MANY_EDGES)
         if not crowded:
             break
         for column in crowded:
@@ -173,7 +174,7 @@ def _nearest(bands: list[tuple[float, float]], wanted: float) -> float:
     return min(candidates, key=lambda y: abs(y - wanted))
 
 
-def _place_labels(node_rects: list[Rect], routes, offsets, gap_of, last_round: bool, least_covered: bool):
+def _place_labels(node_rects: list[Rect], routes, boxes_of: LabelBoxes, gap_of, last_round: bool, least_covered: bool):
     """Slide each edge's labels along the curve leaving its source (the whole edge between neighbouring
     columns) to the free spot nearest its middle. Returns each edge's label anchor, and the gaps
     (``gap_of``: the gap each edge's labels go in) where an edge found none: there the gap is widened
@@ -183,13 +184,15 @@ def _place_labels(node_rects: list[Rect], routes, offsets, gap_of, last_round: b
     labels, placed = RectIndex(), []  # the labels placed, indexed and in their order
     taken: RectIndex | None = None  # nodes and labels, made when a crowded edge looks for the least covered spot
     anchors, crowded = {}, set()
-    xs, ys, clear = spots_clear_of_nodes(routes, offsets, node_rects)
-    for key, x, y, edge_clear in zip(routes, xs, ys, clear, strict=True):
+    xs, ys, clear = boxes_of.spots_clear_of_nodes(routes, node_rects)
+    for e, key in enumerate(boxes_of.keys):
         if not last_round and gap_of[key] in crowded:
             continue
-        boxes = offsets[key]
-        free = (p for p, ok in zip(zip(x, y, strict=True), edge_clear, strict=True) if ok)
-        chosen = next((p for p in free if not any(labels.meets(at(b, p)) for b in boxes)), None)
+        boxes = boxes_of.offsets[key]
+        x, y, edge_clear = xs[e].tolist(), ys[e].tolist(), clear[e].tolist()
+        chosen = next(
+            (p for p, ok in zip(zip(x, y, strict=True), edge_clear, strict=True) if ok and labels.free(boxes, p)), None
+        )
         if chosen is None:
             crowded.add(gap_of[key])
             if not last_round:

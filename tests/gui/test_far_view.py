@@ -64,7 +64,8 @@ def test_far_out_the_boxes_are_drawn_with_the_curves(window, qtbot):
 def test_far_out_labels_are_not_shown_and_come_back_near(window, qtbot):
     press(qtbot, window, Qt.Key.Key_Right, times=3)
     labels = edge(window, "w1", "w1·x1").labels
-    assert labels is not None and labels.isVisible()
+    assert labels is not None
+    assert labels.isVisible()
     zoom_far_out(qtbot, window)
     assert not labels.isVisible()
     fit(qtbot, window)

@@ -3,7 +3,7 @@
 import numpy as np
 from PySide6.QtCore import QRectF
 
-from gui.graph.label_spots import RectIndex, at, spots_clear_of_nodes
+from gui.graph.label_spots import LabelBoxes, RectIndex
 
 
 def _random_case(rng, stacked: bool):
@@ -38,7 +38,7 @@ def test_a_spot_is_clear_of_nodes_exactly_when_qrectf_finds_it_clear():
     rng = np.random.default_rng(3)
     for stacked in (True, False):
         nodes, routes, offsets = _random_case(rng, stacked)
-        xs, ys, clear = spots_clear_of_nodes(routes, offsets, nodes)
+        xs, ys, clear = (a.tolist() for a in LabelBoxes(list(routes), offsets).spots_clear_of_nodes(routes, nodes))
         assert len(xs) == len(routes)
         outcomes = set()
         for key, x, y, ok in zip(routes, xs, ys, clear, strict=True):
@@ -53,7 +53,8 @@ def test_the_index_finds_what_overlaps_and_how_much():
     index = RectIndex()
     index.add((0.0, 0.0, 100.0, 50.0))
     index.add((150.0, 150.0, 400.0, 170.0))  # across several cells
-    assert index.meets(at((0.0, 0.0, 10.0, 10.0), (95.0, 45.0)))
-    assert not index.meets((100.0, 0.0, 120.0, 50.0))  # edges touching share no area
-    assert index.meets((390.0, 160.0, 500.0, 200.0))
+    assert not index.free([(0.0, 0.0, 10.0, 10.0)], (95.0, 45.0))
+    assert index.free([(0.0, 0.0, 20.0, 50.0)], (100.0, 0.0))  # edges touching share no area
+    assert not index.free([(0.0, 0.0, 20.0, 50.0), (0.0, 0.0, 110.0, 40.0)], (390.0, 160.0))  # the second meets
+    assert index.free([(0.0, 0.0, 20.0, 50.0), (0.0, 0.0, 5.0, 5.0)], (100.0, 0.0))
     assert index.overlap((90.0, 40.0, 160.0, 160.0)) == 10 * 10 + 10 * 10
