@@ -58,3 +58,11 @@ def test_the_index_finds_what_overlaps_and_how_much():
     assert not index.free([(0.0, 0.0, 20.0, 50.0), (0.0, 0.0, 110.0, 40.0)], (390.0, 160.0))  # the second meets
     assert index.free([(0.0, 0.0, 20.0, 50.0), (0.0, 0.0, 5.0, 5.0)], (100.0, 0.0))
     assert index.overlap((90.0, 40.0, 160.0, 160.0)) == 10 * 10 + 10 * 10
+
+
+def test_edges_without_labels_have_every_spot_clear():
+    routes = {("a", "b"): [(0.0, 0.0), (50.0, 20.0)], ("a", "c"): [(0.0, 0.0), (50.0, -20.0)]}
+    nodes = [(10.0, -5.0, 40.0, 5.0)]
+    xs, ys, clear = LabelBoxes(list(routes), {key: [] for key in routes}).spots_clear_of_nodes(routes, nodes)
+    assert xs.shape == ys.shape == clear.shape == (2, 23)
+    assert clear.all()
