@@ -135,16 +135,21 @@ class EdgeCurves:
         self._arrow_points = _arrowheads(p[self._arrowed])  # (arrows, 3, 2)
         self._arrow_boxes = _boxes(self._arrow_points, 0.0)
         self._curve_boxes = _boxes(p, pad=2.0)
-        # Each piece: its curve, the part [t0, t1] of it, and the bounds of its control polygon.
+        self._paths: dict[tuple[str, int], QPainterPath] = {}
+
+    @cached_property
+    def _cut(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Each piece's curve, the part [t0, t1] of it, its control points, and the bounds of its
+        control polygon (cut when a view first draws a curve in part: a far view draws them all whole)."""
+        p = self._points.reshape(-1, 4, 2)
         counts = np.maximum(1, np.ceil(np.linalg.norm(p[:, 3] - p[:, 0], axis=1) / PIECE_LENGTH)).astype(int)
-        self._piece_curve = np.repeat(np.arange(len(p)), counts)
+        piece_curve = np.repeat(np.arange(len(p)), counts)
         first = np.repeat(np.cumsum(counts) - counts, counts)
         k = np.arange(counts.sum()) - first
-        n = counts[self._piece_curve]
-        self._t = np.stack([k / n, (k + 1) / n], axis=1)
-        self._pieces = _split(p[self._piece_curve], self._t[:, 0], self._t[:, 1])
-        self._piece_boxes = _boxes(self._pieces, pad=2.0)
-        self._paths: dict[tuple[str, int], QPainterPath] = {}
+        n = counts[piece_curve]
+        t = np.stack([k / n, (k + 1) / n], axis=1)
+        pieces = _split(p[piece_curve], t[:, 0], t[:, 1])
+        return piece_curve, t, pieces, _boxes(pieces, pad=2.0)
 
     @classmethod
     def through(cls, routes: Sequence[Sequence[Point]]) -> EdgeCurves:
@@ -190,8 +195,10 @@ class EdgeCurves:
             painter.drawPath(_joined(self._points[drawn]))  # one stroke for many: a big graph's far view
         elif len(drawn):
             painter.drawPath(self._path("curve", drawn[0], self._points))
-        for j in np.flatnonzero(_meets(self._piece_boxes, r) & ~whole[self._piece_curve]):
-            painter.drawPath(self._path("piece", j, self._pieces.reshape(-1, 8)))
+        if (_meets(boxes, r) & ~whole).any():  # a big curve partly inside: the pieces that are
+            piece_curve, _, pieces, piece_boxes = self._cut
+            for j in np.flatnonzero(_meets(piece_boxes, r) & ~whole[piece_curve]):
+                painter.drawPath(self._path("piece", j, pieces.reshape(-1, 8)))
         if ARROW_SIZE * scale >= MIN_ARROW_PX:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(arrow_colour)

@@ -17,10 +17,9 @@ def test_every_piece_runs_along_its_curve_and_lies_in_its_box():
         Curve((10.0, 5.0), (40.0, 5.0), (40.0, -30.0), (70.0, -30.0), has_arrow=False),  # short: one piece
     ]
     found = EdgeCurves(np.array([(c.p0, c.p1, c.p2, c.p3) for c in curves]), np.array([c.has_arrow for c in curves]))
-    assert len(found._pieces) > 10
-    for piece, curve_index, (t0, t1), box in zip(
-        found._pieces, found._piece_curve, found._t, found._piece_boxes, strict=True
-    ):
+    piece_curves, parts, pieces, piece_boxes = found._cut
+    assert len(pieces) > 10
+    for piece, curve_index, (t0, t1), box in zip(pieces, piece_curves, parts, piece_boxes, strict=True):
         curve = curves[curve_index]
         piece_curve = Curve(*map(tuple, piece))
         for s in (0.0, 0.25, 0.5, 0.75, 1.0):
