@@ -170,14 +170,8 @@ class NodeItem(QGraphicsItem):
             (self.grad_text, "backward", "grad"),
             (self.local_text, "backward", "local"),
         ):
-            # The mark goes before a block's first line (a matrix, or a number wrapped, continues below it);
-            # compact, the local gradients go on under the gradient's mark.
-            mark = "" if compact and block == "local" else theme.MARKS.get(colour_name, "")
-            if compact:
-                parts = compact_lines(text, block)
-            else:
-                parts = [part for line in text.splitlines() for part in _wrapped(line)]
-            lines += [(mark if k == 0 else "", part, colour_name, False) for k, part in enumerate(parts)]
+            if text:
+                lines += _block_lines(text, colour_name, block, compact)
         return lines
 
     @staticmethod
@@ -216,6 +210,16 @@ def lines_drawn_at(scale: float) -> bool:
     """Whether a node's lines (and an edge label's, in the same size) are drawn at ``scale``: smaller
     than MIN_TEXT_PX device pixels they would be a smudge."""
     return scale * _line_styles(theme.THEME.font_scale, theme.THEME.compact)[False][1].height() >= MIN_TEXT_PX
+
+
+@lru_cache(maxsize=16384)
+def _block_lines(text: str, colour_name: str, block: str, compact: bool) -> tuple[tuple[str, str, str, bool], ...]:
+    """A block's lines (see NodeItem._lines), kept: a big graph's nodes repeat many texts (numbers)."""
+    # The mark goes before a block's first line (a matrix, or a number wrapped, continues below it);
+    # compact, the local gradients go on under the gradient's mark.
+    mark = "" if compact and block == "local" else theme.MARKS.get(colour_name, "")
+    parts = compact_lines(text, block) if compact else [part for line in text.splitlines() for part in _wrapped(line)]
+    return tuple((mark if k == 0 else "", part, colour_name, False) for k, part in enumerate(parts))
 
 
 @lru_cache(maxsize=8)
