@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
+from functools import lru_cache
 
 import numpy as np
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
@@ -97,7 +98,7 @@ class GraphScene(QGraphicsScene):
             forward, backward = _edge_texts(step_pass, end, key, decimals)
             # An edge into a target carries no gradient back; compact, many edges carry no label.
             shown = ((forward, "forward"), (backward, "backward"))
-            boxes[key] = [_label_box(_wider(text, sample), name) for text, name in shown if text]
+            boxes[key] = [_room_for(text, name, sample, theme.THEME.font_scale) for text, name in shown if text]
         # The labels are placed before the edges join the scene: trying a spot then moves no index.
         gap = COMPACT_NODE_GAP if theme.THEME.compact else NODE_GAP
         rect, self._curves = place(self.nodes, self.edges, layered_layout(graph), boxes, gap)
@@ -363,16 +364,15 @@ def _edge_texts(step_pass: StepPass, state: StepState, key: tuple[str, str], dec
     return forward, backward
 
 
-def _label_box(text: str, name: str) -> tuple[float, float, float, float]:
-    """Where a label showing ``text`` goes relative to its anchor (the forward one above it): x, y, width, height."""
-    left, top, right, bottom = label_box(0.0, 0.0, label_size(theme.marked(text, name)), name == "forward")
+@lru_cache(maxsize=16384)
+def _room_for(text: str, name: str, sample: str, font_scale: float) -> tuple[float, float, float, float]:
+    """Where a label showing ``text`` goes relative to its anchor (the forward one above it), as wide as
+    the wider of it, with room for a sign it may gain, and the usual widest label ``sample``: x, y,
+    width, height (kept: many edges repeat a text)."""
+    signed = text if text.startswith("−") else f"−{text}"
+    wider = signed if label_size(signed)[0] > label_size(sample)[0] else sample
+    left, top, right, bottom = label_box(0.0, 0.0, label_size(theme.marked(wider, name)), name == "forward")
     return left, top, right - left, bottom - top
-
-
-def _wider(text: str, sample: str) -> str:
-    """The wider of a label and the usual widest one, with room for a sign it may gain."""
-    text = text if text.startswith("−") else f"−{text}"
-    return text if label_size(text)[0] > label_size(sample)[0] else sample  # sizes kept: many edges repeat a text
 
 
 def _look() -> tuple[float, bool]:
