@@ -6,8 +6,10 @@ redrawn in the new colour when the theme changes, they stay visible on a dark th
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 
 from gui import theme
 
@@ -75,8 +77,14 @@ SHAPES = {
 
 def icon(name: str) -> QIcon:
     """The icon ``name`` (a key of SHAPES) in the current theme's text colour."""
+    return _drawn(name, theme.colour("text").rgba())
+
+
+@lru_cache(maxsize=64)
+def _drawn(name: str, rgba: int) -> QIcon:
+    """The icon drawn in colour ``rgba`` (kept: every window and every theme change asks again)."""
     filled, stroked = SHAPES[name]
-    colour = theme.colour("text")
+    colour = QColor.fromRgba(rgba)
     result = QIcon()
     for size in SIZES:
         pixmap = QPixmap(size, size)
