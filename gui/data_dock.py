@@ -231,6 +231,8 @@ class DataDock(QWidget):
         self._request = 0  # numbers each set of parameters asked for: only the latest one's are shown
         self._waiting: tuple[int, Network, Params, int] | None = None  # asked for while the thread was busy
         self._evaluating = False
+        self._columns_due = False  # the columns are to be fitted to a new data set when the table shows
+        self._on_screen = True  # until a dock says otherwise (set_on_screen)
         self._evaluated.connect(self._on_evaluated)
 
     def set_network(self, network: Network, params: Params, decimals: int) -> None:
@@ -239,8 +241,22 @@ class DataDock(QWidget):
         self.network = network
         self.predictions = evaluate(network, params)
         self.table_model.set_network(network, self.predictions, decimals)
-        self.table.resizeColumnsToContents()
+        self._columns_due = True
+        if self._on_screen:
+            self._fit_columns()
         self._show_summary_and_confusion()
+
+    def set_on_screen(self, on_screen: bool) -> None:
+        """Whether the panel is on screen (its dock's visibilityChanged: a tab behind another is not)."""
+        self._on_screen = on_screen
+        if on_screen and self._columns_due:
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their texts: measured when the table is first on screen for a data set
+        (the panel is often a tab behind another, and measuring asks for every cell of the first rows)."""
+        self._columns_due = False
+        self.table.resizeColumnsToContents()
 
     def show_params(self, params: Params, decimals: int) -> None:
         if self.network is None:

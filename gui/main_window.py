@@ -170,6 +170,8 @@ class MainWindow(QMainWindow):
         self.data_dock = dock = QDockWidget("Data", self)
         dock.setObjectName("data")
         dock.setWidget(self.data_panel)
+        self.data_panel.set_on_screen(False)  # until its tab shows
+        dock.visibilityChanged.connect(self.data_panel.set_on_screen)
         feature = QDockWidget.DockWidgetFeature
         dock.setFeatures(feature.DockWidgetMovable | feature.DockWidgetClosable)
         self.runs_dock = RunsDock(self.model, self.trainer, self)

@@ -137,3 +137,15 @@ def test_standardised_inputs_show_in_original_units(window, qtbot):
     mapped = window.data_plot.image.mapRectToParent(rect)
     assert abs(mapped.left() - x_range[0]) < 1e-9  # the regions fill the plot: their grid mapped to original units
     assert abs(mapped.right() - x_range[1]) < 1e-9
+
+
+def test_the_columns_fit_their_texts_once_the_data_tab_shows(window, qtbot):
+    table = window.data_panel.table
+    window.training_dock.raise_()
+    qtbot.wait(20)
+    window.open_preset("house_prices")  # a data set with wider numbers, opened while the tab is behind another
+    window.data_dock.raise_()
+    qtbot.wait(20)
+    shown = [table.columnWidth(c) for c in range(window.data_panel.table_model.columnCount())]
+    table.resizeColumnsToContents()
+    assert shown == [table.columnWidth(c) for c in range(window.data_panel.table_model.columnCount())]
