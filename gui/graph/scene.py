@@ -133,7 +133,11 @@ class GraphScene(QGraphicsScene):
     def resting_rect(self) -> QRectF:
         """Where draw_resting draws (outside it the background is its colour alone)."""
         curves = self._curves.bounds()
-        return curves.united(self.itemsBoundingRect()) if self.far and self.nodes else curves
+        if not self.far or not self._boxes:
+            return curves
+        boxes = np.concatenate([b for b, _ in self._boxes.values()])
+        (left, top), (right, bottom) = boxes[:, :2].min(axis=0) - 2, boxes[:, 2:].max(axis=0) + 2  # and the pen
+        return curves.united(QRectF(left, top, right - left, bottom - top))
 
     # -- far: the view too small for any text ---------------------------------------------
 
