@@ -37,6 +37,7 @@ _LOOKS = {
 }
 LINE_CHARS = 26  # longer node lines break after their label
 EDGE_ENTRIES = 2  # on a layer-graph edge, values with more entries are shown by their shape
+MIN_CORNER_PX = 0.5  # far, boxes whose rounded corners would be smaller than this are drawn square
 MAX_EVENTS_REWRITTEN = 64  # a jump over more events than this rewrites every item
 _SAMPLE = {True: "−0.000", False: "[−0.000, −0.000]"}  # the widest usual edge label, by graph.kind.scalar
 _COMPACT_SAMPLE = {True: "−0.000", False: "[−0.000]"}  # the same with compact lines (a vector of two by its shape)
@@ -125,10 +126,15 @@ class GraphScene(QGraphicsScene):
         self._curves.paint(painter, rect, colour)
         if self.far:
             r = (rect.left(), rect.top(), rect.right(), rect.bottom())
+            scale = abs(painter.transform().m11())
             for look, (boxes, rects) in self._boxes.items():
                 radius = set_box_style(painter, look, selected=False)
-                for i in np.flatnonzero(_meet(boxes, r)):
-                    painter.drawRoundedRect(rects[i], radius, radius)
+                shown = [rects[i] for i in np.flatnonzero(_meet(boxes, r))]
+                if radius * scale < MIN_CORNER_PX:
+                    painter.drawRects(shown)  # corners too small to see: in one call
+                else:
+                    for box in shown:
+                        painter.drawRoundedRect(box, radius, radius)
 
     def resting_rect(self) -> QRectF:
         """Where draw_resting draws (outside it the background is its colour alone)."""
