@@ -101,15 +101,20 @@ class NodeItem(QGraphicsItem):
     def needed_size(self) -> tuple[float, float]:
         """The width that shows the longest line now written on the node (up to MAX_WIDTH), and the
         height that shows every line."""
-        lines = self._lines()
-        look = theme.THEME.font_scale, theme.THEME.compact
-        rooms = [_room(mark, t, is_title, *look) for mark, t, _, is_title in lines]
-        widest = max(width for width, _ in rooms)
-        if self.fans_out and self.grad_text and theme.THEME.compact:  # room for "so far" (elided in full lines)
+        compact = theme.THEME.compact
+        look = theme.THEME.font_scale, compact
+        widest, height = _room("", self._title_line(), True, *look)
+        for text, colour_name, block in self._blocks():
+            if text:
+                width, pitches = _block_room(text, colour_name, block, *look)
+                widest = max(widest, width)
+                for pitch in pitches:  # line by line: the same sum as the lines drawn
+                    height += pitch
+        if self.fans_out and self.grad_text and compact:  # room for "so far" (elided in full lines)
             so_far = compact_lines(self.grad_text.replace(" =", _SO_FAR + " =", 1), "grad")[0]
             widest = max(widest, _room(theme.MARKS["backward"], so_far, False, *look)[0])
         top, side = _padding()
-        return min(widest + 2 * side, MAX_WIDTH), sum(pitch for _, pitch in rooms) + 2 * top
+        return min(widest + 2 * side, MAX_WIDTH), height + 2 * top
 
     def set_size(self, width: float, height: float) -> None:
         self.prepareGeometryChange()
@@ -163,16 +168,23 @@ class NodeItem(QGraphicsItem):
 
     def _line_list(self) -> list[tuple[str, str, str, bool]]:
         compact = theme.THEME.compact
-        lines = [("", " ".join(self.title.split()) if compact else self.title, "text", True)]
-        for text, colour_name, block in (
+        lines = [("", self._title_line(), "text", True)]
+        for text, colour_name, block in self._blocks():
+            if text:
+                lines += _block_lines(text, colour_name, block, compact)
+        return lines
+
+    def _title_line(self) -> str:
+        return " ".join(self.title.split()) if theme.THEME.compact else self.title
+
+    def _blocks(self) -> tuple[tuple[str, str, str], ...]:
+        """(text, colour name, block) of each block of lines below the title, in order."""
+        return (
             (self.value_text, "forward", "value"),
             (self.update_text, "update", "update"),
             (self.grad_text, "backward", "grad"),
             (self.local_text, "backward", "local"),
-        ):
-            if text:
-                lines += _block_lines(text, colour_name, block, compact)
-        return lines
+        )
 
     @staticmethod
     def _styles(lines: list[tuple[str, str, str, bool]]) -> list[tuple[QFont, QFontMetricsF]]:
@@ -220,6 +232,16 @@ def _block_lines(text: str, colour_name: str, block: str, compact: bool) -> tupl
     mark = "" if compact and block == "local" else theme.MARKS.get(colour_name, "")
     parts = compact_lines(text, block) if compact else [part for line in text.splitlines() for part in _wrapped(line)]
     return tuple((mark if k == 0 else "", part, colour_name, False) for k, part in enumerate(parts))
+
+
+@lru_cache(maxsize=16384)
+def _block_room(
+    text: str, colour_name: str, block: str, font_scale: float, compact: bool
+) -> tuple[float, tuple[float, ...]]:
+    """How wide a block's widest line is drawn, and each line's pitch (kept, like its lines)."""
+    lines = _block_lines(text, colour_name, block, compact)
+    rooms = [_room(mark, t, False, font_scale, compact) for mark, t, _, _ in lines]
+    return max((width for width, _ in rooms), default=0.0), tuple(pitch for _, pitch in rooms)
 
 
 @lru_cache(maxsize=8)
