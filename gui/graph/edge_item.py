@@ -36,7 +36,8 @@ class EdgeItem(QGraphicsItem):
         self._far = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setZValue(theme.Z_EDGE)
-        self.labels: EdgeLabels | None = None  # made when the edge first has a label to show
+        self._labels: EdgeLabels | None = None  # made when the edge first has a label to show
+        self._labels_due = False  # the texts or the anchor changed since the labels were laid out
         self._highlight: _ActiveCurve | None = None  # made when the edge is first highlighted
         self._points: list[tuple[float, float]] = []
         self._curve: Route | None = None
@@ -49,16 +50,35 @@ class EdgeItem(QGraphicsItem):
     def show_values(self, forward: str, backward: str) -> None:
         if (forward, backward) != (self.forward_text, self.backward_text):
             self.forward_text, self.backward_text = forward, backward
-            if self.labels is None and (forward or backward):
-                self.labels = EdgeLabels(self)
-                self.labels.setVisible(not self._far)
-            self._relayout_labels()
+            self._labels_changed()
 
     def set_far(self, far: bool) -> None:
-        """Far (the view too small for any text): the labels are not shown (they would be specks)."""
+        """Far (the view too small for any text): the labels are not shown (they would be specks), and
+        not made or laid out until the view comes near or someone asks for them."""
         self._far = far
-        if self.labels is not None:
-            self.labels.setVisible(not far)
+        labels = self._labels if far else self._laid_out_labels()
+        if labels is not None:
+            labels.setVisible(not far)
+
+    @property
+    def labels(self) -> EdgeLabels | None:
+        """The labels' item (None while the edge has no label), laid out for the texts and anchor now."""
+        return self._laid_out_labels()
+
+    def _laid_out_labels(self) -> EdgeLabels | None:
+        if self._labels_due:
+            self._labels_due = False
+            if self._labels is None and (self.forward_text or self.backward_text):
+                self._labels = EdgeLabels(self)
+                self._labels.setVisible(not self._far)
+            if self._labels is not None:
+                self._labels.relayout()
+        return self._labels
+
+    def _labels_changed(self) -> None:
+        self._labels_due = True
+        if not self._far:
+            self._laid_out_labels()  # now: the view shows them
 
     def toolTip(self) -> str:
         """Written by the scene when asked for (GraphScene.helpEvent, or a caller), from the state it shows."""
@@ -75,11 +95,7 @@ class EdgeItem(QGraphicsItem):
     def set_label_anchor(self, point: QPointF) -> None:
         """The labels at ``point`` (on the edge): the forward one above it, the gradient below."""
         self._anchor = point
-        self._relayout_labels()
-
-    def _relayout_labels(self) -> None:
-        if self.labels is not None:
-            self.labels.relayout()
+        self._labels_changed()
 
     # -- geometry ----------------------------------------------------------------------
 
@@ -94,7 +110,7 @@ class EdgeItem(QGraphicsItem):
         self._bounds = QRectF(left - 8, top - 8, right - left + 16, bottom - top + 16)
         if self._highlight is not None:
             self._highlight.set_curve(self.curve)
-        self._relayout_labels()
+        self._labels_changed()
 
     @property
     def curve(self) -> Route:

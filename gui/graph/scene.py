@@ -53,7 +53,9 @@ class GraphScene(QGraphicsScene):
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[tuple[str, str], EdgeItem] = {}
         self._curves = EdgeCurves()  # every edge's resting curve, drawn as the background
-        self.far = False  # the view too small for any text: the nodes' boxes are drawn with the curves
+        # The view too small for any text: the nodes' boxes are drawn with the curves, the labels wait.
+        # So until a view says how large it shows the graph (a big graph's build then makes no labels).
+        self.far = True
         self._selected: list[NodeItem] = []  # the nodes selected (far, they paint themselves)
         self._boxes: dict[NodeLook, tuple[np.ndarray, list[QRectF]]] = {}  # the nodes' boxes, far
         self._pass: StepPass | None = None

@@ -94,9 +94,7 @@ class GraphView(QGraphicsView):
             self.ensureVisible(rect, *FOLLOW_MARGINS)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if self.scene().show_far(not lines_drawn_at(self.zoom)):  # drawn at a scale too small for any text
-            self._tiles.clear()
-            self.resetCachedContent()
+        self._show_detail()
         super().paintEvent(event)
         if not self.painted:
             self.painted = True
@@ -171,6 +169,13 @@ class GraphView(QGraphicsView):
         super().resizeEvent(event)
         if not self.moved_by_hand:
             self.fit()
+        self._show_detail()  # before the first paint, which would otherwise make what it then hides
+
+    def _show_detail(self) -> None:
+        """Tell the scene whether it is shown too small for any text (far: see GraphScene.show_far)."""
+        if self.scene().show_far(not lines_drawn_at(self.zoom)):
+            self._tiles.clear()
+            self.resetCachedContent()
 
     def _scrolled(self) -> tuple[int, int]:
         return self.horizontalScrollBar().value(), self.verticalScrollBar().value()
