@@ -335,7 +335,7 @@ def _node_boxes(items) -> dict[NodeLook, tuple[np.ndarray, list[QRectF]]]:
     """The nodes' boxes in the scene by look: (left, top, right, bottom) in an array, and as QRectF."""
     by_look: dict[NodeLook, list[QRectF]] = {}
     for item in items:
-        by_look.setdefault(item.look, []).append(item.mapRectToScene(item.box()))
+        by_look.setdefault(item.look, []).append(item.box().translated(item.pos()))
     return {
         look: (np.array([(r.left(), r.top(), r.right(), r.bottom()) for r in rects]), rects)
         for look, rects in by_look.items()
