@@ -108,3 +108,21 @@ def test_tick_labels_stay_short():
         "2.5e+09",
         "−40k",
     ]
+
+
+def test_a_window_closed_before_its_plots_are_made_makes_none(qtbot):
+    """The plots are made just after the graph is first painted; a window closed before then (or a
+    closed window's plot timer) does no plotting work later."""
+    from gui.main_window import PLOTS_AFTER_SHOW_MS, MainWindow
+
+    window = MainWindow(load_preset("or_gate"), remember=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.close()
+    qtbot.wait(PLOTS_AFTER_SHOW_MS * 3)
+    assert window._cost_plot is None
+    assert not window._plot_timer.isActive()
+    window.show()  # shown again: the plots follow as on a first show
+    qtbot.waitUntil(lambda: window._cost_plot is not None, timeout=5000)
+    assert window._plot_timer.isActive()
+    window.close()
