@@ -27,13 +27,13 @@ class EdgeItem(QGraphicsItem):
     """Routed (set_route) and its labels anchored (set_label_anchor) by gui.graph.placement, before it
     joins a scene."""
 
-    def __init__(self, source: NodeItem, target: NodeItem) -> None:
+    def __init__(self, source: NodeItem, target: NodeItem, far: bool = False) -> None:
         super().__init__()
         self.source, self.target = source, target
         self.forward_text = ""
         self.backward_text = ""
         self.active = False
-        self._far = False
+        self._far = far  # see set_far
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setZValue(theme.Z_EDGE)
         self._labels: EdgeLabels | None = None  # made when the edge first has a label to show

@@ -46,7 +46,14 @@ class NodeItem(QGraphicsItem):
     """Visual state changes only through its verbs: show_lines(), highlight(), reset()."""
 
     def __init__(
-        self, node_id: str, title: str, look: NodeLook, width: float, height: float, fans_out: bool = False
+        self,
+        node_id: str,
+        title: str,
+        look: NodeLook,
+        width: float,
+        height: float,
+        fans_out: bool = False,
+        far: bool = False,
     ) -> None:
         super().__init__()
         self.node_id = node_id
@@ -59,9 +66,10 @@ class NodeItem(QGraphicsItem):
         self.local_text = ""  # red: the local gradient
         self.update_text = ""  # purple: the parameter's new value
         self.current = False
-        self._far = False
+        self._far = far  # see set_far
         self._lines_for: tuple[tuple, list[tuple[str, str, str, bool]]] | None = None  # (texts, their lines)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        flag = QGraphicsItem.GraphicsItemFlag
+        self.setFlags(flag.ItemIsSelectable | flag.ItemHasNoContents if far else flag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(theme.Z_NODE)

@@ -86,11 +86,11 @@ class GraphScene(QGraphicsScene):
         for node in graph.nodes:
             title = node.label if node.op is None else f"{node.op.symbol}   {node.label}"
             fans_out = len(graph.consumers[node.id]) > 1
-            item = NodeItem(node.id, title, _LOOKS[node.kind], MIN_NODE_WIDTH, 0.0, fans_out)
+            item = NodeItem(node.id, title, _LOOKS[node.kind], MIN_NODE_WIDTH, 0.0, fans_out, self.far)
             self.addItem(item)
             self.nodes[node.id] = item
         for source, target in graph.edges:
-            self.edges[(source, target)] = EdgeItem(self.nodes[source], self.nodes[target])
+            self.edges[(source, target)] = EdgeItem(self.nodes[source], self.nodes[target], self.far)
         self._remember(step_pass)
         end = step_pass.state_at(len(step_pass))
         for node in graph.nodes:  # sized by the lines they show as the pass ends; show_state writes the shown step's
@@ -108,9 +108,6 @@ class GraphScene(QGraphicsScene):
         for edge in self.edges.values():
             self.addItem(edge)
         self._boxes = _node_boxes(self.nodes.values())
-        if self.far:
-            for item in (*self.nodes.values(), *self.edges.values()):
-                item.set_far(True)
         self.setSceneRect(rect)
         self.background_changed.emit()
         self._shown = None  # the edges are new: the next state is written on every item
