@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from core import fmt
 from core.chain import Factor, chain_rule
@@ -107,8 +108,10 @@ INTRO = heading("Chain rule") + paragraph(
 )
 
 
+@lru_cache(maxsize=16384)
 def partial(of: str, wrt: str) -> str:
-    """∂of/∂wrt, with a label that is a computation in parentheses: ∂f/∂(x² + 1), ∂z/∂(w1·x1)."""
+    """∂of/∂wrt, with a label that is a computation in parentheses: ∂f/∂(x² + 1), ∂z/∂(w1·x1)
+    (kept: a big graph's every node asks for its own at each step)."""
     return f"∂{operand(of) if of else of}/∂{operand(wrt)}"
 
 

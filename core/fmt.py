@@ -115,6 +115,8 @@ def value(v: Any, decimals: int = 3) -> str:
 
 def block(v: Any, decimals: int = 3) -> str:
     """Like value(), but a matrix with several columns shows one row per line."""
+    if isinstance(v, float):
+        return value(v, decimals)
     a = np.asarray(v, dtype=float)
     if a.ndim != 2 or a.shape[1] == 1:
         return value(v, decimals)

@@ -235,11 +235,18 @@ def lines_drawn_at(scale: float) -> bool:
 @lru_cache(maxsize=16384)
 def _block_lines(text: str, colour_name: str, block: str, compact: bool) -> tuple[tuple[str, str, str, bool], ...]:
     """A block's lines (see NodeItem._lines), kept: a big graph's nodes repeat many texts (numbers)."""
+    mark, parts = _block_parts(text, colour_name, block, compact)
+    return tuple((mark if k == 0 else "", part, colour_name, False) for k, part in enumerate(parts))
+
+
+def _block_parts(text: str, colour_name: str, block: str, compact: bool) -> tuple[str, list[str]]:
+    """A block's direction mark and the texts of its lines."""
     # The mark goes before a block's first line (a matrix, or a number wrapped, continues below it);
     # compact, the local gradients go on under the gradient's mark.
     mark = "" if compact and block == "local" else theme.MARKS.get(colour_name, "")
-    parts = compact_lines(text, block) if compact else [part for line in text.splitlines() for part in _wrapped(line)]
-    return tuple((mark if k == 0 else "", part, colour_name, False) for k, part in enumerate(parts))
+    if compact:
+        return mark, compact_lines(text, block)
+    return mark, [part for line in text.splitlines() for part in _wrapped(line)]
 
 
 @lru_cache(maxsize=16384)
@@ -247,8 +254,8 @@ def _block_room(
     text: str, colour_name: str, block: str, font_scale: float, compact: bool
 ) -> tuple[float, tuple[float, ...]]:
     """How wide a block's widest line is drawn, and each line's pitch (kept, like its lines)."""
-    lines = _block_lines(text, colour_name, block, compact)
-    rooms = [_room(mark, t, False, font_scale, compact) for mark, t, _, _ in lines]
+    mark, parts = _block_parts(text, colour_name, block, compact)
+    rooms = [_room(mark if k == 0 else "", part, False, font_scale, compact) for k, part in enumerate(parts)]
     return max((width for width, _ in rooms), default=0.0), tuple(pitch for _, pitch in rooms)
 
 
