@@ -74,8 +74,8 @@ def hide_stale_tab_bars(window: QMainWindow) -> None:
     """Hide the tab bars Qt leaves on screen from a group's earlier states when docks are tabified
     (Qt 6 keeps them visible): a bar in use lies against the panel of its current tab."""
     docks = {d.windowTitle(): d for d in window.findChildren(QDockWidget) if d.isVisible() and not d.isFloating()}
-    for bar in window.findChildren(QTabBar):
-        if bar.parent() is not window or not bar.isVisible():
+    for bar in window.findChildren(QTabBar, "", Qt.FindChildOption.FindDirectChildrenOnly):  # the docks' bars
+        if not bar.isVisible():
             continue
         dock = docks.get(bar.tabText(bar.currentIndex()))
         edge = dock.geometry() if dock is not None else None
