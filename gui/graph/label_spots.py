@@ -99,32 +99,34 @@ def _columns_of(rects: list[Rect]):
 
 
 class RectIndex:
-    """Rectangles bucketed in a coarse grid, so an overlap query looks only at its neighbours."""
+    """Rectangles bucketed in a coarse grid, so an overlap query looks only at its neighbours. The
+    cells are low: the labels of a gap lie side by side in a narrow band, stacked in rows."""
 
-    CELL = 160.0
+    CELL = 160.0  # wide
+    ROW = 32.0  # high
 
     def __init__(self) -> None:
         self._cells: dict[tuple[int, int], list[Rect]] = {}
 
     def _keys(self, rect: Rect) -> list[tuple[int, int]]:
-        c = self.CELL
-        rows = range(int(rect[1] // c), int(rect[3] // c) + 1)
+        c, r = self.CELL, self.ROW
+        rows = range(int(rect[1] // r), int(rect[3] // r) + 1)
         return [(i, j) for i in range(int(rect[0] // c), int(rect[2] // c) + 1) for j in rows]
 
     def add(self, rect: Rect) -> None:
-        c, cells = self.CELL, self._cells
-        rows = range(int(rect[1] // c), int(rect[3] // c) + 1)
+        c, cells, r = self.CELL, self._cells, self.ROW
+        rows = range(int(rect[1] // r), int(rect[3] // r) + 1)
         for i in range(int(rect[0] // c), int(rect[2] // c) + 1):
             for j in rows:
                 cells.setdefault((i, j), []).append(rect)
 
     def free(self, boxes, point: tuple[float, float]) -> bool:
         """Whether label boxes (x, y, width, height) anchored at ``point`` share no area with a rectangle added."""
-        c, cells = self.CELL, self._cells
+        c, cells, r = self.CELL, self._cells, self.ROW
         for box in boxes:
             left, top = box[0] + point[0], box[1] + point[1]
             right, bottom = left + box[2], top + box[3]  # as at() computes them
-            rows = range(int(top // c), int(bottom // c) + 1)
+            rows = range(int(top // r), int(bottom // r) + 1)
             for i in range(int(left // c), int(right // c) + 1):
                 for j in rows:
                     for o in cells.get((i, j), ()):
