@@ -184,15 +184,16 @@ def _place_labels(node_rects: list[Rect], routes, boxes_of: LabelBoxes, gap_of, 
     labels, placed = RectIndex(), []  # the labels placed, indexed and in their order
     taken: RectIndex | None = None  # nodes and labels, made when a crowded edge looks for the least covered spot
     anchors, crowded = {}, set()
-    xs, ys, clear = boxes_of.spots_clear_of_nodes(routes, node_rects)
-    for e, key in enumerate(boxes_of.keys):
+    xs, ys, clear = (spots.tolist() for spots in boxes_of.spots_clear_of_nodes(routes, node_rects))
+    for key, x, y, edge_clear in zip(boxes_of.keys, xs, ys, clear, strict=True):
         if not last_round and gap_of[key] in crowded:
             continue
         boxes = boxes_of.offsets[key]
-        x, y, edge_clear = xs[e].tolist(), ys[e].tolist(), clear[e].tolist()
-        chosen = next(
-            (p for p, ok in zip(zip(x, y, strict=True), edge_clear, strict=True) if ok and labels.free(boxes, p)), None
-        )
+        chosen = None
+        for point, clear_of_nodes in zip(zip(x, y, strict=True), edge_clear, strict=True):
+            if clear_of_nodes and labels.free(boxes, point):
+                chosen = point
+                break
         if chosen is None:
             crowded.add(gap_of[key])
             if not last_round:
@@ -209,7 +210,8 @@ def _place_labels(node_rects: list[Rect], routes, boxes_of: LabelBoxes, gap_of, 
         for b in boxes:
             rect = at(b, chosen)
             labels.add(rect)
-            placed.append(rect)
+            if least_covered:
+                placed.append(rect)
             if taken is not None:
                 taken.add(rect)
     return anchors, crowded
