@@ -25,14 +25,15 @@ BULK_CHARS = 1 << 18  # arrays this long in the text or longer are read by numpy
 CHUNK_CHARS = 1 << 23  # numpy parses this much text at a time
 
 _NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
-_NUMBERS = rf"{_NUMBER}(?:\s*,\s*{_NUMBER})*+"  # possessive: no backtracking state kept per number
+_S = r"[ \t\n\r]*"  # JSON's blanks only (``\s`` would take a no-break space or a line separator)
+_NUMBERS = rf"{_NUMBER}(?:{_S},{_S}{_NUMBER})*+"  # possessive: no backtracking state kept per number
 # A candidate: the value of one of the keys, made of the characters of numbers, commas, blanks and
 # brackets only (it cannot run past a string, an object's end or the next key).
-_CANDIDATE = re.compile(r'"(?:X|y|weights)"\s*:\s*(\[[-+0-9.eE,\s\[\]]*\])')
-_VECTOR = re.compile(rf"\[\s*{_NUMBERS}\s*\]")
-_ROW = re.compile(rf"\[\s*({_NUMBERS})\s*\]")
-_MATRIX = re.compile(rf"\[\s*\[\s*{_NUMBERS}\s*\](?:\s*,\s*\[\s*{_NUMBERS}\s*\])*+\s*\]")
-_FIRST_ROW = re.compile(r"\[\s*\[([^\]]*)\]")
+_CANDIDATE = re.compile(rf'"(?:X|y|weights)"{_S}:{_S}(\[[-+0-9.eE, \t\n\r\[\]]*\])')
+_VECTOR = re.compile(rf"\[{_S}{_NUMBERS}{_S}\]")
+_ROW = re.compile(rf"\[{_S}({_NUMBERS}){_S}\]")
+_MATRIX = re.compile(rf"\[{_S}\[{_S}{_NUMBERS}{_S}\](?:{_S},{_S}\[{_S}{_NUMBERS}{_S}\])*+{_S}\]")
+_FIRST_ROW = re.compile(rf"\[{_S}\[([^\]]*)\]")
 _BRACKETS = str.maketrans("[]", "  ")
 
 
@@ -130,5 +131,5 @@ def _parsed(text: str, start: int, end: int, width: int | None) -> np.ndarray:
 @lru_cache(maxsize=16)
 def _matrix_of(width: int) -> re.Pattern[str]:
     """Rows of exactly ``width`` JSON numbers."""
-    row = rf"\[\s*{_NUMBER}(?:\s*,\s*{_NUMBER}){{{width - 1}}}+\s*\]"
-    return re.compile(rf"\[\s*{row}(?:\s*,\s*{row})*+\s*\]")
+    row = rf"\[{_S}{_NUMBER}(?:{_S},{_S}{_NUMBER}){{{width - 1}}}+{_S}\]"
+    return re.compile(rf"\[{_S}{row}(?:{_S},{_S}{row})*+{_S}\]")

@@ -93,9 +93,12 @@ def test_a_bad_big_array_is_refused_as_json_reading_refused_it(small_bulk, monke
         ("2.0", "NaN"),
         ("3.0", "3.0 4.0"),
         ("4.0", "4.0,,"),
+        ("1.5", "\u00a01.5"),
+        ("1.5", "\u20281.5"),
+        ("1.5", "\f1.5"),
     ],
 )
-def test_a_number_json_does_not_allow_is_refused_at_its_line_and_column(small_bulk, monkeypatch, good, bad):
+def test_a_number_or_blank_json_does_not_allow_is_refused_at_its_line_and_column(small_bulk, monkeypatch, good, bad):
     X = [[1.0, 2.0], [1.5, 0.5], [3.0, 4.0]] * 5
     text = network_text(X=X, y=[0] * len(X)).replace(f"    {good}", f"    {bad}", 1)
     text = text.replace('"y": [', '"y": [\n  0,', 1) if bad == "0.5" else text
