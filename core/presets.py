@@ -23,18 +23,18 @@ def load_preset(key: str) -> Network:
     keys = preset_keys()
     if key not in keys:
         raise KeyError(f"no preset {quote(key)}; known presets: {', '.join(keys)}")
-    return loads((_folder() / f"{key}.json").read_text(encoding="utf-8"), default_name=key)
+    return loads(_text(key), default_name=key)
 
 
 @cache
 def preset_names() -> dict[str, str]:
     """Each preset's name by its key (as preset_keys orders them), read without building the networks
     (the Presets menu of every window lists them)."""
-    return {key: _document(key).get("name", key) for key in preset_keys()}
+    return {key: json.loads(_text(key)).get("name", key) for key in preset_keys()}
 
 
-def _document(key: str) -> dict:
-    return json.loads((_folder() / f"{key}.json").read_text(encoding="utf-8"))
+def _text(key: str) -> str:
+    return (_folder() / f"{key}.json").read_text(encoding="utf-8")
 
 
 def _folder():

@@ -27,6 +27,7 @@ from core.network_file import one_line, quote, write_bytes_atomically
 from core.session import Session
 from core.source import NetworkSource
 from core.trace import strict_json, trace_network
+from gui.graph.scene import GraphScene
 
 SCALES = (1, 2, 3, 4)  # the graph's PNG scales offered in the menu (any other can be typed)
 DEFAULT_SCALE = 2.0
@@ -46,29 +47,31 @@ class ExportError(ValueError):
 
 @contextlib.contextmanager
 def _drawn_plainly(scene: QGraphicsScene) -> Iterator[None]:
-    """Items painted directly, not from their pixmap caches (an SVG would get bitmaps instead of text),
-    and without the selection outline; both restored afterwards."""
-    items = scene.items()
-    caches = [item.cacheMode() for item in items]
-    selected = scene.selectedItems()
-    blocked = scene.blockSignals(True)  # deselecting for the picture is not the user's click
-    try:
-        for item in items:
-            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
-        for item in selected:
-            item.setSelected(False)
-        yield
-    finally:
-        for item, cache in zip(items, caches, strict=True):
-            item.setCacheMode(cache)
-        for item in selected:
-            item.setSelected(True)
-        scene.blockSignals(blocked)
+    """Every item drawn by itself (a graph's: GraphScene.full_detail), directly, not from its pixmap cache
+    (an SVG would get bitmaps instead of text), and without the selection outline; all restored afterwards."""
+    with scene.full_detail() if isinstance(scene, GraphScene) else contextlib.nullcontext():
+        items = scene.items()
+        caches = [item.cacheMode() for item in items]
+        selected = scene.selectedItems()
+        blocked = scene.blockSignals(True)  # deselecting for the picture is not the user's click
+        try:
+            for item in items:
+                item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+            for item in selected:
+                item.setSelected(False)
+            yield
+        finally:
+            for item, cache in zip(items, caches, strict=True):
+                item.setCacheMode(cache)
+            for item in selected:
+                item.setSelected(True)
+            scene.blockSignals(blocked)
 
 
-def graph_rect(scene: QGraphicsScene) -> QRectF:
-    """The part of the graph scene an export shows: every item, with a margin."""
-    return scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+def graph_rect(scene: GraphScene) -> QRectF:
+    """The part of the graph scene an export shows: every item (every label too), with a margin."""
+    with scene.full_detail():
+        return scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
 
 
 def image_size(rect: QRectF, scale: float) -> QSize:
@@ -196,7 +199,7 @@ def png_bytes(image: QImage) -> bytes:
     return bytes(buffer.data())
 
 
-def graph_file(scene: QGraphicsScene, suffix: str, scale: float, title: str) -> bytes:
+def graph_file(scene: GraphScene, suffix: str, scale: float, title: str) -> bytes:
     """The whole graph as ``.png`` (at ``scale``) or ``.svg``."""
     rect = graph_rect(scene)
     if suffix == ".svg":

@@ -113,8 +113,8 @@ class MainWindow(QMainWindow):
         self._plot_timer = QTimer(self, interval=PLOT_INTERVAL_MS)
         self._plot_timer.timeout.connect(self._on_plot_tick)
         self._plot_timer.start()
-        self._plots_timer = QTimer(self, singleShot=True)  # makes the plots once the graph is painted
-        self._plots_timer.timeout.connect(self._ensure_plots_once_painted)
+        self._plots_maker = QTimer(self, singleShot=True)  # makes the plots once the graph is painted
+        self._plots_maker.timeout.connect(self._ensure_plots_once_painted)
 
         # updates from the model
         self.model.network_changed.connect(self._on_network_changed)
@@ -922,7 +922,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: window_layout.hide_stale_tab_bars(self))
         self._plot_timer.start()
         if self._cost_plot is None:
-            self._plots_timer.start(PLOTS_AFTER_SHOW_MS)
+            self._plots_maker.start(PLOTS_AFTER_SHOW_MS)
 
     def _ensure_plots_once_painted(self) -> None:
         """Make the plots now if the graph has been painted, else right after it is (the graph shows first)."""
@@ -930,7 +930,7 @@ class MainWindow(QMainWindow):
             self._ensure_plots()
         else:
             self.view.first_painted.connect(  # made just after, not inside, the paint event
-                lambda: self._plots_timer.start(0), Qt.ConnectionType.SingleShotConnection
+                lambda: self._plots_maker.start(0), Qt.ConnectionType.SingleShotConnection
             )
 
     def _draw_cost(self) -> None:
@@ -983,7 +983,7 @@ class MainWindow(QMainWindow):
         for dialog in self.findChildren(ImportDialog):
             dialog.reject()  # stops its reading thread
         self._plot_timer.stop()  # a closed window draws no plots (nor makes them): showing it again starts them
-        self._plots_timer.stop()
+        self._plots_maker.stop()
         super().closeEvent(event)
 
 

@@ -122,7 +122,8 @@ def route_controls(routes: Sequence[Sequence[Point]]) -> tuple[np.ndarray, np.nd
 
 
 class EdgeCurves:
-    """The curves of a scene cut into pieces about PIECE_LENGTH long, found by the rect they cross.
+    """The curves of a scene, found by the rect they cross; a big curve partly in it is drawn as its
+    pieces about PIECE_LENGTH long that are (cut when first needed).
 
     Made from control points in arrays (route_controls): a big graph has thousands of curves, and
     their paths are made only where one is drawn on its own."""

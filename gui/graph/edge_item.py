@@ -36,7 +36,7 @@ class EdgeItem(QGraphicsItem):
         self._far = far  # see set_far
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setZValue(theme.Z_EDGE)
-        self._labels: EdgeLabels | None = None  # made when the edge first has a label to show
+        self._labels: EdgeLabels | None = None  # made when a label is first shown near or asked for (labels)
         self._labels_due = False  # the texts or the anchor changed since the labels were laid out
         self._highlight: _ActiveCurve | None = None  # made when the edge is first highlighted
         self._points: list[tuple[float, float]] = []

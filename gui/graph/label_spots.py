@@ -41,7 +41,7 @@ class LabelBoxes:
 
     def __init__(self, keys: list, offsets) -> None:
         self.keys, self.offsets = keys, offsets
-        most = max(1, *(len(offsets[k]) for k in keys))  # an edge without labels has a box that is not real
+        most = max([1, *(len(offsets[k]) for k in keys)])  # an edge without labels has a box that is not real
         padded = [list(offsets[k]) + [(0.0, 0.0, 0.0, 0.0)] * (most - len(offsets[k])) for k in keys]
         self.box = np.array(padded, dtype=float).reshape(len(keys), most, 4)
         self.real = np.array([[b < len(offsets[k]) for b in range(most)] for k in keys], dtype=bool).reshape(

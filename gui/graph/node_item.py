@@ -43,7 +43,7 @@ _FILL_AND_BORDER = {
 
 
 class NodeItem(QGraphicsItem):
-    """Visual state changes only through its verbs: show_lines(), highlight(), reset()."""
+    """Visual state changes only through its verbs: show_lines(), highlight(), set_far()."""
 
     def __init__(
         self,
@@ -102,9 +102,13 @@ class NodeItem(QGraphicsItem):
         self._paint_itself()
 
     def _paint_itself(self) -> None:
-        self.setFlag(
-            QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, self._far and not self.current and not self.isSelected()
-        )
+        no_contents = self._far and not self.current and not self.isSelected()
+        flag = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+        if no_contents != bool(self.flags() & flag):
+            self.setFlag(flag, no_contents)
+            scene = self.scene()
+            if no_contents and scene is not None:  # Qt repaints no item without contents: its last picture would stay
+                scene.update(self.sceneBoundingRect())
 
     def needed_size(self) -> tuple[float, float]:
         """The width that shows the longest line now written on the node (up to MAX_WIDTH), and the

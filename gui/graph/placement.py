@@ -61,6 +61,7 @@ def place(
         _stack(nodes, columns[c], widths[c], [sizes[n][1] for n in columns[c]], node_gap)
     gaps = {c: max(labels_in.get(c, 0.0), MIN_GAP) + 2 * (HALO + LABEL_MARGIN) for c in keys}
     levels = _levels(nodes, edges, layout, columns)
+    # A pixel of room around each label, summed as QRectF.adjusted(-1, -1, 1, 1) sums it (the same layouts).
     offsets = {key: [(x - 1, y - 1, w + 1 + 1, h + 1 + 1) for x, y, w, h in boxes] for key, boxes in labels.items()}
     boxes_of = LabelBoxes(list(edges), offsets)
     rounds = WIDEN_ROUNDS if len(edges) <= MANY_EDGES else 1
@@ -174,14 +175,21 @@ def _nearest(bands: list[tuple[float, float]], wanted: float) -> float:
     return min(candidates, key=lambda y: abs(y - wanted))
 
 
-def _place_labels(node_rects: list[Rect], routes, boxes_of: LabelBoxes, gap_of, last_round: bool, least_covered: bool):
+def _place_labels(
+    node_rects: list[Rect],
+    routes: Mapping[tuple[str, str], list[tuple[float, float]]],
+    boxes_of: LabelBoxes,
+    gap_of: Mapping[tuple[str, str], int],
+    last_round: bool,
+    least_covered: bool,
+) -> tuple[dict[tuple[str, str], QPointF], set[int]]:
     """Slide each edge's labels along the curve leaving its source (the whole edge between neighbouring
     columns) to the free spot nearest its middle. Returns each edge's label anchor, and the gaps
     (``gap_of``: the gap each edge's labels go in) where an edge found none: there the gap is widened
     and the labels placed again, so before the last round a crowded gap's other edges are not tried.
     On the last round an edge finding no free spot takes the least covered one (or with
     ``least_covered`` off, quicker in a big graph, the middle)."""
-    labels, placed = RectIndex(), []  # the labels placed, indexed and in their order
+    labels, placed = RectIndex(), []  # the labels placed, indexed (and with least_covered, in their order)
     taken: RectIndex | None = None  # nodes and labels, made when a crowded edge looks for the least covered spot
     anchors, crowded = {}, set()
     xs, ys, clear = (spots.tolist() for spots in boxes_of.spots_clear_of_nodes(routes, node_rects))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from core import fmt
 from core.explain import BackwardStep, backward_step, partial
-from core.graph import GraphKind, NodeKind
+from core.graph import GraphKind, Node, NodeKind
 from core.layout import layered_layout
 from core.stepper import BackwardEvent, StepPass, StepState
 from gui import theme
@@ -54,8 +55,11 @@ class GraphScene(QGraphicsScene):
         self.edges: dict[tuple[str, str], EdgeItem] = {}
         self._curves = EdgeCurves()  # every edge's resting curve, drawn as the background
         # The view too small for any text: the nodes' boxes are drawn with the curves, the labels wait.
-        # So until a view says how large it shows the graph (a big graph's build then makes no labels).
+        # So after each build until a view says how large it shows the graph (a big graph's build then
+        # makes no labels), and never while an export holds every item drawn by itself.
         self.far = True
+        self._far_wanted = True  # as the view last said
+        self._detail_holds = 0  # full_detail's depth
         self._selected: list[NodeItem] = []  # the nodes selected (far, they paint themselves)
         self._boxes: dict[NodeLook, tuple[np.ndarray, list[QRectF]]] = {}  # the nodes' boxes, far
         self._pass: StepPass | None = None
@@ -78,8 +82,11 @@ class GraphScene(QGraphicsScene):
             self._build(step_pass, decimals)
 
     def _build(self, step_pass: StepPass, decimals: int) -> None:
-        self._selected = []  # before clearing: a selected node removed changes the selection
+        self.clearSelection()  # before the items go: clearing them would change the selection one by one
+        self._selected = []
         self.clear()
+        if not self._detail_holds:
+            self.far = self._far_wanted = True  # until a view says how large it shows the new graph
         self.nodes, self.edges, self._pass, self._shown, self._state = {}, {}, None, None, None
         self._decimals, self._laid_out_at = decimals, _look()
         graph = step_pass.graph
@@ -147,7 +154,25 @@ class GraphScene(QGraphicsScene):
     # -- far: the view too small for any text ---------------------------------------------
 
     def show_far(self, far: bool) -> bool:
-        """Far or not (see NodeItem.set_far); returns whether that changed what draw_resting draws."""
+        """A view shows the scene far or not (see NodeItem.set_far); returns whether that changed what
+        draw_resting draws (not while an export holds every item drawn by itself: see full_detail)."""
+        self._far_wanted = far
+        return not self._detail_holds and self._set_far(far)
+
+    @contextmanager
+    def full_detail(self) -> Iterator[None]:
+        """Every item drawn by itself while inside, however far a view shows the scene: an export is
+        drawn at its own scale (and an SVG wants every label as text)."""
+        self._detail_holds += 1
+        self._set_far(False)
+        try:
+            yield
+        finally:
+            self._detail_holds -= 1
+            if not self._detail_holds and self._set_far(self._far_wanted):
+                self.background_changed.emit()
+
+    def _set_far(self, far: bool) -> bool:
         if far == self.far:
             return False
         self.far = far
@@ -155,14 +180,16 @@ class GraphScene(QGraphicsScene):
             item.set_far(far)
         return True
 
-    def render(self, painter, target=None, source=None, mode=Qt.AspectRatioMode.KeepAspectRatio) -> None:
-        """As QGraphicsScene.render, every item drawn by itself (an export is drawn at its own scale)."""
-        far = self.far
-        self.show_far(False)
-        try:
+    def render(
+        self,
+        painter: QPainter,
+        target: QRectF | None = None,
+        source: QRectF | None = None,
+        mode: Qt.AspectRatioMode = Qt.AspectRatioMode.KeepAspectRatio,
+    ) -> None:
+        """As QGraphicsScene.render, every item drawn by itself (see full_detail)."""
+        with self.full_detail():
             super().render(painter, target or QRectF(), source or QRectF(), mode)
-        finally:
-            self.show_far(far)
 
     def relayout(self) -> None:
         """Lay the graph out again at the current fonts, keeping the step shown and the node selected."""
@@ -213,7 +240,9 @@ class GraphScene(QGraphicsScene):
             edge.show_values(*_edge_texts(step_pass, state, (source, target), decimals))
             edge.highlight(target == getattr(last, "node", None) and source in active_inputs)
 
-    def _node_texts(self, step_pass: StepPass, state: StepState, node, decimals: int) -> tuple[str, str, str, str]:
+    def _node_texts(
+        self, step_pass: StepPass, state: StepState, node: Node, decimals: int
+    ) -> tuple[str, str, str, str]:
         """A node's value, gradient, local gradients and new value as written on it at ``state`` ("" until known)."""
         value = grad_text = local_text = update_text = ""
         if node.id in state.values:

@@ -100,3 +100,61 @@ def test_a_node_selected_far_out_stays_selected_through_a_new_layout(window, qtb
     assert item.isSelected()
     assert not item.flags() & NO_CONTENTS
     assert node(window, "w2").flags() & NO_CONTENTS
+
+
+def test_an_svg_drawn_far_has_every_label_as_text():
+    """A scene no view has shown counts as far (as the headless export's): its SVG still writes every
+    label as text, none as a picture."""
+    from core.presets import load_preset
+    from core.session import Mode, Session
+    from gui.export import graph_file
+    from gui.graph.scene import GraphScene
+
+    step_pass = Session(load_preset("or_gate"), Mode.EXAMPLE).current
+    scene = GraphScene()
+    scene.build(step_pass, 3)
+    scene.show_state(step_pass, step_pass.state_at(12), 3)
+    assert scene.far
+    far = graph_file(scene, ".svg", 1.0, "far")
+    assert scene.far  # as it was
+    scene.show_far(False)
+    near = graph_file(scene, ".svg", 1.0, "near")
+    assert b"<image" not in far
+    assert far.count(b"<text") == near.count(b"<text") > 50
+
+
+def test_an_export_far_out_leaves_a_selected_node_painting_itself(window, qtbot):
+    from gui.export import graph_file
+
+    press(qtbot, window, Qt.Key.Key_Right, times=6)
+    zoom_far_out(qtbot, window)
+    click_node(qtbot, window, "w1")
+    svg = graph_file(window.scene, ".svg", 1.0, "graph")
+    assert b"<image" not in svg
+    item = node(window, "w1")
+    assert item.isSelected()
+    assert not item.flags() & NO_CONTENTS
+    assert window.scene.far
+
+
+def test_a_node_deselected_far_out_is_painted_over(window, qtbot):
+    """Far out, a node that stops painting itself is drawn again from the background (its selection
+    outline must not stay on screen): its place is marked changed."""
+    zoom_far_out(qtbot, window)
+    click_node(qtbot, window, "w1")
+    qtbot.wait(20)
+    changed = []
+    window.scene.changed.connect(changed.extend)
+    window.scene.clearSelection()
+    qtbot.waitUntil(lambda: bool(changed), timeout=2000)
+    centre = node(window, "w1").sceneBoundingRect().center()
+    assert any(rect.contains(centre) for rect in changed)
+
+
+def test_two_nodes_selected_far_out_and_a_new_network(window, qtbot):
+    zoom_far_out(qtbot, window)
+    node(window, "w1").setSelected(True)
+    node(window, "w2").setSelected(True)
+    window.open_preset("mood_2_2_1")  # the old items go with two of them selected
+    qtbot.wait(20)
+    assert not window.scene.selectedItems()

@@ -66,3 +66,8 @@ def test_edges_without_labels_have_every_spot_clear():
     xs, ys, clear = LabelBoxes(list(routes), {key: [] for key in routes}).spots_clear_of_nodes(routes, nodes)
     assert xs.shape == ys.shape == clear.shape == (2, 23)
     assert clear.all()
+
+
+def test_a_graph_without_edges_has_no_spots():
+    xs, ys, clear = LabelBoxes([], {}).spots_clear_of_nodes({}, [(0.0, 0.0, 10.0, 10.0)])
+    assert xs.shape == ys.shape == clear.shape == (0, 23)
