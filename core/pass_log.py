@@ -38,6 +38,7 @@ class KeptPass:
     planted_bug: str | None
     state_after: State | None
     size: int  # bytes of the whole pass's arrays
+    params_size: int  # bytes of ``params``
 
 
 class PassLog:
@@ -47,6 +48,7 @@ class PassLog:
         self.keep_whole, self.keep_bytes = KEEP_WHOLE, KEEP_WHOLE_BYTES
         self._kept: list[KeptPass] = []
         self._whole: dict[int, StepPass] = {}  # index -> the pass with its events
+        self.params_bytes = 0  # of every KeptPass's parameters
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -71,12 +73,15 @@ class PassLog:
 
     def append(self, step_pass: StepPass, params: Params, source: GraphSource) -> None:
         self._kept.append(_kept(step_pass, params, source))
+        self.params_bytes += self._kept[-1].params_size
         self._whole[len(self._kept) - 1] = step_pass
         self._let_go()
 
     def replace_last(self, step_pass: StepPass, params: Params, source: GraphSource) -> None:
         """The newest pass computed again (new parameters, settings or ops)."""
+        self.params_bytes -= self._kept[-1].params_size
         self._kept[-1] = _kept(step_pass, params, source)
+        self.params_bytes += self._kept[-1].params_size
         self._whole[len(self._kept) - 1] = step_pass
         self._let_go()
 
@@ -87,7 +92,13 @@ class PassLog:
 
     def pop(self) -> None:
         self._whole.pop(len(self._kept) - 1, None)
-        self._kept.pop()
+        self.params_bytes -= self._kept.pop().params_size
+
+    def drop_first(self, count: int) -> None:
+        """Let go of the oldest ``count`` passes (folded into the session's histories)."""
+        self.params_bytes -= sum(p.params_size for p in self._kept[:count])
+        self._kept = self._kept[count:]
+        self._whole = {i - count: p for i, p in self._whole.items() if i >= count}
 
     def state_before(self, index: int, first: State | None) -> State | None:
         """The optimiser's state pass ``index`` starts from; ``first``: the state before pass 0."""
@@ -118,6 +129,7 @@ def _kept(step_pass: StepPass, params: Params, source: GraphSource) -> KeptPass:
         step_pass.planted_bug,
         step_pass.state_after,
         _array_bytes(step_pass),
+        sum(np.asarray(v).nbytes for v in params.values()),
     )
 
 

@@ -28,9 +28,25 @@ __all__ = ["CostHistory", "Mode", "PassRun", "Session", "Snapshot"]
 # many passes, and passes of at most this many events in all (replaying them takes about a second).
 KEPT_PASSES = 1000
 KEPT_EVENTS = 100_000
+# Stepping in the window lets go of older passes past twice a save's count, or past twice this many
+# bytes of the parameters they start from (8 per parameter a pass: 0.3 MB for 41,000 parameters).
+KEPT_PARAMS_BYTES = 64 * 2**20
 # The most events a snapshot read from a file may ask to replay (five times what a save keeps, about
 # ten seconds on a busy machine): a hostile file's 100,000 passes of a big graph would take hours.
 MAX_REPLAY_EVENTS = 5 * KEPT_EVENTS
+
+
+@dataclass(frozen=True)
+class _Fold:
+    """A session's passes before ``dropped`` folded into its histories (see ``Session._folded``)."""
+
+    dropped: int
+    history: CostHistory
+    update_history: CostHistory
+    epoch_offset: float
+    start_example: int
+    carry: tuple[float, int]
+    optimizer_state: State | None  # before the first pass kept
 
 
 @dataclass(frozen=True)
@@ -278,9 +294,38 @@ class Session:
         """
         if self.network is None:
             raise ValueError("only a network's session can be saved (an expression has no parameters)")
-        passes, history, update_history = self._passes, self.history.copy(), self.update_history.copy()
-        if passes:
+        if self._passes:
             kept_passes = max(1, min(kept_passes, KEPT_EVENTS // len(self.current)))
+        fold = self._folded(kept_passes)
+        kept = self._passes[fold.dropped :]
+        runs: list[PassRun] = []
+        for p in kept:
+            run = PassRun(1, p.learning_rate, p.optimizer, p.planted_bug)
+            if runs and replace(runs[-1], count=1) == run:
+                runs[-1] = replace(runs[-1], count=runs[-1].count + 1)
+            else:
+                runs.append(run)
+        first = kept[0].params if kept else self.params
+        return Snapshot(
+            network=self.network,
+            mode=self.mode,
+            params={k: v.copy() for k, v in self.params.items()},
+            first_params={k: np.array(v, dtype=float) for k, v in first.items()},
+            optimizer_state=fold.optimizer_state,
+            passes=tuple(runs),
+            updates=self.updates - fold.dropped,
+            epoch_offset=fold.epoch_offset,
+            history=fold.history,
+            update_history=fold.update_history,
+            cursor=self.cursor,
+            start_example=fold.start_example,
+            epoch_carry=fold.carry,
+        )
+
+    def _folded(self, kept_passes: int) -> _Fold:
+        """What the session would be with the whole epochs of passes before about its last ``kept_passes``
+        folded into (copies of) its histories, exactly as their points are drawn now."""
+        passes, history, update_history = self._passes, self.history.copy(), self.update_history.copy()
         # Whole epochs are dropped: the passes up to the last end of an epoch that leaves enough kept
         # (a segment begun mid-epoch, after a switch of graph or batch size, has its ends shifted).
         sizes = self.source.update_sizes(self.mode)
@@ -297,31 +342,24 @@ class Session:
             update_history.extend(update_x[:dropped], update_y[:dropped])
             epoch_offset = float(round(epoch_x[epochs - 1]))  # where that epoch ended: a whole epoch
             start_example, carry = 0, (0.0, 0)
-        kept = passes[dropped:]
         state = self.optimizer_state if not dropped else passes[dropped - 1].state_after
-        runs: list[PassRun] = []
-        for p in kept:
-            run = PassRun(1, p.learning_rate, p.optimizer, p.planted_bug)
-            if runs and replace(runs[-1], count=1) == run:
-                runs[-1] = replace(runs[-1], count=runs[-1].count + 1)
-            else:
-                runs.append(run)
-        first = kept[0].params if kept else self.params
-        return Snapshot(
-            network=self.network,
-            mode=self.mode,
-            params={k: v.copy() for k, v in self.params.items()},
-            first_params={k: np.array(v, dtype=float) for k, v in first.items()},
-            optimizer_state=state,
-            passes=tuple(runs),
-            updates=self.updates - dropped,
-            epoch_offset=epoch_offset,
-            history=history,
-            update_history=update_history,
-            cursor=self.cursor,
-            start_example=start_example,
-            epoch_carry=carry,
-        )
+        return _Fold(dropped, history, update_history, epoch_offset, start_example, carry, state)
+
+    def _keep_bounded(self) -> None:
+        """Past twice what a saved session keeps (passes, or their parameters' bytes), let go of the whole
+        epochs before about the last KEPT_PASSES (fewer for a big network): their points join the
+        histories as a save folds them, and ← reaches back as far as in a saved session."""
+        count, size = len(self._passes), self._passes.params_bytes
+        if count <= 2 * KEPT_PASSES and size <= 2 * KEPT_PARAMS_BYTES:
+            return
+        fold = self._folded(max(1, min(KEPT_PASSES, KEPT_PARAMS_BYTES * count // max(size, 1))))
+        if fold.dropped:
+            self.history, self.update_history = fold.history, fold.update_history
+            self.epoch_offset, self.start_example, self._carry = fold.epoch_offset, fold.start_example, fold.carry
+            self.optimizer_state = fold.optimizer_state
+            self.updates -= fold.dropped
+            self._passes.drop_first(fold.dropped)
+            self._align()
 
     @classmethod
     def restored(cls, snapshot: Snapshot) -> Session:
@@ -409,6 +447,7 @@ class Session:
         self.updates += 1
         self._passes.append(self._record(self.params, self.updates, self.current.state_after), self.params, self.source)
         self.cursor = 0
+        self._keep_bounded()
 
     def _record(self, params: Params, update: int, state: State | None, source: GraphSource | None = None) -> StepPass:
         """The pass of this segment's update number ``update``: the rest of the batch the segment began

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import core.pass_log
+import core.session
 from core.optimizers import Optimizer
 from core.presets import load_preset
 from core.session import Mode, Session
@@ -128,3 +129,49 @@ def test_the_passes_kept_whole_stay_bounded_in_count_and_size(monkeypatch):
     for _ in range(10):
         session.step_back()
         assert session._passes.whole_count <= 2
+
+
+def assert_same_place(a: Session, b: Session) -> None:
+    """The same pass, cursor, parameters and curves; epochs and the curves' positions within 1e-12
+    (a session that let passes go counts its epochs from a later whole epoch)."""
+    assert a.cursor == b.cursor
+    assert abs(a.epoch - b.epoch) <= 1e-12
+    assert_same_pass(a.current, b.current)
+    for name in a.params:
+        assert np.array_equal(a.params[name], b.params[name])
+    for curve_a, curve_b in ((a.cost_view(), b.cost_view()), (a.update_curve(), b.update_curve())):
+        assert np.allclose(curve_a[0], curve_b[0], rtol=0.0, atol=1e-12)
+        assert np.array_equal(curve_a[1], curve_b[1])
+
+
+@pytest.mark.parametrize(
+    ("mode", "setting", "value"),
+    [(Mode.BATCH, "KEPT_PASSES", 5), (Mode.EXAMPLE, "KEPT_PASSES", 5), (Mode.BATCH, "KEPT_PARAMS_BYTES", 1000)],
+)
+def test_a_long_run_lets_go_of_whole_epochs_as_a_save_does(monkeypatch, mode, setting, value):
+    """Past twice a save's passes (or parameters' bytes) the oldest whole epochs join the histories: the
+    passes held stay bounded, the curves are the same, and ← goes back as far as a saved session's."""
+
+    def run() -> Session:
+        net = load_preset("mood_2_2_1").with_settings(optimizer=Optimizer("momentum"), batch_size=2)
+        session = Session(net, mode)
+        for _ in range(60):
+            session.next_example()
+        return session
+
+    reference = run()
+    monkeypatch.setattr(core.session, setting, value)
+    session = run()
+    assert len(session._passes) < 24 < len(reference._passes)
+    assert_same_place(session, reference)
+    saved = Session.restored(session.snapshot())
+    while session.updates or session.cursor:
+        for s in (session, reference, saved):
+            if s.cursor:
+                s.seek(0)
+            else:
+                s.step_back()
+        assert_same_place(session, reference)
+        assert_same_place(session, saved)
+    session.step_back()  # as far back as it goes
+    assert (session.updates, session.cursor) == (0, 0)
