@@ -57,25 +57,31 @@ def place(
     keys = sorted(columns)
     sizes = {node_id: nodes[node_id].needed_size() for node_id in layout}
     widths = {c: max(MIN_NODE_WIDTH, *(sizes[n][0] for n in columns[c])) for c in keys}
+    middles: dict[str, float] = {}  # each node's y
     for c in keys:
-        _stack(nodes, columns[c], widths[c], [sizes[n][1] for n in columns[c]], node_gap)
+        middles |= _stack(nodes, columns[c], widths[c], [sizes[n][1] for n in columns[c]], node_gap)
+    column_of = {node_id: pos.column for node_id, pos in layout.items()}
     gaps = {c: max(labels_in.get(c, 0.0), MIN_GAP) + 2 * (HALO + LABEL_MARGIN) for c in keys}
     levels = _levels(nodes, edges, layout, columns)
     # A pixel of room around each label, summed as QRectF.adjusted(-1, -1, 1, 1) sums it (the same layouts).
     offsets = {key: [(x - 1, y - 1, w + 1 + 1, h + 1 + 1) for x, y, w, h in boxes] for key, boxes in labels.items()}
     boxes_of = LabelBoxes(list(edges), offsets)
     rounds = WIDEN_ROUNDS if len(edges) <= MANY_EDGES else 1
+    gap_of = {key: column_of[key[0]] for key in edges}
     for k in range(rounds + 1):
-        spans = _place_columns(nodes, columns, widths, gaps)
-        routes = {key: _route_points(nodes, key, level, spans) for key, level in levels.items()}
-        gap_of = {key: layout[key[0]].column for key in routes}
-        node_rects = [_scene_box(item) for item in nodes.values()]
+        spans, centres = _place_columns(columns, widths, gaps)
+        sides = {n: (centres[c] - widths[c] / 2, centres[c] + widths[c] / 2) for n, c in column_of.items()}
+        routes = {key: _route_points(key, level, spans, sides) for key, level in levels.items()}
+        node_rects = [_box(centres[column_of[n]], middles[n], widths[column_of[n]], sizes[n][1]) for n in nodes]
         anchors, crowded = _place_labels(node_rects, routes, boxes_of, gap_of, k == rounds, len(edges) <= MANY_EDGES)
         if not crowded:
             break
         for column in crowded:
             share = WIDEN_STEP * 2**k if rounds > 1 else 1.0  # a gap grows little when little is missing
             gaps[column] += labels_in[column] * share + LABEL_MARGIN
+    for c, ids in columns.items():
+        for node_id in ids:
+            nodes[node_id].setX(centres[c])
     runs = list(routes.values())
     curves = EdgeCurves.through(runs)
     for (key, edge), box in zip(edges.items(), curves.route_boxes(runs), strict=True):
@@ -86,25 +92,30 @@ def place(
     return QRectF(left, top, max(rights) + SCENE_MARGIN - left, max(bottoms) + SCENE_MARGIN - top), curves
 
 
-def _stack(nodes: Mapping[str, NodeItem], ids: list[str], width: float, heights: list[float], gap: float) -> None:
-    """Size a column's nodes (``width``, ``heights``) and stack them top to bottom, centred on y = 0."""
+def _stack(
+    nodes: Mapping[str, NodeItem], ids: list[str], width: float, heights: list[float], gap: float
+) -> dict[str, float]:
+    """Size a column's nodes (``width``, ``heights``) and stack them top to bottom, centred on y = 0;
+    returns each one's y."""
+    middles = {}
     y = -(sum(heights) + gap * (len(ids) - 1)) / 2
     for node_id, height in zip(ids, heights, strict=True):
         item = nodes[node_id]
         item.set_size(width, height)
-        item.setPos(0.0, y + height / 2)
+        middles[node_id] = y + height / 2
+        item.setPos(0.0, middles[node_id])
         y += height + gap
+    return middles
 
 
-def _place_columns(nodes, columns, widths, gaps) -> dict[int, tuple[float, float]]:
-    """Set each column's x; returns each column's left and right edge."""
-    spans, x = {}, 0.0
+def _place_columns(columns, widths, gaps) -> tuple[dict[int, tuple[float, float]], dict[int, float]]:
+    """Each column's left and right edge, and its middle (the nodes' x, set once the gaps are final)."""
+    spans, middles, x = {}, {}, 0.0
     for c in sorted(columns):
-        for node_id in columns[c]:
-            nodes[node_id].setX(x + widths[c] / 2)
+        middles[c] = x + widths[c] / 2
         spans[c] = (x, x + widths[c])
         x += widths[c] + gaps[c]
-    return spans
+    return spans, middles
 
 
 def _levels(nodes, edges, layout, columns) -> dict[tuple[str, str], tuple[float, list[tuple[int, float]], float]]:
@@ -130,15 +141,15 @@ def _levels(nodes, edges, layout, columns) -> dict[tuple[str, str], tuple[float,
     return levels
 
 
-def _route_points(nodes, key, level, spans) -> list[tuple[float, float]]:
-    """The edge's route (edge_curves.route_controls) with the columns where they are now."""
+def _route_points(key, level, spans, sides) -> list[tuple[float, float]]:
+    """The edge's route (edge_curves.route_controls) with the columns where they are now (``sides``:
+    each node's left and right x)."""
     (source, target), (start, bands, end) = key, level
-    s, t = nodes[source], nodes[target]
-    points = [(s.x() + s.width / 2, start)]
+    points = [(sides[source][1], start)]
     for c, y in bands:
         left, right = spans[c]
         points += [(left - HALO - 1, y), (right + HALO + 1, y)]  # level past the halos too
-    points.append((t.x() - t.width / 2, end))
+    points.append((sides[target][0], end))
     return points
 
 
@@ -227,7 +238,11 @@ def _place_labels(
 
 def _scene_box(item: NodeItem) -> Rect:
     """(left, top, right, bottom) of a node's bounding rectangle in the scene, as sceneBoundingRect() has it."""
-    x, y, w, h = item.x(), item.y(), item.width, item.height
+    return _box(item.x(), item.y(), item.width, item.height)
+
+
+def _box(x: float, y: float, w: float, h: float) -> Rect:
+    """_scene_box of a node of size ``w`` × ``h`` at (``x``, ``y``)."""
     left, top = x + (-w / 2 - HALO), y + (-h / 2 - HALO)
     return left, top, left + (w + HALO + HALO), top + (h + HALO + HALO)
 
