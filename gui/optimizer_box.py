@@ -77,6 +77,7 @@ class OptimizerBox(QGroupBox):
         self.note = QLabel(wordWrap=True)
         theme.follow(self.note, lambda: self.note.setStyleSheet(theme.note_style() + "; font-style: italic"))
         self.lesson_param = QComboBox()
+        self._lessons: list[tuple[str, tuple[int, ...]]] = []  # (name, index) of each parameter listed
         self.lesson_button = QPushButton("Show f′, f″ and x ← x − f′/f″")
         self.lesson_button.setToolTip(
             "The one-variable lesson in the chain-rule panel: this parameter moves, the others stay"
@@ -147,9 +148,11 @@ class OptimizerBox(QGroupBox):
         net = self._model.network
         self.setEnabled(net is not None)
         self.lesson_param.clear()
+        self._lessons = []
         if net is not None:
-            for entry in all_entries(net.initial_params()):
-                self.lesson_param.addItem(entry.label, (entry.name, entry.index))
+            entries = all_entries(net.initial_params())
+            self._lessons = [(entry.name, entry.index) for entry in entries]
+            self.lesson_param.addItems([entry.label for entry in entries])  # at once: a big network has hundreds
             newton = self.choice.model().item(NAMES.index("newton"))
             unfit = fits_in_window(replace(net.optimizer, name="newton"), net.param_count)
             newton.setEnabled(unfit is None)
@@ -187,6 +190,6 @@ class OptimizerBox(QGroupBox):
         self.note.setText(newton_summary(newton, 3) if newton is not None else net.optimizer.formula)
 
     def _on_lesson(self) -> None:
-        data = self.lesson_param.currentData()
-        if data is not None:
-            self.lesson_requested.emit(*data)
+        index = self.lesson_param.currentIndex()
+        if 0 <= index < len(self._lessons):
+            self.lesson_requested.emit(*self._lessons[index])
