@@ -124,7 +124,7 @@ def play(app: QApplication, synthetic: bool) -> list[tuple]:
             print(f"  ({target:,} epochs reached after {elapsed:.0f} s of Play)", flush=True)
     timer.stop()
     window.trainer.stop_and_wait()
-    window.close()
+    _close(window)
     return rows
 
 
@@ -150,6 +150,14 @@ class FirstPaint(QObject):
         return False
 
 
+def _close(window) -> None:
+    """Close a window and let it go, as a running app has only the window it shows (a closed window
+    left alive keeps its scene and widgets: each later open would count the garbage collector's walk
+    over them)."""
+    window.close()
+    window.deleteLater()
+
+
 def settle(app: QApplication) -> None:
     """Finish what earlier windows left behind (their deferred deletions, garbage), as a running app has."""
     gc.collect()
@@ -169,7 +177,7 @@ def open_to_first_paint_ms(app: QApplication, network: Network) -> float:
     window.show()
     while watcher.at is None:
         app.processEvents()
-    window.close()
+    _close(window)
     return (watcher.at - start) * 1000
 
 
@@ -193,7 +201,7 @@ def step_to_repaint_ms(app: QApplication, network: Network, pause_s: float = 0.0
         while time.perf_counter() < idle_until:
             app.processEvents()
             time.sleep(0.001)
-    window.close()
+    _close(window)
     return times
 
 
