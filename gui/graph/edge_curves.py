@@ -52,16 +52,6 @@ class Curve:
     def arrow(self) -> QPolygonF:
         return QPolygonF([QPointF(*p) for p in self.arrow_points] if self.has_arrow else [])
 
-    def box(self) -> tuple[float, float, float, float]:
-        """(left, top, right, bottom) holding the curve and its arrowhead (the control polygon holds the curve)."""
-        arrow = self.arrow_points if self.has_arrow else ()
-        xs, ys = zip(self.p0, self.p1, self.p2, self.p3, *arrow, strict=True)
-        return min(xs), min(ys), max(xs), max(ys)
-
-    def bounds(self) -> QRectF:
-        left, top, right, bottom = self.box()
-        return QRectF(left, top, right - left, bottom - top)
-
 
 class Route:
     """An edge's whole run: cubic pieces end to end, the arrowhead on the last one."""
@@ -90,12 +80,6 @@ class Route:
     def point_at(self, t: float) -> QPointF:
         """The point a fraction ``t`` of the way along the run (by length)."""
         return self.path.pointAtPercent(min(max(t, 0.0), 1.0))
-
-    def bounds(self) -> QRectF:
-        rect = QRectF()
-        for c in self.pieces:
-            rect = rect.united(c.bounds())
-        return rect
 
 
 def route_controls(routes: Sequence[Sequence[Point]]) -> tuple[np.ndarray, np.ndarray]:

@@ -40,6 +40,7 @@ class EdgeItem(QGraphicsItem):
         self._labels_due = False  # the texts or the anchor changed since the labels were laid out
         self._highlight: _ActiveCurve | None = None  # made when the edge is first highlighted
         self._points: list[tuple[float, float]] = []
+        self._box = (0.0, 0.0, 0.0, 0.0)  # see route_box
         self._curve: Route | None = None
         self._anchor = QPointF()
         self._shape: QPainterPath | None = None
@@ -106,11 +107,16 @@ class EdgeItem(QGraphicsItem):
         self._points = points
         self._curve = None
         self._shape = None
+        self._box = box
         left, top, right, bottom = box
         self._bounds = QRectF(left - 8, top - 8, right - left + 16, bottom - top + 16)
         if self._highlight is not None:
-            self._highlight.set_curve(self.curve)
+            self._highlight.follow_route()
         self._labels_changed()
+
+    def route_box(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) holding the edge's cubics and arrowhead (set_route's ``box``)."""
+        return self._box
 
     @property
     def curve(self) -> Route:
@@ -206,17 +212,20 @@ class _ActiveCurve(QGraphicsItem):
 
     def __init__(self, edge: EdgeItem) -> None:
         super().__init__(edge)
+        self.edge = edge
         self.curve: Route | None = None
         self._bounds = QRectF()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
         self.setVisible(False)
-        self.set_curve(edge.curve)
+        self.follow_route()
 
-    def set_curve(self, curve: Route) -> None:
+    def follow_route(self) -> None:
+        """Take the edge's route as it is now."""
         self.prepareGeometryChange()
-        self.curve = curve
+        self.curve = self.edge.curve
         pad = theme.line(ACTIVE_WIDTH)
-        self._bounds = curve.bounds().adjusted(-pad, -pad, pad, pad)
+        left, top, right, bottom = self.edge.route_box()
+        self._bounds = QRectF(left - pad, top - pad, right - left + 2 * pad, bottom - top + 2 * pad)
 
     def boundingRect(self) -> QRectF:
         return self._bounds

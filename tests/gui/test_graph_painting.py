@@ -188,3 +188,18 @@ def test_the_next_steps_curves_are_drawn_ahead_while_the_window_is_idle(qtbot):
     assert window.view.zoom >= 0.5  # following: zoomed in, scrolling from node to node
     assert drawn_by_paint == 0
     assert background_mismatch(window) < 0.006  # and the tiles drawn ahead are the right ones
+
+
+def test_a_highlighted_curve_is_repainted_wherever_it_runs(window, qtbot):
+    """The highlight's bounds (from the route's box, worked out with every edge's) hold its whole curve
+    and arrowhead, with the thick pen: a repaint of them leaves no piece of it behind."""
+    seen = 0
+    for _ in range(12):
+        press(qtbot, window, Qt.Key.Key_Right)
+        for item in window.scene.edges.values():
+            for child in item.childItems():
+                if child.isVisible() and child is not item.labels:
+                    drawn = item.curve.path.boundingRect().united(item.curve.arrow.boundingRect())
+                    assert child.sceneBoundingRect().contains(drawn.adjusted(-1, -1, 1, 1))
+                    seen += 1
+    assert seen >= 3
