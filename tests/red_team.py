@@ -260,20 +260,9 @@ def argument_cases() -> Iterator[Case]:
             optimizer = {"--momentum": "momentum", "--damping": "newton"}.get(option, "adam")
             argv = ["train", p, "--epochs", "2", "--optimizer", optimizer, option, value]
             yield Case("arguments", f"{option} {value!r}", argv, expect={0, 2})
-        yield Case(
-            "arguments",
-            f"export steps {value!r}",
-            ["export", p, "--out", "o.png", "--steps", value],
-            expect={0, 2},
-            out="o.png",
-        )
-        yield Case(
-            "arguments",
-            f"export scale {value!r}",
-            ["export", p, "--out", "o.png", "--scale", value],
-            expect={0, 2},
-            out="o.png",
-        )
+        for option in ("steps", "scale"):
+            argv = ["export", p, "--out", "o.png", f"--{option}", value]
+            yield Case("arguments", f"export {option} {value!r}", argv, expect={0, 2}, out="o.png")
     for params in [
         "",
         ",",
