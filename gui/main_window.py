@@ -111,8 +111,7 @@ class MainWindow(QMainWindow):
         self._state_clock.start()
         self._state_interval_ms = TRAINING_PLOT_INTERVAL_MS
         self._plot_timer = QTimer(self, interval=PLOT_INTERVAL_MS)
-        self._plot_timer.timeout.connect(self._on_plot_tick)
-        self._plot_timer.start()
+        self._plot_timer.timeout.connect(self._on_plot_tick)  # started by showing the window, stopped by closing it
         self._plots_maker = QTimer(self, singleShot=True)  # makes the plots once the graph is painted
         self._plots_maker.timeout.connect(self._ensure_plots_once_painted)
 
