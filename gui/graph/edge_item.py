@@ -9,6 +9,7 @@ labels and curves it changes, not every edge in view.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -24,12 +25,13 @@ ACTIVE_WIDTH = 2.6  # the pen of a curve carrying the current step's gradient
 
 
 class EdgeItem(QGraphicsItem):
-    """Routed (set_route) and its labels anchored (set_label_anchor) by gui.graph.placement, before it
-    joins a scene."""
+    """Routed (set_route) and its labels anchored (set_label_anchors) by gui.graph.placement, before
+    it joins a scene."""
 
     def __init__(self, source: NodeItem, target: NodeItem, far: bool = False) -> None:
         super().__init__()
         self.source, self.target = source, target
+        self.key = source.node_id, target.node_id
         self.forward_text = ""
         self.backward_text = ""
         self.active = False
@@ -42,7 +44,7 @@ class EdgeItem(QGraphicsItem):
         self._points: list[tuple[float, float]] = []
         self._box = (0.0, 0.0, 0.0, 0.0)  # see route_box
         self._curve: Route | None = None
-        self._anchor = QPointF()
+        self._anchors: Mapping[tuple[str, str], QPointF] = {}  # see set_label_anchors
         self._shape: QPainterPath | None = None
         self._bounds = QRectF()
 
@@ -84,7 +86,7 @@ class EdgeItem(QGraphicsItem):
     def toolTip(self) -> str:
         """Written by the scene when asked for (GraphScene.helpEvent, or a caller), from the state it shows."""
         scene = self.scene()
-        return scene.edge_tooltip((self.source.node_id, self.target.node_id)) if scene is not None else ""
+        return scene.edge_tooltip(self.key) if scene is not None else ""
 
     def highlight(self, on: bool) -> None:
         if on != self.active:
@@ -93,9 +95,10 @@ class EdgeItem(QGraphicsItem):
                 self._highlight = _ActiveCurve(self)
             self._highlight.setVisible(on)
 
-    def set_label_anchor(self, point: QPointF) -> None:
-        """The labels at ``point`` (on the edge): the forward one above it, the gradient below."""
-        self._anchor = point
+    def set_label_anchors(self, anchors: Mapping[tuple[str, str], QPointF]) -> None:
+        """The labels at ``anchors[key]`` (on the edge): the forward one above it, the gradient below.
+        Looked up when the labels are first laid out (placement.LabelAnchors places them then)."""
+        self._anchors = anchors
         self._labels_changed()
 
     # -- geometry ----------------------------------------------------------------------
@@ -130,7 +133,7 @@ class EdgeItem(QGraphicsItem):
         return self.curve.path
 
     def label_anchor(self) -> QPointF:
-        return self._anchor
+        return self._anchors.get(self.key, QPointF())
 
     def label_texts(self) -> list[tuple[str, str]]:
         """(text, colour name) of each label shown: the forward value, then the gradient."""

@@ -8,7 +8,8 @@ whole graph as large as possible.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from itertools import pairwise
 
 from PySide6.QtCore import QPointF, QRectF
@@ -68,12 +69,17 @@ def place(
     boxes_of = LabelBoxes(list(edges), offsets)
     rounds = WIDEN_ROUNDS if len(edges) <= MANY_EDGES else 1
     gap_of = {key: column_of[key[0]] for key in edges}
+    least_covered = len(edges) <= MANY_EDGES
+    anchors: Mapping[tuple[str, str], QPointF] = {}
     for k in range(rounds + 1):
         spans, centres = _place_columns(columns, widths, gaps)
         sides = {n: (centres[c] - widths[c] / 2, centres[c] + widths[c] / 2) for n, c in column_of.items()}
         routes = {key: _route_points(key, level, spans, sides) for key, level in levels.items()}
         node_rects = [_box(centres[column_of[n]], middles[n], widths[column_of[n]], sizes[n][1]) for n in nodes]
-        anchors, crowded = _place_labels(node_rects, routes, boxes_of, gap_of, k == rounds, len(edges) <= MANY_EDGES)
+        if k == rounds:  # the gaps are final: the last round moves nothing, so it waits until asked
+            anchors = LabelAnchors(partial(_place_labels, node_rects, routes, boxes_of, gap_of, True, least_covered))
+            break
+        anchors, crowded = _place_labels(node_rects, routes, boxes_of, gap_of, False, least_covered)
         if not crowded:
             break
         for column in crowded:
@@ -86,10 +92,34 @@ def place(
     curves = EdgeCurves.through(runs)
     for (key, edge), box in zip(edges.items(), curves.route_boxes(runs), strict=True):
         edge.set_route(routes[key], box)
-        edge.set_label_anchor(anchors[key])
+        edge.set_label_anchors(anchors)
     lefts, tops, rights, bottoms = zip(*node_rects, *(_edge_box(edge) for edge in edges.values()), strict=True)
     left, top = min(lefts) - SCENE_MARGIN, min(tops) - SCENE_MARGIN
     return QRectF(left, top, max(rights) + SCENE_MARGIN - left, max(bottoms) + SCENE_MARGIN - top), curves
+
+
+class LabelAnchors(Mapping[tuple[str, str], QPointF]):
+    """Every edge's label anchor, placed when first asked for: the last round of placing labels
+    changes no node or gap, and a big graph opens too far out for any label to be shown."""
+
+    def __init__(self, place_labels: Callable[[], tuple[dict[tuple[str, str], QPointF], set[int]]]) -> None:
+        self._place_labels: Callable | None = place_labels
+        self._anchors: dict[tuple[str, str], QPointF] = {}
+
+    def _placed(self) -> dict[tuple[str, str], QPointF]:
+        if self._place_labels is not None:
+            self._anchors, _ = self._place_labels()
+            self._place_labels = None  # and what it held: the routes and boxes of every edge
+        return self._anchors
+
+    def __getitem__(self, key: tuple[str, str]) -> QPointF:
+        return self._placed()[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._placed())
+
+    def __len__(self) -> int:
+        return len(self._placed())
 
 
 def _stack(

@@ -158,3 +158,42 @@ def test_two_nodes_selected_far_out_and_a_new_network(window, qtbot):
     window.open_preset("mood_2_2_1")  # the old items go with two of them selected
     qtbot.wait(20)
     assert not window.scene.selectedItems()
+
+
+def test_a_big_graph_opens_without_placing_labels_it_cannot_show(qtbot, monkeypatch):
+    """2-16-16-1 opens fitted, too far out for any label: the last round of placing its labels (it
+    moves no node) waits until zooming in shows them."""
+    from core.datasets import two_spirals
+    from core.network import Layer, Network
+    from core.session import Mode
+    from gui.graph import placement
+    from gui.main_window import MainWindow
+
+    last_rounds = []
+    place_labels = placement._place_labels
+
+    def counted(*args):
+        last_rounds.append(args[4])  # last_round
+        return place_labels(*args)
+
+    monkeypatch.setattr(placement, "_place_labels", counted)
+    X, y = two_spirals(10, seed=0)
+    layers = (Layer(16, "tanh"), Layer(16, "tanh"), Layer(1, "sigmoid"))
+    window = MainWindow(Network("2-16-16-1", 2, layers, "log_loss", 0.3, X, y, seed=1), Mode.EXAMPLE)
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitUntil(lambda: window.view.painted)
+    assert window.scene.far
+    assert last_rounds == [False]  # the first round found gaps to widen; the last has not run
+    press(qtbot, window, Qt.Key.Key_Right, times=3)
+    press(qtbot, window, Qt.Key.Key_Plus, times=12, modifier=CTRL)
+    window.view.viewport().repaint()
+    assert not window.scene.far
+    assert last_rounds == [False, True]  # once, for every edge
+    shown = [e for e in window.scene.edges.values() if e.labels is not None and e.labels.isVisible()]
+    assert shown
+    for item in shown:  # anchored where the edge leaves its source, past the source's right side
+        anchor = item.label_anchor()
+        assert anchor.x() > item.source.sceneBoundingRect().right()
+        assert item.labels.sceneBoundingRect().adjusted(0, -2, 0, 2).contains(anchor)  # 1 px above or below
