@@ -115,15 +115,16 @@ class NodeItem(QGraphicsItem):
         height that shows every line."""
         compact = theme.THEME.compact
         look = theme.THEME.font_scale, compact
-        widest, height = _room("", self._title_line(), True, *look)
+        digits = digits_alike(theme.THEME.font_scale)
+        widest, height = _room("", self._title_line().translate(digits), True, *look)
         for text, colour_name, block in self._blocks():
             if text:
-                width, pitches = _block_room(text, colour_name, block, *look)
+                width, pitches = _block_room(text.translate(digits), colour_name, block, *look)
                 widest = max(widest, width)
                 for pitch in pitches:  # line by line: the same sum as the lines drawn
                     height += pitch
         if self.fans_out and self.grad_text and compact:  # room for "so far" (elided in full lines)
-            so_far = compact_lines(self.grad_text.replace(" =", _SO_FAR + " =", 1), "grad")[0]
+            so_far = compact_lines(self.grad_text.replace(" =", _SO_FAR + " =", 1), "grad")[0].translate(digits)
             widest = max(widest, _room(theme.MARKS["backward"], so_far, False, *look)[0])
         top, side = _padding()
         return min(widest + 2 * side, MAX_WIDTH), height + 2 * top
@@ -261,6 +262,17 @@ def _block_room(
     mark, parts = _block_parts(text, colour_name, block, compact)
     rooms = [_room(mark if k == 0 else "", part, False, font_scale, compact) for k, part in enumerate(parts)]
     return max((width for width, _ in rooms), default=0.0), tuple(pitch for _, pitch in rooms)
+
+
+@lru_cache(maxsize=8)
+def digits_alike(font_scale: float) -> dict[int, int]:
+    """A str.translate table writing every digit as the widest one of the nodes' (and edges') font,
+    for measuring: lines that differ only in their digits, as most of a big graph's do (names and
+    numbers), are then measured once, and none narrower than it is drawn (the usual fonts' digits
+    are all as wide)."""
+    metrics = _line_styles(font_scale, False)[False][1]
+    widest = max("0123456789", key=metrics.horizontalAdvance)
+    return str.maketrans("0123456789", widest * 10)
 
 
 @lru_cache(maxsize=8)

@@ -26,7 +26,7 @@ from core.stepper import BackwardEvent, StepPass, StepState
 from gui import theme
 from gui.graph.edge_curves import EdgeCurves
 from gui.graph.edge_item import REST_WIDTH, EdgeItem, label_box, label_size
-from gui.graph.node_item import NodeItem, NodeLook, set_box_style
+from gui.graph.node_item import NodeItem, NodeLook, digits_alike, set_box_style
 from gui.graph.placement import COMPACT_NODE_GAP, MIN_NODE_WIDTH, NODE_GAP, place
 
 _LOOKS = {
@@ -103,12 +103,13 @@ class GraphScene(QGraphicsScene):
         for node in graph.nodes:  # sized by the lines they show as the pass ends; show_state writes the shown step's
             self.nodes[node.id].show_lines(*self._node_texts(step_pass, end, node, decimals))
         sample = (_COMPACT_SAMPLE if theme.THEME.compact else _SAMPLE)[graph.kind.scalar]
+        digits, scale = digits_alike(theme.THEME.font_scale), theme.THEME.font_scale
         boxes = {}  # room for each edge's labels as the pass ends, or the usual widest
         for key in self.edges:
             forward, backward = _edge_texts(step_pass, end, key, decimals)
             # An edge into a target carries no gradient back; compact, many edges carry no label.
             shown = ((forward, "forward"), (backward, "backward"))
-            boxes[key] = [_room_for(text, name, sample, theme.THEME.font_scale) for text, name in shown if text]
+            boxes[key] = [_room_for(text.translate(digits), name, sample, scale) for text, name in shown if text]
         # The labels are placed before the edges join the scene: trying a spot then moves no index.
         gap = COMPACT_NODE_GAP if theme.THEME.compact else NODE_GAP
         rect, self._curves = place(self.nodes, self.edges, layered_layout(graph), boxes, gap)

@@ -1,0 +1,42 @@
+"""Every node is wide enough for every line it draws, measured as drawn (sizing measures lines
+that differ only in their digits once: node_item.digits_alike)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.presets import load_preset, preset_keys
+from core.session import Mode, Session
+from gui import theme
+from gui.graph import node_item
+from gui.graph.scene import GraphScene
+
+
+def _too_narrow(scene: GraphScene) -> list[str]:
+    """The lines drawn wider than their node's room for them, measured directly."""
+    side = node_item.SIDE_PADDING - 2  # as NodeItem._draw_lines insets them
+    cut = []
+    for item in scene.nodes.values():
+        lines = item._lines()
+        for (mark, text, _, _), (_, metrics) in zip(lines, item._styles(lines), strict=True):
+            if node_item._line_width(metrics, mark, text) > item.width - 2 * side + 0.01:
+                cut.append(f"{item.title}: {text!r}")
+    return cut
+
+
+@pytest.mark.parametrize("key", preset_keys())
+@pytest.mark.parametrize("mode", [Mode.EXAMPLE, Mode.BATCH])
+def test_every_line_fits_its_node_at_the_end_of_the_pass(qapp, key, mode):
+    step_pass = Session(load_preset(key), mode).current
+    scene = GraphScene()
+    scene.build(step_pass, 3)
+    scene.show_state(step_pass, step_pass.state_at(len(step_pass)), 3)
+    assert not _too_narrow(scene)
+
+
+def test_lines_differing_in_digits_are_measured_as_the_widest_digits():
+    digits = node_item.digits_alike(theme.THEME.font_scale)
+    metrics = theme.metrics(theme.node_font())
+    widest = max(metrics.horizontalAdvance(d) for d in "0123456789")
+    assert {metrics.horizontalAdvance(chr(digits[ord(d)])) for d in "0123456789"} == {widest}
+    assert "w12,3² = −0.5".translate(digits) == "w{0}{0},{0}² = −{0}.{0}".format(chr(digits[ord("0")]))
