@@ -198,9 +198,13 @@ class GraphScene(QGraphicsScene):
         if step_pass is None:
             return
         cursor, decimals = (self._shown or (len(step_pass), self._decimals))[:2]
+        self._build_again(step_pass, decimals)
+        self.show_state(step_pass, step_pass.state_at(cursor), decimals)
+
+    def _build_again(self, step_pass: StepPass, decimals: int) -> None:
+        """Build the pass shown again, keeping the nodes selected."""
         selected = [item.node_id for item in self.selectedItems() if isinstance(item, NodeItem)]
         self.build(step_pass, decimals)
-        self.show_state(step_pass, step_pass.state_at(cursor), decimals)
         for node_id in selected:
             self.nodes[node_id].setSelected(True)
 
@@ -218,7 +222,10 @@ class GraphScene(QGraphicsScene):
         """Write every known value and gradient on the items; hide what is not yet known.
 
         A step within the pass already shown rewrites only the items its events touch
-        (a big graph would otherwise rewrite, and repaint, every item on each key)."""
+        (a big graph would otherwise rewrite, and repaint, every item on each key). Other decimals
+        than the nodes were sized for lay the graph out again: its numbers are longer or shorter."""
+        if step_pass is self._pass and decimals != self._decimals:
+            self._build_again(step_pass, decimals)
         graph = step_pass.graph
         changed = self._changed_nodes(step_pass, state, decimals)
         if step_pass is not self._pass:

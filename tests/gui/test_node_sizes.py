@@ -4,12 +4,14 @@ that differ only in their digits once: node_item.digits_alike)."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from core.presets import load_preset, preset_keys
 from core.session import Mode, Session
 from gui import theme
 from gui.graph import node_item
 from gui.graph.scene import GraphScene
+from tests.gui.helpers import press
 
 
 def _too_narrow(scene: GraphScene) -> list[str]:
@@ -34,9 +36,25 @@ def test_every_line_fits_its_node_at_the_end_of_the_pass(qapp, key, mode):
     assert not _too_narrow(scene)
 
 
+def test_every_line_fits_while_stepping_with_more_decimals(window, qtbot):
+    window.settings.set_decimals(6)
+    for _ in range(len(window.model.session.current)):
+        press(qtbot, window, Qt.Key.Key_Right)
+        assert not _too_narrow(window.scene)
+
+
 def test_lines_differing_in_digits_are_measured_as_the_widest_digits():
     digits = node_item.digits_alike(theme.THEME.font_scale)
     metrics = theme.metrics(theme.node_font())
     widest = max(metrics.horizontalAdvance(d) for d in "0123456789")
     assert {metrics.horizontalAdvance(chr(digits[ord(d)])) for d in "0123456789"} == {widest}
     assert "w12,3² = −0.5".translate(digits) == "w{0}{0},{0}² = −{0}.{0}".format(chr(digits[ord("0")]))
+
+
+def test_other_decimals_keep_the_node_selected(window, qtbot):
+    from tests.gui.helpers import click_node, node
+
+    click_node(qtbot, window, "w1")
+    window.settings.set_decimals(5)
+    assert node(window, "w1").isSelected()
+    assert not _too_narrow(window.scene)
