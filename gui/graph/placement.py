@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from itertools import pairwise
+from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF
 
@@ -35,17 +36,22 @@ WIDEN_STEP = 0.25  # the first widening adds this share of the gap's widest labe
 Box = tuple[float, float, float, float]  # x, y, width, height
 
 
+class Placed(NamedTuple):
+    scene_rect: QRectF  # holding every node and edge
+    curves: EdgeCurves  # every edge's
+    node_boxes: dict[str, Rect]  # each node's box drawn in the scene (NodeItem.box where the node is)
+
+
 def place(
     nodes: Mapping[str, NodeItem],
     edges: Mapping[tuple[str, str], EdgeItem],
     layout: Mapping[str, Position],
     labels: Mapping[tuple[str, str], list[Box]],
     node_gap: float = NODE_GAP,
-) -> tuple[QRectF, EdgeCurves]:
+) -> Placed:
     """Size and place every node, route every edge, place every edge's labels (``labels``: each
-    edge's label boxes, x, y, width and height relative to their anchor, at their widest); returns the scene rectangle
-    holding them all, and the edges' curves. ``node_gap``: between two nodes of a column (at least
-    COMPACT_NODE_GAP)."""
+    edge's label boxes, x, y, width and height relative to their anchor, at their widest).
+    ``node_gap``: between two nodes of a column (at least COMPACT_NODE_GAP)."""
     # The widest label in the gap right of each column: an edge's labels go in the gap it leaves
     # its source by when it passes columns (there the curves fan out), else in the one it crosses.
     labels_in: dict[int, float] = {}
@@ -95,7 +101,12 @@ def place(
         edge.set_label_anchors(anchors)
     lefts, tops, rights, bottoms = zip(*node_rects, *(_edge_box(edge) for edge in edges.values()), strict=True)
     left, top = min(lefts) - SCENE_MARGIN, min(tops) - SCENE_MARGIN
-    return QRectF(left, top, max(rights) + SCENE_MARGIN - left, max(bottoms) + SCENE_MARGIN - top), curves
+    rect = QRectF(left, top, max(rights) + SCENE_MARGIN - left, max(bottoms) + SCENE_MARGIN - top)
+    boxes = {}
+    for n, c in column_of.items():  # as QRectF(−w/2, −h/2, w, h).translated(x, y) has them
+        box_left, box_top = centres[c] + -widths[c] / 2, middles[n] + -sizes[n][1] / 2
+        boxes[n] = box_left, box_top, box_left + widths[c], box_top + sizes[n][1]
+    return Placed(rect, curves, boxes)
 
 
 class LabelAnchors(Mapping[tuple[str, str], QPointF]):

@@ -112,11 +112,12 @@ class GraphScene(QGraphicsScene):
             boxes[key] = [_room_for(text.translate(digits), name, sample, scale) for text, name in shown if text]
         # The labels are placed before the edges join the scene: trying a spot then moves no index.
         gap = COMPACT_NODE_GAP if theme.THEME.compact else NODE_GAP
-        rect, self._curves = place(self.nodes, self.edges, layered_layout(graph), boxes, gap)
+        placed = place(self.nodes, self.edges, layered_layout(graph), boxes, gap)
+        self._curves = placed.curves
         for edge in self.edges.values():
             self.addItem(edge)
-        self._boxes = _node_boxes(self.nodes.values())
-        self.setSceneRect(rect)
+        self._boxes = _node_boxes(self.nodes, placed.node_boxes)
+        self.setSceneRect(placed.scene_rect)
         self.background_changed.emit()
         self._shown = None  # the edges are new: the next state is written on every item
 
@@ -365,13 +366,15 @@ class GraphScene(QGraphicsScene):
             self.node_clicked.emit(selected[0].node_id)
 
 
-def _node_boxes(items) -> dict[NodeLook, tuple[np.ndarray, list[QRectF]]]:
-    """The nodes' boxes in the scene by look: (left, top, right, bottom) in an array, and as QRectF."""
-    by_look: dict[NodeLook, list[QRectF]] = {}
-    for item in items:
-        by_look.setdefault(item.look, []).append(item.box().translated(item.pos()))
+def _node_boxes(
+    nodes: dict[str, NodeItem], boxes: dict[str, tuple[float, float, float, float]]
+) -> dict[NodeLook, tuple[np.ndarray, list[QRectF]]]:
+    """The nodes' boxes in the scene (``boxes``: left, top, right, bottom) by look: in an array, and as QRectF."""
+    by_look: dict[NodeLook, list[tuple[float, float, float, float]]] = {}
+    for node_id, item in nodes.items():
+        by_look.setdefault(item.look, []).append(boxes[node_id])
     return {
-        look: (np.array([(r.left(), r.top(), r.right(), r.bottom()) for r in rects]), rects)
+        look: (np.array(rects), [QRectF(left, top, right - left, bottom - top) for left, top, right, bottom in rects])
         for look, rects in by_look.items()
     }
 
