@@ -41,12 +41,10 @@ def scalar_graph(net: Network) -> Graph:
         for j in range(layer.units):
             terms = []
             for i, prev in enumerate(previous):
-                w_id = f"W{li}[{i},{j}]"
-                nodes.append(
-                    Node(w_id, NodeKind.PARAM, names.weight(li, i, j), source=Source(f"W{li}", (i, j)), layer=li)
-                )
+                w_id, w_label = f"W{li}[{i},{j}]", names.weight(li, i, j)
+                nodes.append(Node(w_id, NodeKind.PARAM, w_label, source=Source(f"W{li}", (i, j)), layer=li))
                 product = f"mul:{w_id}"
-                label = f"{names.weight(li, i, j)}·{labels[prev]}"
+                label = f"{w_label}·{labels[prev]}"
                 nodes.append(Node(product, NodeKind.OP, label, opset.multiply, (w_id, prev), layer=li))
                 terms.append(product)
             b_id = f"b{li}[{j}]"
@@ -55,13 +53,14 @@ def scalar_graph(net: Network) -> Graph:
             nodes.append(Node(z_id, NodeKind.OP, names.z(li, j), opset.add, (*terms, b_id), layer=li))
             z_ids.append(z_id)
         a_ids = []
+        definition = opset.activation(layer.activation)
+        a_labels = tuple(names.a(li, j) for j in range(layer.units))
         for j in range(len(z_ids)):
             a_id = f"a:{li},{j}"
-            definition = opset.activation(layer.activation)
-            op = definition.scalar_op(j, tuple(names.a(li, k) for k in range(layer.units)))
+            op = definition.scalar_op(j, a_labels)
             inputs = definition.scalar_inputs(z_ids, j)
-            nodes.append(Node(a_id, NodeKind.OP, names.a(li, j), op, inputs, layer=li))
-            labels[a_id] = names.a(li, j)
+            nodes.append(Node(a_id, NodeKind.OP, a_labels[j], op, inputs, layer=li))
+            labels[a_id] = a_labels[j]
             a_ids.append(a_id)
         previous = a_ids
         outputs = a_ids

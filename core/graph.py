@@ -117,6 +117,11 @@ class Graph:
         return tuple(sorted(self.op_nodes, key=lambda n: (distance.get(n.id, 0), index[n.id])))
 
     @cached_property
+    def given(self) -> frozenset[str]:
+        """The ids of the nodes that receive no gradient (targets, constants)."""
+        return frozenset(n.id for n in self.nodes if not n.kind.receives_gradient)
+
+    @cached_property
     def consumers(self) -> dict[str, tuple[str, ...]]:
         """For each node, the ids of the nodes that take it as an input."""
         out: dict[str, list[str]] = {n.id: [] for n in self.nodes}
@@ -157,13 +162,15 @@ def backward(graph: Graph, values: Mapping[str, Value]) -> tuple[dict[str, Backw
     """
     grads: dict[str, Value] = {graph.root.id: 1.0}
     visits: dict[str, Backward] = {}
+    given = graph.given
     for node in graph.backward_order:
         upstream = grads.get(node.id, 0.0)
         inputs = [values[i] for i in node.inputs]
         local = node.op.local(inputs, values[node.id])
-        sent = node.op.send(upstream, inputs, values[node.id], local)
-        sent = tuple(s if graph[i].kind.receives_gradient else None for i, s in zip(node.inputs, sent, strict=True))
-        visits[node.id] = Backward(upstream, tuple(local), tuple(sent))
+        sent = tuple(node.op.send(upstream, inputs, values[node.id], local))
+        if not given.isdisjoint(node.inputs):
+            sent = tuple(None if i in given else s for i, s in zip(node.inputs, sent, strict=True))
+        visits[node.id] = Backward(upstream, tuple(local), sent)
         for input_id, s in zip(node.inputs, sent, strict=True):
             if s is not None:
                 # Not in place: arrays already recorded in a visit must not change.

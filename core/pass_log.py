@@ -134,7 +134,7 @@ def _kept(step_pass: StepPass, params: Params, source: GraphSource) -> KeptPass:
 
 
 def _array_bytes(step_pass: StepPass) -> int:
-    """Bytes of the values a pass holds (its leaves and every event's arrays)."""
+    """Bytes of the values a pass holds (its leaves and every event's arrays), 8 for a number."""
     values: list[object] = list(step_pass.leaves.values())
     for event in step_pass.events:
         if isinstance(event, UpdateEvent):
@@ -143,4 +143,6 @@ def _array_bytes(step_pass: StepPass) -> int:
             values += [event.upstream, *event.local, *event.sent]
         else:
             values.append(event.value)
+    if step_pass.graph.kind.scalar:  # every value is one number: counting them is enough, and quicker
+        return 8 * (len(values) - values.count(None))
     return sum(v.nbytes if isinstance(v, np.ndarray) else 8 for v in values if v is not None)

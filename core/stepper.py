@@ -7,7 +7,7 @@ reading the events before it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -169,21 +169,17 @@ def record_pass(
     The update is gradient descent unless ``rule`` gives another optimiser's (core.optimizers).
     ``planted_bug`` names the bug ``graph``'s ops were built with, kept with the pass.
     """
-    leaves = {k: _frozen(v) for k, v in leaves.items()}
+    _freeze(leaves.values())
+    leaves = dict(leaves)
     with np.errstate(all="ignore"):
         values = forward(graph, leaves)
         visits, grads = backward(graph, values)
-    events: list[Event] = [ForwardEvent(n.id, _frozen(values[n.id])) for n in graph.op_nodes]
+    events: list[Event] = [ForwardEvent(n.id, values[n.id]) for n in graph.op_nodes]
     for node in graph.backward_order:
         visit = visits[node.id]
-        events.append(
-            BackwardEvent(
-                node.id,
-                _frozen(visit.upstream),
-                tuple(_frozen(v) for v in visit.local),
-                tuple(_frozen(v) for v in visit.sent),
-            )
-        )
+        events.append(BackwardEvent(node.id, visit.upstream, visit.local, visit.sent))
+    _freeze(values.values())
+    _freeze(v for visit in visits.values() for v in (visit.upstream, *visit.local, *visit.sent))
     olds = {node.id: leaves[node.id] for node in graph.params}
     param_grads = {node.id: grads.get(node.id, 0.0 * leaves[node.id]) for node in graph.params}
     if rule is None:
@@ -225,3 +221,10 @@ def _frozen(value: Value) -> Value:
     if isinstance(value, np.ndarray):
         value.setflags(write=False)
     return value
+
+
+def _freeze(values: Iterable[Value | None]) -> None:
+    """_frozen for many values at once."""
+    for value in values:
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
