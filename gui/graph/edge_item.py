@@ -24,6 +24,9 @@ REST_WIDTH = 1.4  # the pen of a resting curve
 ACTIVE_WIDTH = 2.6  # the pen of a curve carrying the current step's gradient
 
 
+_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents  # looked up once: a big graph makes many edges
+
+
 class EdgeItem(QGraphicsItem):
     """Routed (set_route) and its labels anchored (set_label_anchors) by gui.graph.placement, before
     it joins a scene."""
@@ -36,7 +39,7 @@ class EdgeItem(QGraphicsItem):
         self.backward_text = ""
         self.active = False
         self._far = far  # see set_far
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+        self.setFlag(_NO_CONTENTS)
         self.setZValue(theme.Z_EDGE)
         self._labels: EdgeLabels | None = None  # made when a label is first shown near or asked for (labels)
         self._labels_due = False  # the texts or the anchor changed since the labels were laid out

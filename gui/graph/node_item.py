@@ -42,6 +42,15 @@ _FILL_AND_BORDER = {
 }
 
 
+# Looked up once: a big graph makes hundreds of nodes, and Qt's enums cost a microsecond a use.
+_FLAGS = {  # far or not (see NodeItem.set_far)
+    False: QGraphicsItem.GraphicsItemFlag.ItemIsSelectable,
+    True: QGraphicsItem.GraphicsItemFlag.ItemIsSelectable | QGraphicsItem.GraphicsItemFlag.ItemHasNoContents,
+}
+_HAND = Qt.CursorShape.PointingHandCursor
+_CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
+
+
 class NodeItem(QGraphicsItem):
     """Visual state changes only through its verbs: show_lines(), highlight(), set_far()."""
 
@@ -68,12 +77,11 @@ class NodeItem(QGraphicsItem):
         self.current = False
         self._far = far  # see set_far
         self._lines_for: tuple[tuple, list[tuple[str, str, str, bool]]] | None = None  # (texts, their lines)
-        flag = QGraphicsItem.GraphicsItemFlag
-        self.setFlags(flag.ItemIsSelectable | flag.ItemHasNoContents if far else flag.ItemIsSelectable)
+        self.setFlags(_FLAGS[far])
         self.setAcceptHoverEvents(True)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setCursor(_HAND)
         self.setZValue(theme.Z_NODE)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setCacheMode(_CACHED)
 
     # -- verbs -----------------------------------------------------------------------
 
