@@ -30,7 +30,7 @@ from core.presets import load_preset, preset_names
 from core.session import Mode
 from core.session_file import SessionDocument, SessionFileError, load_any
 from core.source import GraphSource, saved_mode
-from gui import appearance, icons, theme, window_layout
+from gui import appearance, collector, icons, theme, window_layout
 from gui.chain_panel import ChainPanel
 from gui.data_dock import DataDock
 from gui.dataset_dialog import DatasetDialog
@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         """``remember``: open at the size and layout the window was last left at, and keep them on
         closing (gui.preferences); without it the window opens at its default size and layout."""
         super().__init__()
+        collector.install(QApplication.instance())  # before any worker thread can collect a cycle of Qt objects
         self._remember = remember
         appearance.follow_theme(QApplication.instance())
         appearance.restore_theme()

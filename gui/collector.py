@@ -1,0 +1,45 @@
+"""Python's cyclic garbage collector, run on the GUI thread only.
+
+Worker threads (the training process's reader, the file and CSV readers, the gradient check, the
+loss surface, the window's worker) allocate Python objects too, and the automatic collector runs in
+whichever thread crosses its threshold. A cycle holding Qt objects (a closed window or dialog: PySide's
+connections to lambdas make cycles) is then destroyed off the GUI thread, which Qt forbids: a gradient
+check's thread collecting while the GUI thread painted deadlocked the test suite. So once a window
+exists the automatic collector is off, and a timer on the GUI thread collects as it would have.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
+
+INTERVAL_MS = 100
+
+
+class GuiThreadCollector(QObject):
+    def __init__(self, app: QCoreApplication) -> None:
+        super().__init__(app)
+        self._thresholds = gc.get_threshold()
+        self._timer = QTimer(self, interval=INTERVAL_MS)
+        self._timer.timeout.connect(self.collect_due)
+        self._timer.start()
+        gc.disable()
+
+    def collect_due(self) -> None:
+        """Collect the oldest generation whose count has passed its threshold (and the younger ones),
+        as the automatic collector does."""
+        counts = gc.get_count()
+        due = -1
+        for generation, (count, threshold) in enumerate(zip(counts, self._thresholds, strict=True)):
+            if count <= threshold:
+                break
+            due = generation
+        if due >= 0:
+            gc.collect(due)
+
+
+def install(app: QCoreApplication) -> None:
+    """Collect on ``app``'s thread only from now on (once per application)."""
+    if app.findChild(GuiThreadCollector) is None:
+        GuiThreadCollector(app)

@@ -1,0 +1,61 @@
+"""Cycles are collected on the GUI thread only: a worker thread's allocations never destroy Qt
+objects (a closed window's cycle) off it."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from gui.collector import GuiThreadCollector
+
+
+class _Cycle:
+    def __init__(self, finalized_in: list) -> None:
+        self.me = self
+        self.finalized_in = finalized_in
+
+    def __del__(self) -> None:
+        self.finalized_in.append(threading.current_thread())
+
+
+def test_a_cycle_left_while_a_worker_allocates_is_collected_on_the_gui_thread(window, qtbot):
+    assert not gc.isenabled()
+    gc.collect()
+    finalized_in: list = []
+    _Cycle(finalized_in)
+    kept = []
+    worker = threading.Thread(target=lambda: kept.append([[] for _ in range(20_000)]))  # past every threshold
+    worker.start()
+    worker.join()
+    assert finalized_in == []  # the worker collected nothing
+    qtbot.waitUntil(lambda: bool(finalized_in), timeout=2000)  # the window's collector, on its timer
+    assert finalized_in == [threading.main_thread()]
+
+
+@pytest.mark.parametrize(
+    ("counts", "collected"),
+    [((5, 0, 0), []), ((701, 3, 50), [0]), ((701, 11, 2), [1]), ((701, 11, 11), [2]), ((0, 11, 11), [])],
+)
+def test_the_collector_collects_the_oldest_generation_due(window, monkeypatch, counts, collected):
+    """As the automatic collector: generation k is due when its count and every younger one's pass
+    their thresholds (700, 10, 10 by default)."""
+    collector = QApplication.instance().findChild(GuiThreadCollector)
+    done: list[int] = []
+    monkeypatch.setattr(gc, "get_threshold", lambda: (700, 10, 10))
+    monkeypatch.setattr(collector, "_thresholds", (700, 10, 10))
+    monkeypatch.setattr(gc, "get_count", lambda: counts)
+    monkeypatch.setattr(gc, "collect", done.append)
+    collector.collect_due()
+    assert done == collected
+
+
+def test_one_collector_however_many_windows(window, qtbot):
+    from core.presets import load_preset
+    from gui.main_window import MainWindow
+
+    second = MainWindow(load_preset("or_gate"))
+    qtbot.addWidget(second)
+    assert len(QApplication.instance().findChildren(GuiThreadCollector)) == 1
