@@ -8,7 +8,7 @@ lateness of a 10 ms timer during Play (99th percentile under 50 ms), the median 
 from a step key to the repainted graph on the 2-4-1, 2-16-16-1 (target under 16 ms)
 and 2-24-24-1 (under 30 ms) scalar graphs, keys back to back (the target's figure) and
 150 ms apart (the window draws the next step's curves ahead while idle), and opening the
-2-16-16-1 network to the end of its first painted frame (under 250 ms), three times, each time
+2-16-16-1 network to the end of its first painted frame (under 250 ms), six times, each time
 with new weights (new numbers: what an earlier open measured of its texts helps only where a
 text repeats, as titles and common numbers do), and the same as the first window of a fresh process.
 
@@ -48,6 +48,7 @@ PLAY_LIMIT_S = 240.0
 STEP_PRESSES = 60
 USER_PACE_S = 0.15  # keys this far apart: a quick user, leaving the window idle time between them
 SYNTHETIC_CHUNK = 100_000
+OPENS = 6  # of 2-16-16-1 in one process, each with new weights
 
 
 def rss_mb() -> float:
@@ -236,10 +237,11 @@ def main() -> int:
         median, p90 = statistics.median(times), float(np.percentile(times, 90))
         verdict = "PASS" if median < target else "FAIL"
         print(f"{shape:28} {median:>10.1f}  {p90:>8.1f}  < {target} {verdict}  {paced:>16.1f}")
-    opens = [open_to_first_paint_ms(app, deep_network(16, seed)) for seed in (2, 3, 4)]
+    opens = [open_to_first_paint_ms(app, deep_network(16, seed)) for seed in range(2, 2 + OPENS)]
+    verdict = "PASS" if max(opens) < 250 else "FAIL"
     print(
         f"\nopen 2-16-16-1 to first paint (ms, new weights each time): {', '.join(f'{t:.0f}' for t in opens)};"
-        f" best {min(opens):.0f} (target < 250)"
+        f" median {statistics.median(opens):.0f}, slowest {max(opens):.0f} (target < 250: {verdict} for every one)"
     )
     firsts = [first_window_in_a_new_process_ms(seed) for seed in (2, 3, 4)]
     print(
