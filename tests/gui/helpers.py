@@ -37,3 +37,21 @@ def f3(x: float) -> str:
     rounds by hand), a real minus sign."""
     rounded = Decimal(repr(float(x))).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
     return "0.000" if rounded == 0 else f"{rounded:f}".replace("-", "−")
+
+
+def big_graph_window(qtbot):
+    """The 2-16-16-1 network (711 nodes in its scalar graph) in a shown 1200x800 window, painted once."""
+    from core.datasets import two_spirals
+    from core.network import Layer, Network
+    from core.session import Mode
+    from gui.main_window import MainWindow
+
+    X, y = two_spirals(10, seed=0)
+    layers = (Layer(16, "tanh"), Layer(16, "tanh"), Layer(1, "sigmoid"))
+    window = MainWindow(Network("2-16-16-1", 2, layers, "log_loss", 0.3, X, y, seed=1), Mode.EXAMPLE)
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.view.painted)
+    return window

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from gui import theme
 from gui.graph.node_item import NodeLook
-from tests.gui.helpers import click_node, edge, node, press
+from tests.gui.helpers import big_graph_window, click_node, edge, node, press
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
@@ -163,11 +163,7 @@ def test_two_nodes_selected_far_out_and_a_new_network(window, qtbot):
 def test_a_big_graph_opens_without_placing_labels_it_cannot_show(qtbot, monkeypatch):
     """2-16-16-1 opens fitted, too far out for any label: the last round of placing its labels (it
     moves no node) waits until zooming in shows them."""
-    from core.datasets import two_spirals
-    from core.network import Layer, Network
-    from core.session import Mode
     from gui.graph import placement
-    from gui.main_window import MainWindow
 
     last_rounds = []
     place_labels = placement._place_labels
@@ -177,13 +173,7 @@ def test_a_big_graph_opens_without_placing_labels_it_cannot_show(qtbot, monkeypa
         return place_labels(*args)
 
     monkeypatch.setattr(placement, "_place_labels", counted)
-    X, y = two_spirals(10, seed=0)
-    layers = (Layer(16, "tanh"), Layer(16, "tanh"), Layer(1, "sigmoid"))
-    window = MainWindow(Network("2-16-16-1", 2, layers, "log_loss", 0.3, X, y, seed=1), Mode.EXAMPLE)
-    qtbot.addWidget(window)
-    window.resize(1200, 800)
-    window.show()
-    qtbot.waitUntil(lambda: window.view.painted)
+    window = big_graph_window(qtbot)
     assert window.scene.far
     assert last_rounds == [False]  # the first round found gaps to widen; the last has not run
     press(qtbot, window, Qt.Key.Key_Right, times=3)

@@ -16,7 +16,7 @@ from gui import theme
 from gui.graph.background_tiles import BUDGET_BYTES, BackgroundTiles
 from gui.graph.edge_item import REST_WIDTH, EdgeItem
 from tests.gui.graph_checks import bare_point
-from tests.gui.helpers import click_node, edge, press
+from tests.gui.helpers import big_graph_window, click_node, edge, press
 
 
 def colour_at(window, scene_point: QPointF) -> list[QColor]:
@@ -163,19 +163,7 @@ def test_the_plots_are_made_once_the_graph_has_been_painted(qtbot, monkeypatch):
 
 def test_the_next_steps_curves_are_drawn_ahead_while_the_window_is_idle(qtbot):
     """Following the steps of a big graph: after a pause, the next step's paint finds its tiles drawn."""
-    from core.datasets import two_spirals
-    from core.network import Layer, Network
-    from core.session import Mode
-    from gui.main_window import MainWindow
-
-    X, y = two_spirals(10, seed=0)
-    layers = (Layer(16, "tanh"), Layer(16, "tanh"), Layer(1, "sigmoid"))
-    window = MainWindow(Network("2-16-16-1", 2, layers, "log_loss", 0.3, X, y, seed=1), Mode.EXAMPLE)
-    qtbot.addWidget(window)
-    window.resize(1200, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: window.view.painted)
+    window = big_graph_window(qtbot)
     tiles = window.view._tiles
     drawn_by_paint = 0
     for k in range(30):
