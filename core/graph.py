@@ -138,8 +138,10 @@ class Graph:
 
 @dataclass(frozen=True)
 class Backward:
-    """What one node did on the way back."""
+    """What one node did on the way back; ``local`` and ``sent`` align with the node's inputs.
+    A recorded pass keeps it as its event (core.stepper.BackwardEvent)."""
 
+    node: str
     upstream: Value
     local: tuple[Value | None, ...]
     sent: tuple[Value | None, ...]
@@ -170,7 +172,7 @@ def backward(graph: Graph, values: Mapping[str, Value]) -> tuple[dict[str, Backw
         sent = tuple(node.op.send(upstream, inputs, values[node.id], local))
         if not given.isdisjoint(node.inputs):
             sent = tuple(None if i in given else s for i, s in zip(node.inputs, sent, strict=True))
-        visits[node.id] = Backward(upstream, tuple(local), sent)
+        visits[node.id] = Backward(node.id, upstream, tuple(local), sent)
         for input_id, s in zip(node.inputs, sent, strict=True):
             if s is not None:
                 # Not in place: arrays already recorded in a visit must not change.

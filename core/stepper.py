@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.graph import Graph, backward, forward
+from core.graph import Backward, Graph, backward, forward
 from core.newton import NewtonStep
 from core.ops import Value
 from core.optimizers import GRADIENT_DESCENT, Optimizer, State
@@ -25,14 +25,8 @@ class ForwardEvent:
     value: Value
 
 
-@dataclass(frozen=True)
-class BackwardEvent:
-    """A node's backward visit; ``local`` and ``sent`` align with the node's inputs."""
-
-    node: str
-    upstream: Value
-    local: tuple[Value | None, ...]
-    sent: tuple[Value | None, ...]
+# A node's backward visit, recorded as core.graph.backward made it.
+BackwardEvent = Backward
 
 
 @dataclass(frozen=True)
@@ -175,9 +169,7 @@ def record_pass(
         values = forward(graph, leaves)
         visits, grads = backward(graph, values)
     events: list[Event] = [ForwardEvent(n.id, values[n.id]) for n in graph.op_nodes]
-    for node in graph.backward_order:
-        visit = visits[node.id]
-        events.append(BackwardEvent(node.id, visit.upstream, visit.local, visit.sent))
+    events += visits.values()  # in backward order
     _freeze(values.values())
     _freeze(v for visit in visits.values() for v in (visit.upstream, *visit.local, *visit.sent))
     olds = {node.id: leaves[node.id] for node in graph.params}
