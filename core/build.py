@@ -75,7 +75,7 @@ def scalar_graph(net: Network) -> Graph:
             layer=len(net.layers) + 1,
         )
     )
-    return Graph(_topological(nodes), GraphKind.SCALAR)
+    return Graph(tuple(nodes), GraphKind.SCALAR)  # each node added after its inputs
 
 
 def scalar_node_count(net: Network) -> int:
@@ -113,7 +113,7 @@ def layer_graph(net: Network) -> Graph:
         previous, previous_label = f"A{li}", label
     nodes.append(Node("L", NodeKind.OP, "L", ops.RowLoss(opset.loss(net.loss)), (previous, "Y"), layer=last + 1))
     nodes.append(Node("C", NodeKind.OP, "C", opset.mean, ("L",), layer=last + 1))
-    return Graph(_topological(nodes), GraphKind.LAYER)
+    return Graph(tuple(nodes), GraphKind.LAYER)  # each node added after its inputs
 
 
 def leaf_values(graph: Graph, params: Params, X: np.ndarray, Y: np.ndarray) -> dict[str, Value]:
@@ -180,20 +180,3 @@ class _ScalarNames:
         if li == len(self.net.layers):
             return "ŷ" if self._one_unit(li) else f"ŷ{j + 1}"
         return self._tag(f"a{j + 1}", li)
-
-
-def _topological(nodes: list[Node]) -> tuple[Node, ...]:
-    """Order nodes so every node follows its inputs, keeping the build order otherwise."""
-    placed: dict[str, Node] = {}
-    by_id = {n.id: n for n in nodes}
-
-    def place(node: Node) -> None:
-        if node.id in placed:
-            return
-        for i in node.inputs:
-            place(by_id[i])
-        placed[node.id] = node
-
-    for node in nodes:
-        place(node)
-    return tuple(placed.values())

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from core import fmt
 from core.chain import Factor, chain_rule
@@ -36,9 +37,9 @@ class ForwardStep:
         return self.op.expression([arg(v) for v in self.inputs])
 
 
-@dataclass(frozen=True)
-class Sending:
-    """What a node sends back to one input."""
+class Sending(NamedTuple):
+    """What a node sends back to one input (a named tuple: quick to make, and a big graph's
+    window makes one for each of its edges as it opens)."""
 
     to: str
     local_formula: str
@@ -53,8 +54,9 @@ class Sending:
         return self.rule is SendRule.ELEMENTWISE
 
 
-@dataclass(frozen=True)
-class BackwardStep:
+class BackwardStep(NamedTuple):
+    """An op node's backward visit as the lesson tells it (a named tuple, as Sending)."""
+
     label: str
     symbol: str
     root: str

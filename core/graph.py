@@ -111,10 +111,10 @@ class Graph:
         """
         distance: dict[str, int] = {self.root.id: 0}
         for node in reversed(self.nodes):
+            further = distance.get(node.id, 0) + 1
             for i in node.inputs:
-                distance[i] = max(distance.get(i, 0), distance.get(node.id, 0) + 1)
-        index = {n.id: k for k, n in enumerate(self.op_nodes)}
-        return tuple(sorted(self.op_nodes, key=lambda n: (distance.get(n.id, 0), index[n.id])))
+                distance[i] = max(distance.get(i, 0), further)
+        return tuple(sorted(self.op_nodes, key=lambda n: distance.get(n.id, 0)))  # stable: ties stay in forward order
 
     @cached_property
     def given(self) -> frozenset[str]:

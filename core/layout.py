@@ -40,16 +40,19 @@ def layered_layout(graph: Graph, sweeps: int = 4) -> dict[str, Position]:
         columns.setdefault(column[nid], []).append(nid)
     order = {nid: float(k) for ids in columns.values() for k, nid in enumerate(ids)}
     keys = sorted(columns)
+
+    def centre(nid: str) -> float:
+        """The mean row of a node's neighbours (its own row without any)."""
+        around = neighbours[nid]
+        return sum(map(order.__getitem__, around)) / len(around) if around else order[nid]
+
     for sweep in range(sweeps):
         for c in keys if sweep % 2 == 0 else reversed(keys):
-            ids = columns[c]
-            centre = {
-                nid: (sum(order[m] for m in neighbours[nid]) / len(neighbours[nid]) if neighbours[nid] else order[nid])
-                for nid in ids
-            }
-            ids.sort(key=lambda nid: (centre[nid], order[nid]))
+            ids = columns[c]  # always in its nodes' order: a stable sort by centre breaks ties by order
+            ids.sort(key=centre)
+            middle = (len(ids) - 1) / 2
             for k, nid in enumerate(ids):
-                order[nid] = k - (len(ids) - 1) / 2
+                order[nid] = k - middle
     return {n.id: Position(column[n.id], order[n.id]) for n in graph.nodes}
 
 
