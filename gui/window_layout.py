@@ -73,8 +73,10 @@ def arrange(window: QMainWindow, groups) -> None:
 def hide_stale_tab_bars(window: QMainWindow) -> None:
     """Hide the tab bars Qt leaves on screen from a group's earlier states when docks are tabified
     (Qt 6 keeps them visible): a bar in use lies against the panel of its current tab."""
-    docks = {d.windowTitle(): d for d in window.findChildren(QDockWidget) if d.isVisible() and not d.isFloating()}
-    for bar in window.findChildren(QTabBar, "", Qt.FindChildOption.FindDirectChildrenOnly):  # the docks' bars
+    own = Qt.FindChildOption.FindDirectChildrenOnly  # the docks and their bars are the window's own children
+    shown = [d for d in window.findChildren(QDockWidget, "", own) if d.isVisible() and not d.isFloating()]
+    docks = {d.windowTitle(): d for d in shown}
+    for bar in window.findChildren(QTabBar, "", own):
         if not bar.isVisible():
             continue
         dock = docks.get(bar.tabText(bar.currentIndex()))

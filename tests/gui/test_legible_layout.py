@@ -4,8 +4,8 @@ shared-screen sizes, its labels never collide, and the window remembers its size
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QByteArray
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar
 
 from core.presets import load_preset, preset_keys
 from core.session import Mode
@@ -125,6 +125,20 @@ def test_closing_panels_gives_the_graph_their_room_and_reset_layout_brings_them_
     window.reset_layout()
     qtbot.waitUntil(lambda: all(group[0].isVisible() for group in window.panel_groups))
     assert window.narration_dock in window.tabifiedDockWidgets(window.chain_dock)
+
+
+def _tab_bars_shown(window) -> list[tuple[str, ...]]:
+    bars = window.findChildren(QTabBar, "", Qt.FindChildOption.FindDirectChildrenOnly)
+    return sorted(tuple(bar.tabText(k) for k in range(bar.count())) for bar in bars if bar.isVisible())
+
+
+def test_only_the_tab_bars_of_the_panel_groups_show(window, qtbot):
+    """Tabifying docks leaves the bars of a group's earlier states on screen until Qt deletes them
+    later: the window hides them at once."""
+    window.reset_layout()
+    for _ in range(3):
+        QApplication.processEvents()  # deferred deletions wait: the bars Qt leaves are still there
+    assert _tab_bars_shown(window) == [("Chain rule", "Narration"), ("Training", "Data", "Runs")]
 
 
 def test_labels_stay_inside_the_view_when_fitted(window, qtbot):
