@@ -119,7 +119,7 @@ class Graph:
     @cached_property
     def given(self) -> frozenset[str]:
         """The ids of the nodes that receive no gradient (targets, constants)."""
-        return frozenset(n.id for n in self.nodes if not n.kind.receives_gradient)
+        return frozenset(n.id for n in self.leaves if not n.kind.receives_gradient)
 
     @cached_property
     def consumers(self) -> dict[str, tuple[str, ...]]:

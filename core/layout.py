@@ -5,13 +5,14 @@ The view turns columns and rows into pixels; this module only decides order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.graph import Graph, GraphKind
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
+    """Where a node sits (a named tuple: quick to make, one for each node of a big graph)."""
+
     column: int
     row: float  # centred on 0 within the column, one unit between neighbours
 
@@ -28,10 +29,10 @@ def layered_layout(graph: Graph, sweeps: int = 4) -> dict[str, Position]:
     gap = {n.id: 2 if len(graph.consumers[n.id]) > 1 else 1 for n in graph.leaves}
     column: dict[str, int] = {n.id: gap[n.id] - 1 for n in graph.leaves}
     for node in graph.op_nodes:
-        column[node.id] = 1 + max((column[i] for i in node.inputs), default=0)
+        column[node.id] = 1 + max(map(column.__getitem__, node.inputs), default=0)
     for node in graph.leaves:
         consumers = graph.consumers[node.id]
-        column[node.id] = max(0, min(column[c] for c in consumers) - gap[node.id]) if consumers else 0
+        column[node.id] = max(0, min(map(column.__getitem__, consumers)) - gap[node.id]) if consumers else 0
     neighbours = {n.id: list(n.inputs) + list(graph.consumers[n.id]) for n in graph.nodes}
     if graph.kind is GraphKind.EXPRESSION:
         _route_long_edges(graph, column, neighbours)

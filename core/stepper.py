@@ -168,10 +168,10 @@ def record_pass(
     with np.errstate(all="ignore"):
         values = forward(graph, leaves)
         visits, grads = backward(graph, values)
-    events: list[Event] = [ForwardEvent(n.id, values[n.id]) for n in graph.op_nodes]
-    events += visits.values()  # in backward order
     _freeze(values.values())
     _freeze(v for visit in visits.values() for v in (visit.upstream, *visit.local, *visit.sent))
+    events: list[Event] = [ForwardEvent(n.id, values[n.id]) for n in graph.op_nodes]
+    events += visits.values()  # in backward order
     olds = {node.id: leaves[node.id] for node in graph.params}
     param_grads = {node.id: grads.get(node.id, 0.0 * leaves[node.id]) for node in graph.params}
     if rule is None:
@@ -180,18 +180,13 @@ def record_pass(
     else:
         with np.errstate(all="ignore"):
             updates = rule(olds, param_grads)
-    for node in graph.params:
-        quantities = tuple((name, _frozen(v)) for name, v in updates.quantities.get(node.id, ()))
-        events.append(
-            UpdateEvent(
-                node.id,
-                olds[node.id],
-                _frozen(param_grads[node.id]),
-                learning_rate,
-                _frozen(updates.new[node.id]),
-                quantities,
-            )
-        )
+    new, quantities = updates.new, updates.quantities
+    updated = [
+        UpdateEvent(n.id, olds[n.id], param_grads[n.id], learning_rate, new[n.id], tuple(quantities.get(n.id, ())))
+        for n in graph.params
+    ]
+    _freeze(v for e in updated for v in (e.grad, e.new, *(q for _, q in e.quantities)))
+    events += updated
     n_ops = len(graph.op_nodes)
     return StepPass(
         graph,
@@ -208,15 +203,8 @@ def record_pass(
     )
 
 
-def _frozen(value: Value) -> Value:
-    """Recorded arrays are made read-only, so no later step can change history."""
-    if isinstance(value, np.ndarray):
-        value.setflags(write=False)
-    return value
-
-
 def _freeze(values: Iterable[Value | None]) -> None:
-    """_frozen for many values at once."""
+    """Recorded arrays are made read-only, so no later step can change history."""
     for value in values:
         if isinstance(value, np.ndarray):
             value.setflags(write=False)
