@@ -4,7 +4,9 @@ numbers in the narration and the chain-rule panel, Newton's damping, the one-var
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
 
 from core import session_file
 from core.curvature import one_variable
@@ -227,3 +229,33 @@ def test_a_session_stepped_with_newton_above_the_limit_goes_on_with_gradient_des
     assert window.model.current.optimizer.name == "gd"
     window.model.step_back()  # into the pass stepped with Newton's method
     assert window.model.current.newton is not None
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")  # the list's popup, offscreen
+def test_the_one_variable_list_shows_each_name_whole(qtbot):
+    """The list's width is not measured from its hundreds of names, yet the name chosen shows whole in
+    the side panel, and the list opens as wide as its longest name."""
+    from core.datasets import two_spirals
+    from core.network import Network
+    from gui.main_window import MainWindow
+
+    X, y = two_spirals(10, seed=0)
+    layers = (Layer(16, "tanh"), Layer(16, "tanh"), Layer(1, "sigmoid"))
+    window = MainWindow(Network("2-16-16-1", 2, layers, "log_loss", 0.3, X, y, seed=1), Mode.BATCH, remember=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    combo = window.training_panel.optimizer_box.lesson_param
+    names = [combo.itemText(k) for k in range(combo.count())]
+    assert len(names) == window.model.network.param_count
+    widest = max(combo.fontMetrics().horizontalAdvance(name) for name in names)
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+    )
+    assert field.width() >= widest
+    combo.showPopup()
+    qtbot.waitUntil(lambda: combo.view().isVisible())
+    assert combo.view().viewport().width() >= widest
+    combo.hidePopup()
