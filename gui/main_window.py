@@ -91,15 +91,15 @@ class MainWindow(QMainWindow):
         # a third of a second, and the graph should not wait for it.
         self._cost_plot = self._data_plot = None
         self._plot_places = (QWidget(), QWidget())
-        self.narration = NarrationPane(self.model, self.settings)
+        # The narration and the data table are tabs behind others at first: each is made when its tab
+        # first shows (or when asked for, as by an export), so opening a window does not wait for them.
+        self._narration: NarrationPane | None = None
+        self._data_panel: DataDock | None = None
         self.training_panel = TrainingPanel(self.model, self.trainer, self.settings)
-        self.data_panel = DataDock()
-        self._shown_params = None  # the parameters the data table's predictions come from
+        self._shown_params = None  # the parameters the plots and the data table's predictions come from
         self._build_layout()
         self._build_data_dock()
         self._build_surface_dock()
-        self.data_panel.choose_dataset.connect(self.choose_dataset)
-        self.data_panel.import_csv.connect(self._on_import_data)
         self._build_actions()
         self._plots_dirty = True
         self._file_loader: FileLoader | None = None  # a large file being read in the background
@@ -131,7 +131,6 @@ class MainWindow(QMainWindow):
         self.training_panel.optimizer_box.lesson_requested.connect(self.chain_panel.show_lesson)
         self.training_panel.optimizer_box.lesson_requested.connect(self._show_lesson_surface)
         self.scene.param_double_clicked.connect(self._on_param_double_clicked)
-        self.narration.copied.connect(self.confirm)
         self.position_bar.seek_requested.connect(self.model.seek)
         self._on_network_changed()
         self._add_info(optimizer_notice)
@@ -160,7 +159,8 @@ class MainWindow(QMainWindow):
         column.insertWidget(2, self.expression_note)  # under the position bar
         self.setCentralWidget(graph_area)
         self.chain_dock = window_layout.dock(self, "Chain rule", "chain", self.chain_panel)
-        self.narration_dock = window_layout.dock(self, "Narration", "narration", self.narration)
+        self.narration_dock = window_layout.dock(self, "Narration", "narration", QWidget())
+        self.narration_dock.visibilityChanged.connect(self._on_narration_dock_shown)
         self.cost_dock = window_layout.dock(self, "Cost", "cost", self._plot_places[0])
         self.data_plot_dock = window_layout.dock(self, "Data plot", "data_plot", self._plot_places[1])
         panel = window_layout.scrolled(self.training_panel)
@@ -171,9 +171,8 @@ class MainWindow(QMainWindow):
     def _build_data_dock(self) -> None:
         self.data_dock = dock = QDockWidget("Data", self)
         dock.setObjectName("data")
-        dock.setWidget(self.data_panel)
-        self.data_panel.set_on_screen(False)  # until its tab shows
-        dock.visibilityChanged.connect(self.data_panel.set_on_screen)
+        dock.setWidget(QWidget())  # the data panel, once made
+        dock.visibilityChanged.connect(self._on_data_dock_shown)
         feature = QDockWidget.DockWidgetFeature
         dock.setFeatures(feature.DockWidgetMovable | feature.DockWidgetClosable)
         self.runs_dock = RunsDock(self.model, self.trainer, self)
@@ -186,6 +185,44 @@ class MainWindow(QMainWindow):
             (self.data_plot_dock,),
         )
         window_layout.arrange(self, self.panel_groups)
+
+    @property
+    def narration(self) -> NarrationPane:
+        """The narration pane, made when its tab first shows or when first asked for."""
+        if self._narration is None:
+            self._make_narration()
+        return self._narration
+
+    def _make_narration(self) -> None:
+        self._narration = NarrationPane(self.model, self.settings)  # it narrates the pass so far
+        self._narration.copied.connect(self.confirm)
+        window_layout.put_in(self.narration_dock, self._narration)
+
+    def _on_narration_dock_shown(self, shown: bool) -> None:
+        if shown and self._narration is None:
+            self._make_narration()  # in time for the frame that shows it
+
+    @property
+    def data_panel(self) -> DataDock:
+        """The data table, made when its tab first shows or when first asked for."""
+        if self._data_panel is None:
+            self._make_data_panel()
+        return self._data_panel
+
+    def _make_data_panel(self) -> None:
+        self._data_panel = panel = DataDock()
+        panel.set_on_screen(False)  # until its tab shows
+        panel.choose_dataset.connect(self.choose_dataset)
+        panel.import_csv.connect(self._on_import_data)
+        if self.model.network is not None:
+            panel.set_network(self.model.network, self.model.session.displayed_params(), self.settings.decimals)
+        window_layout.put_in(self.data_dock, panel)
+
+    def _on_data_dock_shown(self, shown: bool) -> None:
+        if shown and self._data_panel is None:
+            self._make_data_panel()
+        if self._data_panel is not None:
+            self._data_panel.set_on_screen(shown)
 
     def _build_surface_dock(self) -> None:
         """View → Loss surface: a dock on the right, made (with pyqtgraph) when first shown."""
@@ -783,7 +820,8 @@ class MainWindow(QMainWindow):
         if self._data_plot is not None:
             self._data_plot.set_network(model.network)
         self._shown_params = model.session.displayed_params()
-        self.data_panel.set_network(model.network, self._shown_params, self.settings.decimals)
+        if self._data_panel is not None:
+            self._data_panel.set_network(model.network, self._shown_params, self.settings.decimals)
         if model.mode is Mode.BATCH and model.session.source.scalar_graph_is_large:
             self.show_info(
                 f"This network has {model.network.param_count} parameters, too many to draw one node per "
@@ -951,7 +989,8 @@ class MainWindow(QMainWindow):
         """The current parameters' decision regions or predictions, and the data table's predictions."""
         self._shown_params = params = self.model.session.displayed_params()
         self.data_plot.show_params(params)
-        self.data_panel.show_params(params, self.settings.decimals)
+        if self._data_panel is not None:
+            self._data_panel.show_params(params, self.settings.decimals)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """A key pressed while the window is not (yet) the active one still reaches its action.

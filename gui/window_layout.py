@@ -35,6 +35,14 @@ def dock(window: QMainWindow, title: str, name: str, widget: QWidget) -> QDockWi
     return panel
 
 
+def put_in(panel: QDockWidget, widget: QWidget) -> None:
+    """``widget`` in place of what ``panel`` holds (a placeholder, let go)."""
+    placeholder = panel.widget()
+    panel.setWidget(widget)
+    if placeholder is not None:
+        placeholder.deleteLater()
+
+
 def fit_to_screen(window: QMainWindow) -> None:
     """The default size, or the screen's available area where that is smaller, centred on it."""
     screen = window.screen().availableGeometry()

@@ -25,6 +25,22 @@ def edge(window, source: str, target: str):
     return window.scene.edges[(ids[source], ids[target])]
 
 
+def click_dock_tab(qtbot, window, title: str) -> None:
+    """Click the tab that brings the panel ``title`` to the front of its group."""
+    from PySide6.QtWidgets import QTabBar
+
+    def shown_bar():
+        for bar in window.findChildren(QTabBar, "", Qt.FindChildOption.FindDirectChildrenOnly):
+            if bar.isVisible() and title in [bar.tabText(k) for k in range(bar.count())]:
+                return bar
+        return None
+
+    qtbot.waitUntil(lambda: shown_bar() is not None)  # Qt lays out a group's tab bar after showing the window
+    bar = shown_bar()
+    tabs = [bar.tabText(k) for k in range(bar.count())]
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(tabs.index(title)).center())
+
+
 def click_node(qtbot, window, label: str) -> None:
     item = node(window, label)
     view = window.view

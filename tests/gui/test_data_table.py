@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from core.evaluation import confusion_matrix, evaluate
 from core.predict import predict
 from gui import theme
-from tests.gui.helpers import f3, press
+from tests.gui.helpers import click_dock_tab, f3, press
 
 
 def cell(window, row: int, column: str, role=Qt.ItemDataRole.DisplayRole):
@@ -149,3 +149,21 @@ def test_the_columns_fit_their_texts_once_the_data_tab_shows(window, qtbot):
     shown = [table.columnWidth(c) for c in range(window.data_panel.table_model.columnCount())]
     table.resizeColumnsToContents()
     assert shown == [table.columnWidth(c) for c in range(window.data_panel.table_model.columnCount())]
+
+
+def test_the_data_table_is_made_filled_when_its_tab_first_shows(window, qtbot):
+    from gui.data_dock import DataDock
+
+    press(qtbot, window, Qt.Key.Key_N, times=2)  # two updates
+    assert not isinstance(window.data_dock.widget(), DataDock)  # not made while behind the training panel
+    click_dock_tab(qtbot, window, "Data")
+    panel = window.data_dock.widget()
+    assert isinstance(panel, DataDock)
+    assert panel.isVisible()
+    net = window.model.network
+    shown = predict(net, window.model.session.displayed_params(), net.X)[:, 0]
+    assert [cell(window, r, "ŷ") for r in range(net.examples)] == [f3(p) for p in shown]
+    assert panel.summary.text().startswith(f"{net.examples} examples")
+    widths = [panel.table.columnWidth(c) for c in range(panel.table_model.columnCount())]
+    panel.table.resizeColumnsToContents()
+    assert widths == [panel.table.columnWidth(c) for c in range(panel.table_model.columnCount())]

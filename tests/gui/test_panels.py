@@ -8,7 +8,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
 from core.network_file import load
-from tests.gui.helpers import f3, node, press
+from tests.gui.helpers import click_dock_tab, f3, node, press
 
 
 def test_save_writes_the_parameters_shown(window, qtbot, monkeypatch, tmp_path):
@@ -50,6 +50,20 @@ def test_copy_narration(window, qtbot):
     qtbot.mouseClick(window.narration.copy_button, Qt.MouseButton.LeftButton)
     copied = QGuiApplication.clipboard().text().splitlines()
     assert copied[1:] == ["F1  w1·x1 = 0.100·0.000 = 0.000", "F2  w2·x2 = 0.600·0.000 = 0.000"]
+
+
+def test_the_narration_is_made_with_the_steps_so_far_when_its_tab_first_shows(window, qtbot):
+    from gui.narration import NarrationPane
+
+    press(qtbot, window, Qt.Key.Key_Right, 2)
+    assert not isinstance(window.narration_dock.widget(), NarrationPane)  # not made while behind the chain rule
+    click_dock_tab(qtbot, window, "Narration")
+    pane = window.narration_dock.widget()
+    assert isinstance(pane, NarrationPane)
+    assert pane.isVisible()
+    assert pane.lines()[1:] == ["F1  w1·x1 = 0.100·0.000 = 0.000", "F2  w2·x2 = 0.600·0.000 = 0.000"]
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert pane.lines()[3].startswith("F3 ")
 
 
 def test_graph_only_hides_the_panels(window, qtbot):
