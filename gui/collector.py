@@ -21,6 +21,7 @@ class GuiThreadCollector(QObject):
     def __init__(self, app: QCoreApplication) -> None:
         super().__init__(app)
         self._thresholds = gc.get_threshold()
+        self._long_lived = 0  # objects in the oldest generation after the last full collection
         self._timer = QTimer(self, interval=INTERVAL_MS)
         self._timer.timeout.connect(self.collect_due)
         self._timer.start()
@@ -28,15 +29,20 @@ class GuiThreadCollector(QObject):
 
     def collect_due(self) -> None:
         """Collect the oldest generation whose count has passed its threshold (and the younger ones),
-        as the automatic collector does."""
+        as the automatic collector does: the oldest only once the objects new to it since the last full
+        collection are a quarter of those that lived through it (a full collection walks every object)."""
         counts = gc.get_count()
         due = -1
         for generation, (count, threshold) in enumerate(zip(counts, self._thresholds, strict=True)):
             if count <= threshold:
                 break
             due = generation
+        if due == 2 and len(gc.get_objects(2)) - self._long_lived < self._long_lived / 4:
+            due = 1
         if due >= 0:
             gc.collect(due)
+        if due == 2:
+            self._long_lived = len(gc.get_objects(2))
 
 
 def install(app: QCoreApplication) -> None:

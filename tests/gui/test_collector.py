@@ -48,8 +48,24 @@ def test_the_collector_collects_the_oldest_generation_due(window, monkeypatch, c
     monkeypatch.setattr(collector, "_thresholds", (700, 10, 10))
     monkeypatch.setattr(gc, "get_count", lambda: counts)
     monkeypatch.setattr(gc, "collect", done.append)
+    monkeypatch.setattr(collector, "_long_lived", 0)
     collector.collect_due()
     assert done == collected
+
+
+def test_the_oldest_generation_waits_until_a_quarter_more_objects_have_reached_it(window, monkeypatch):
+    collector = QApplication.instance().findChild(GuiThreadCollector)
+    done: list[int] = []
+    monkeypatch.setattr(collector, "_thresholds", (700, 10, 10))
+    monkeypatch.setattr(gc, "get_count", lambda: (701, 11, 11))
+    monkeypatch.setattr(gc, "collect", done.append)
+    oldest = len(gc.get_objects(2))
+    monkeypatch.setattr(collector, "_long_lived", oldest)  # as if a full collection had just left them all
+    collector.collect_due()
+    assert done == [1]
+    monkeypatch.setattr(collector, "_long_lived", int(oldest / 1.3))  # 30 % more since
+    collector.collect_due()
+    assert done == [1, 2]
 
 
 def test_one_collector_however_many_windows(window, qtbot):
