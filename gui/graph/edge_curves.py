@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPolygonF
 
 PIECE_LENGTH = 160.0  # about how long a piece of a curve is, in scene units
 WHOLE_BELOW_PX = 400  # a curve whose bounds span fewer device pixels is drawn whole: pieces would cost more
+JOIN_BELOW_PX = 64  # pieces shorter than this on the device are drawn in one stroke with the whole curves
 ARROW_SIZE = 8.0
 MIN_ARROW_PX = 1.0  # an arrowhead smaller than this on the device is not drawn (the curve's end shows it)
 
@@ -120,7 +121,7 @@ class EdgeCurves:
         self._arrow_points = _arrowheads(p[self._arrowed])  # (arrows, 3, 2)
         self._arrow_boxes = _boxes(self._arrow_points, 0.0)
         self._curve_boxes = _boxes(p, pad=2.0)
-        self._paths: dict[tuple[str, int], QPainterPath] = {}
+        self._paths: dict[int, QPainterPath] = {}  # pieces drawn alone
 
     @cached_property
     def _cut(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -174,16 +175,21 @@ class EdgeCurves:
         boxes = self._curve_boxes
         scale = abs(painter.transform().m11())
         span = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]) * scale
-        whole = _within(boxes, r) | ((span < WHOLE_BELOW_PX) & _meets(boxes, r))
-        drawn = np.flatnonzero(whole)
-        if len(drawn) > 1:
-            painter.drawPath(_joined(self._points[drawn]))  # one stroke for many: a big graph's far view
-        elif len(drawn):
-            painter.drawPath(self._path("curve", drawn[0], self._points))
-        if (_meets(boxes, r) & ~whole).any():  # a big curve partly inside: the pieces that are
+        meets = _meets(boxes, r)
+        whole = _within(boxes, r) | ((span < WHOLE_BELOW_PX) & meets)
+        drawn = [self._points[whole]]
+        partly = meets & ~whole
+        if partly.any():  # a big curve partly inside: the pieces that are
             piece_curve, _, pieces, piece_boxes = self._cut
-            for j in np.flatnonzero(_meets(piece_boxes, r) & ~whole[piece_curve]):
-                painter.drawPath(self._path("piece", j, pieces.reshape(-1, 8)))
+            shown = np.flatnonzero(_meets(piece_boxes, r) & partly[piece_curve])
+            if PIECE_LENGTH * scale < JOIN_BELOW_PX:
+                drawn.append(pieces.reshape(-1, 8)[shown])
+            else:  # long on the device: each alone (a stroke of one long path costs more than many calls)
+                for j in shown:
+                    painter.drawPath(self._piece_path(j, pieces.reshape(-1, 8)))
+        cubics = np.concatenate(drawn)
+        if len(cubics):
+            painter.drawPath(_joined(cubics))  # in one stroke: a call per short cubic costs more than its stroke
         if ARROW_SIZE * scale >= MIN_ARROW_PX:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(arrow_colour)
@@ -191,11 +197,11 @@ class EdgeCurves:
                 painter.drawPolygon(QPolygonF([QPointF(*p) for p in self._arrow_points[i].tolist()]))
         painter.restore()
 
-    def _path(self, kind: str, i: int, points: np.ndarray) -> QPainterPath:
-        """The path of curve or piece ``i`` (kept: a step draws the same ones again)."""
-        path = self._paths.get((kind, i))
+    def _piece_path(self, i: int, pieces: np.ndarray) -> QPainterPath:
+        """The path of piece ``i`` (kept: a tile next to this one draws it again)."""
+        path = self._paths.get(i)
         if path is None:
-            path = self._paths[(kind, i)] = _joined(points[i : i + 1])
+            path = self._paths[i] = _joined(pieces[i : i + 1])
         return path
 
 
