@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import sys
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QElapsedTimer, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QElapsedTimer, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -59,12 +63,15 @@ from gui.training_panel import PAUSE, PLAY, TrainingPanel, next_text
 
 PLOT_INTERVAL_MS = 33  # plots redraw at most ~30 times a second
 PLOTS_AFTER_SHOW_MS = 100  # the plots (pyqtgraph) are made this long after showing, once the graph is painted
+PLOTS_MODULE = "gui.plots"  # imported off the UI thread (it imports pyqtgraph)
 TRAINING_PLOT_INTERVAL_MS = 100  # while training, 10 a second: the two cores may share one physical core
 REGIONS_INTERVAL_MS = 333  # decision regions cost more: 3 times a second while training
 CONFIRMATION_MS = 5000  # how long "Saved …" stays in the status bar
 
 
 class MainWindow(QMainWindow):
+    _plots_imported = Signal()  # from the thread importing the plots' module (pyqtgraph)
+
     def __init__(self, network: Network, mode: Mode | None = None, remember: bool = True) -> None:
         """``remember``: open at the size and layout the window was last left at, and keep them on
         closing (gui.preferences); without it the window opens at its default size and layout."""
@@ -115,6 +122,7 @@ class MainWindow(QMainWindow):
         self._plot_timer.timeout.connect(self._on_plot_tick)  # started by showing the window, stopped by closing it
         self._plots_maker = QTimer(self, singleShot=True)  # makes the plots once the graph is painted
         self._plots_maker.timeout.connect(self._ensure_plots_once_painted)
+        self._plots_imported.connect(self._ensure_plots_once_painted)
 
         # updates from the model
         self.model.network_changed.connect(self._on_network_changed)
@@ -963,13 +971,26 @@ class MainWindow(QMainWindow):
             self._plots_maker.start(PLOTS_AFTER_SHOW_MS)
 
     def _ensure_plots_once_painted(self) -> None:
-        """Make the plots now if the graph has been painted, else right after it is (the graph shows first)."""
-        if self.view.painted:
-            self._ensure_plots()
-        else:
+        """Make the plots once the graph has been painted (the graph shows first) and pyqtgraph is
+        imported: off the UI thread, as it takes a third of a second to a second, while the window answers."""
+        if not self.isVisible():
+            return  # closed meanwhile: showing it again starts over
+        if not self.view.painted:
             self.view.first_painted.connect(  # made just after, not inside, the paint event
                 lambda: self._plots_maker.start(0), Qt.ConnectionType.SingleShotConnection
             )
+        elif PLOTS_MODULE in sys.modules:
+            self._ensure_plots()
+        else:
+            threading.Thread(target=self._import_plots, name="plots import", daemon=True).start()
+
+    def _import_plots(self) -> None:
+        """On its own thread: import the plots' module, then have the window's thread make them (a failed
+        import fails again there, in _ensure_plots, as it would have)."""
+        with contextlib.suppress(Exception):  # raised again on the window's thread
+            importlib.import_module(PLOTS_MODULE)
+        with contextlib.suppress(RuntimeError):  # the window may be gone
+            self._plots_imported.emit()
 
     def _draw_cost(self) -> None:
         session, plot = self.model.session, self.cost_plot

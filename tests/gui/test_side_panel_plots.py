@@ -126,3 +126,29 @@ def test_a_window_closed_before_its_plots_are_made_makes_none(qtbot):
     qtbot.waitUntil(lambda: window._cost_plot is not None, timeout=5000)
     assert window._plot_timer.isActive()
     window.close()
+
+
+def test_the_plots_module_is_imported_off_the_windows_thread(qtbot, monkeypatch):
+    """pyqtgraph's import takes a third of a second to a second: the window answers meanwhile."""
+    import sys
+    import threading
+
+    from gui import main_window
+    from gui.main_window import MainWindow
+
+    monkeypatch.delitem(sys.modules, main_window.PLOTS_MODULE)  # as in a new process (put back after)
+    imported_on = []
+    import_plots = MainWindow._import_plots
+
+    def recorded(window):
+        imported_on.append(threading.current_thread())
+        import_plots(window)
+
+    monkeypatch.setattr(MainWindow, "_import_plots", recorded)
+    window = MainWindow(load_preset("or_gate"), remember=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window._cost_plot is not None, timeout=5000)
+    assert len(imported_on) == 1
+    assert imported_on[0] is not threading.main_thread()
+    assert window.cost_plot.isVisible()
