@@ -173,6 +173,10 @@ def test_recent_files_list_sessions_and_networks_most_recent_first(window, monke
 
 
 def test_page_up_and_down_jump_between_stops_with_focus_anywhere(window, qtbot) -> None:
+    # Active, as a user's window is: Qt matches window shortcuts only there, and until then a panel with
+    # the focus takes Page Up itself (it scrolls). A loaded machine could still be activating the window.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     stops = window.stops
     press(qtbot, window, Qt.Key.Key_Right, 3)
     stops.add_stop("after z forward")
