@@ -10,6 +10,7 @@ exists the automatic collector is off, and a timer on the GUI thread collects as
 
 from __future__ import annotations
 
+import atexit
 import gc
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
@@ -46,6 +47,9 @@ class GuiThreadCollector(QObject):
 
 
 def install(app: QCoreApplication) -> None:
-    """Collect on ``app``'s thread only from now on (once per application)."""
+    """Collect on ``app``'s thread only from now on (once per application). At exit, with the worker
+    threads joined, the automatic collector is back on: Python's last collection then frees the windows
+    left in cycles before Qt is torn down, as it did before (otherwise they went in an order that crashed)."""
     if app.findChild(GuiThreadCollector) is None:
         GuiThreadCollector(app)
+        atexit.register(gc.enable)

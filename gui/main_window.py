@@ -982,7 +982,7 @@ class MainWindow(QMainWindow):
         elif PLOTS_MODULE in sys.modules:
             self._ensure_plots()
         else:
-            threading.Thread(target=self._import_plots, name="plots import", daemon=True).start()
+            threading.Thread(target=self._import_plots, name="plots import").start()  # joined at exit
 
     def _import_plots(self) -> None:
         """On its own thread: import the plots' module, then have the window's thread make them (a failed

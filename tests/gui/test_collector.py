@@ -75,3 +75,33 @@ def test_one_collector_however_many_windows(window, qtbot):
     second = MainWindow(load_preset("or_gate"))
     qtbot.addWidget(second)
     assert len(QApplication.instance().findChildren(GuiThreadCollector)) == 1
+
+
+EXIT_SCRIPT = """
+import atexit, gc, os
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+atexit.register(lambda: print("collecting at exit:", gc.isenabled(), flush=True))  # runs after the collector's
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from core.presets import load_preset
+from gui.main_window import MainWindow
+window = MainWindow(load_preset("or_gate"), remember=False)
+window.show()
+app.processEvents()
+print("collecting in the window:", gc.isenabled(), flush=True)
+window.close()
+del window  # left in its cycles: Python's last collection frees it, before Qt goes
+"""
+
+
+def test_the_automatic_collector_is_back_on_at_exit(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(repo), XDG_CONFIG_HOME=str(tmp_path))
+    run = subprocess.run([sys.executable, "-c", EXIT_SCRIPT], env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split("\n")[:2] == ["collecting in the window: False", "collecting at exit: True"]
