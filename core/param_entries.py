@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,8 +37,8 @@ class ParamEntry:
 
 
 def all_entries(params: Mapping[str, np.ndarray]) -> list[ParamEntry]:
-    """Every entry, in the order W1, b1, W2, … and each array in C order."""
-    return [ParamEntry(k, tuple(int(i) for i in index)) for k, v in params.items() for index in np.ndindex(v.shape)]
+    """Every entry, in the order W1, b1, W2, … and each array in C order (as np.ndindex, in plain ints)."""
+    return [ParamEntry(k, index) for k, v in params.items() for index in itertools.product(*map(range, v.shape))]
 
 
 def parse_entry(text: str, params: Mapping[str, np.ndarray]) -> ParamEntry:
