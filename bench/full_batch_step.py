@@ -3,16 +3,19 @@
     python bench/full_batch_step.py [EXAMPLES]
 
 On a 2-16-16-1 tanh network with log loss over EXAMPLES two-spiral points (default 400,000), in
-the layer graph, full batch: the milliseconds of one Next batch (N) in the real window, from the key
-to the repainted graph with the events waiting handled; of the same pass recorded by the core alone
-(``Session.next_example``: every value, local gradient and sent gradient kept for stepping); and of
+the layer graph, full batch: the milliseconds of the same pass recorded by the core alone
+(``Session.next_example``: every value, local gradient and sent gradient kept for stepping) and of
 a bare numpy forward pass, backward pass and update of the same network (the floor: nothing kept),
-side by side with their ratios. Best of several presses each; the load average is printed, since
-the two cores are shared. Runs offscreen when there is no display.
+best of several; then, for one Next batch (N) in the real window, the milliseconds from the key to
+the next pass painted and the longest the UI thread stalled meanwhile (the longest gap between two
+ticks of a 1 ms timer), median and worst of several presses, side by side: with the pass recorded in
+the key's own call (as before) and on the worker thread (session_model.BACKGROUND_WORK, as now).
+The load average is printed, since the two cores are shared. Runs offscreen when there is no display.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -24,7 +27,7 @@ if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -68,30 +71,58 @@ def best_ms(run, repeats: int = PRESSES) -> float:
     return 1000 * min(times)
 
 
-def window_ms(app: QApplication, net: Network) -> float:
+def press_times(app: QApplication, window) -> tuple[float, float]:
+    """One N: milliseconds from the key to the next pass painted, and the longest gap between two
+    ticks of a 1 ms timer meanwhile (the longest the UI thread did not answer)."""
+    model, loop = window.model, QEventLoop()
+    updates = model.session.updates
+    ticks = [time.perf_counter()]
+    painted: list[float] = []
+
+    def tick() -> None:
+        ticks.append(time.perf_counter())
+        if not painted and model.computing is None and model.session.updates != updates:
+            window.view.viewport().repaint()
+            app.processEvents()
+            painted.append(time.perf_counter())
+            loop.quit()
+
+    timer = QTimer(interval=1, timerType=Qt.TimerType.PreciseTimer)
+    timer.timeout.connect(tick)
+    timer.start()
+    QTest.keyClick(window, Qt.Key.Key_N)
+    if not painted:
+        loop.exec()
+    timer.stop()
+    return 1000 * (painted[0] - ticks[0]), 1000 * float(np.max(np.diff(ticks)))
+
+
+def window_presses(app: QApplication, net: Network, background_work: float) -> list[tuple[float, float]]:
+    """``press_times`` of each of PRESSES presses of N (after one to warm up) in a window whose next
+    passes go to the worker thread above ``background_work``."""
+    from gui import session_model
     from gui.main_window import MainWindow
 
+    session_model.BACKGROUND_WORK = background_work
     window = MainWindow(net, Mode.BATCH, remember=False)
     window.resize(1600, 1000)
     window.show()
     for _ in range(20):  # the plots are made after the first paint
         app.processEvents()
         time.sleep(0.02)
-
-    def press() -> None:
-        QTest.keyClick(window, Qt.Key.Key_N)
-        window.view.viewport().repaint()
-        app.processEvents()
-
-    press()
-    result = best_ms(press)
+    press_times(app, window)
+    times = [press_times(app, window) for _ in range(PRESSES)]
     assert window.model.session.updates == PRESSES + 1, "every press stepped on"
     assert len(window.model.current.examples) == EXAMPLES, "full batch"
     window.close()
-    return result
+    window.deleteLater()
+    app.processEvents()
+    return times
 
 
 def main() -> int:
+    from gui import session_model
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     net = network()
     session = Session(net, Mode.BATCH)
@@ -99,11 +130,27 @@ def main() -> int:
     core_ms = best_ms(session.next_example)
     params = net.initial_params()
     bare = best_ms(lambda: bare_step(net, params))
-    win = window_ms(app, net)
+    now = session_model.BACKGROUND_WORK
+    before = window_presses(app, net, math.inf)
+    after = window_presses(app, net, now)
     load = os.getloadavg()[0]
-    print(f"Next batch, full batch of {EXAMPLES:,} examples, 2-16-16-1 (load {load:.1f}), best of {PRESSES}")
-    print(f"{'bare numpy step':>16} {'core pass':>10} {'window N':>9}   core/bare  window/core")
-    print(f"{bare:>13.0f} ms {core_ms:>7.0f} ms {win:>6.0f} ms   {core_ms / bare:>9.1f}  {win / core_ms:>11.2f}")
+    print(f"Next batch, full batch of {EXAMPLES:,} examples, 2-16-16-1 (load {load:.1f})")
+    print(f"{'bare numpy step':>16} {'core pass':>10}   core/bare   (best of {PRESSES})")
+    print(f"{bare:>13.0f} ms {core_ms:>7.0f} ms   {core_ms / bare:>9.1f}")
+    print(f"N in the window ({PRESSES} presses)   key to pass painted    longest UI stall (1 ms timer)")
+    print(f"{'':33}{'median':>8} {'worst':>8}    {'median':>8} {'worst':>8}")
+    rows = {"pass in the key's call (before)": before, "pass on the worker (now)": after}
+    medians = {}
+    for name, times in rows.items():
+        shown, stall = np.array(times).T
+        medians[name] = np.median(shown), np.median(stall)
+        print(
+            f"{name:<33}{np.median(shown):>5.0f} ms {shown.max():>5.0f} ms    "
+            f"{np.median(stall):>5.0f} ms {stall.max():>5.0f} ms"
+        )
+    (shown_before, stall_before), (shown_after, stall_after) = medians.values()
+    ratios = f"{shown_after / shown_before:>8.2f}{'':9}    {stall_after / stall_before:>8.2f}"
+    print(f"{'now / before (medians)':<33}{ratios}")
     return 0
 
 

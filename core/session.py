@@ -485,11 +485,14 @@ class Session:
         """About how much recording the pass after the current one's update costs: its examples × the
         parameters (× 2·parameters + 1 more for Newton's method: its Hessian takes two gradients per
         parameter). Recording a 2-16-16-1 network's pass takes about 5-10 ns per unit on a desktop core."""
-        sizes = self.source.update_sizes(self.mode)
-        examples = sizes[(self._first_batch + self.updates + 1) % len(sizes)]
         params = sum(np.size(v) for v in self.params.values())
         newton = self.network is not None and self.network.optimizer.name == "newton"
-        return examples * params * (2 * params + 1 if newton else 1)
+        return self.next_pass_examples() * params * (2 * params + 1 if newton else 1)
+
+    def next_pass_examples(self) -> int:
+        """How many examples the pass after the current one's update covers."""
+        sizes = self.source.update_sizes(self.mode)
+        return sizes[(self._first_batch + self.updates + 1) % len(sizes)]
 
     def _record(self, params: Params, update: int, state: State | None, source: GraphSource | None = None) -> StepPass:
         """The pass of this segment's update number ``update`` (see ``_recorded``)."""

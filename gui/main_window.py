@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._plots_dirty = True
         self._file_loader: FileLoader | None = None  # a large file being read in the background
+        self._computing_said = ""  # the message bar's notice of the last next pass computed off the UI thread
         self._view_out_of_memory = False  # set by a view that ran out of memory drawing a new network
         self._regions_clock = QElapsedTimer()
         self._regions_clock.start()
@@ -469,6 +470,7 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addAction(self.export_menu.act_copy_graph)
         self.model.hold_changed.connect(self._on_hold_changed)
+        self.model.computing_changed.connect(self._on_computing_changed)
 
     def _on_hold_changed(self, held: bool) -> None:
         """Undo and Redo, and a change of the system's light or dark setting, wait while the session is
@@ -476,6 +478,18 @@ class MainWindow(QMainWindow):
         self.act_undo.setEnabled(not held and self.undo_stack.canUndo())
         self.act_redo.setEnabled(not held and self.undo_stack.canRedo())
         appearance.pause_following_the_system(QApplication.instance(), held)
+
+    def _on_computing_changed(self, text: str) -> None:
+        """The next pass computed off the UI thread: said in the message bar until it is shown (or dropped);
+        Undo and Redo wait for it (undoing a weight typed in would be refused half done)."""
+        waiting = bool(text) or self.model.held is not None
+        self.act_undo.setEnabled(not waiting and self.undo_stack.canUndo())
+        self.act_redo.setEnabled(not waiting and self.undo_stack.canRedo())
+        if text:
+            self.show_info(text)
+        elif self.message_bar.text() == self._computing_said:
+            self.message_bar.clear()
+        self._computing_said = text or self._computing_said
 
     def _add_convention_actions(self, menu) -> None:
         """Examples as rows or as columns: the layer graph's shapes, labels and formulas follow."""
@@ -650,7 +664,7 @@ class MainWindow(QMainWindow):
         if self.trainer.running:
             self.show_message("Pause training before editing a weight.")
             return
-        if self.model.refused_while_held():
+        if self.model.refused_while_held() or self.model.refused_while_computing():
             return
         node = self.model.current.graph[node_id]
         source = node.source
@@ -782,6 +796,7 @@ class MainWindow(QMainWindow):
             self.mode_box.setCurrentIndex(1)
             return
         self.model.set_mode(mode)
+        self.mode_box.setCurrentIndex(0 if self.model.mode is Mode.EXAMPLE else 1)  # as it was, if refused
 
     def show_message(self, text: str) -> None:
         """An error or a refusal in the message bar ("" clears it)."""
@@ -1038,6 +1053,7 @@ class MainWindow(QMainWindow):
             self._file_loader = None  # nor opened when an export it waits for ends, below
         self.session_actions.cancel_restore()
         self.export_menu.cancel()
+        self.model.stop_computing()  # a next pass being computed is dropped
         self.trainer.stop_and_wait()
         self.runs_dock.runs.stop_and_wait()
         for dialog in self.findChildren(ImportDialog):

@@ -62,6 +62,10 @@ class RunTraining(QObject):
         """Never: an export holds still the window's session, which a run is not."""
         return False
 
+    def refused_while_computing(self) -> bool:
+        """Never: the window's session computes its next pass apart from any run."""
+        return False
+
 
 class RunsModel(QObject):
     """The window's run set and the training of its runs."""

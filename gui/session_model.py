@@ -1,15 +1,31 @@
-"""The one Qt adapter around the core session: requests in, change signals out."""
+"""The one Qt adapter around the core session: requests in, change signals out.
+
+Moving on to a pass that takes long to record (a full batch of a large data set) is computed on the
+window's worker thread (gui/sliced_work.in_worker): the window keeps painting and answering, says
+what it computes, and refuses other steps and edits with that message until the pass is shown.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+import concurrent.futures
 
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from core import fmt
 from core.network import Network
 from core.optimizers import State
-from core.session import Mode, Session
+from core.session import Mode, NextPass, Session
 from core.source import GraphSource
 from core.stepper import StepPass, StepState
 from core.training import TrainProgress
+from gui.sliced_work import in_worker
+from gui.training_panel import next_text
+
+# Moving on to a pass whose recording costs more than this (Session.next_pass_work: its examples ×
+# parameters, about 5-10 ns a unit: some 15-30 ms) is computed off the UI thread. Below it, as for
+# every preset, the next pass is shown in the key's own call.
+BACKGROUND_WORK = 3_000_000
+POLL_MS = 5  # how often the UI thread looks whether the worker's pass is ready (no Qt call crosses threads)
 
 
 class SessionModel(QObject):
@@ -22,6 +38,7 @@ class SessionModel(QObject):
     message = Signal(str)  # something the user must read; "" clears it
     stepped = Signal()  # a step was taken and its cost is finite: an error about an earlier action is stale
     hold_changed = Signal(bool)  # the session is held still (see hold), or no longer
+    computing_changed = Signal(str)  # what is being computed off the UI thread (see step_forward); "" once over
 
     def __init__(self, network: Network, mode: Mode | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -29,6 +46,10 @@ class SessionModel(QObject):
         self.training = False
         self.held: str | None = None  # why the session is held still (an export drawing the graph), or None
         self._training_end_waits = False  # a run ended while held: shown on release
+        self.computing: str | None = None  # what the worker computes for this session (the next pass), or None
+        self._next_pass: tuple[Session, concurrent.futures.Future] | None = None
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._take_next_pass)
 
     # -- reading -------------------------------------------------------------------
 
@@ -52,7 +73,12 @@ class SessionModel(QObject):
     # -- requests to the model -------------------------------------------------------
 
     def step_forward(self) -> None:
-        self._move(self.session.step_forward)
+        """One event on; past the update, on to the next pass (off the UI thread if it takes long)."""
+        session = self.session
+        if session.cursor < len(session.current) or not self._long_to_record():
+            self._move(session.step_forward)
+        elif not self._refused():
+            self._compute_next_pass()
 
     def step_back(self) -> None:
         self._move(self.session.step_back)
@@ -70,11 +96,23 @@ class SessionModel(QObject):
         self._move(self.session.apply_update)
 
     def next_example(self) -> None:
-        self._move(self.session.next_example)
+        """Apply the update and move on to the next pass (computed off the UI thread if it takes long: the
+        update is shown applied meanwhile)."""
+        if not self._long_to_record():
+            self._move(self.session.next_example)
+        elif not self._refused():
+            before = self._applied_updates()
+            self.session.apply_update()
+            self.state_changed.emit()
+            if self._applied_updates() != before:
+                self.history_changed.emit()
+            self._compute_next_pass()
 
     def reset(self) -> None:
-        if self._refused():
+        """Back to the initial weights (a next pass being computed is dropped)."""
+        if self._refused(while_computing=False):
             return
+        self.stop_computing()
         self.session.reset()
         self.message.emit("")
         self.state_changed.emit()
@@ -91,6 +129,7 @@ class SessionModel(QObject):
         """Open another network (or another graph source, an expression): a new session, history cleared."""
         session = Session(network, mode)
         session.current  # the first pass, recorded before the current session is let go  # noqa: B018
+        self.stop_computing()
         self.session = session
         self.message.emit("")
         self.network_changed.emit()
@@ -101,6 +140,7 @@ class SessionModel(QObject):
 
     def restore_session(self, session: Session) -> None:
         """Put back a session kept aside (a new network could not be opened): its history and place stay."""
+        self.stop_computing()
         self.session = session
         self.network_changed.emit()
         self.state_changed.emit()
@@ -144,6 +184,59 @@ class SessionModel(QObject):
             self.message.emit(self.held)
         return self.held is not None
 
+    # -- computing the next pass off the UI thread ------------------------------------------
+
+    def refused_while_computing(self) -> bool:
+        """Whether the next pass is being computed; if so the message says so."""
+        if self.computing is not None:
+            self.message.emit(self.computing)
+        return self.computing is not None
+
+    def stop_computing(self) -> None:
+        """Drop the next pass being computed, if any (its session is reset, replaced or closed): the worker
+        finishes it alone and its result is let go."""
+        if self._next_pass is None:
+            return
+        self._next_pass, self.computing = None, None
+        self._poll.stop()
+        self.computing_changed.emit("")
+
+    def _long_to_record(self) -> bool:
+        session = self.session
+        return session.can_update and session.next_pass_work() > BACKGROUND_WORK
+
+    def _compute_next_pass(self) -> None:
+        """Start recording the pass after the current one's update on the worker thread (the update is applied)."""
+        session = self.session
+        network = session.network
+        what = next_text(session.mode, network.batch_size, network.examples)[5:] if network else "pass"
+        examples = session.next_pass_examples()
+        self.computing = f"Computing the next {what} ({fmt.count(examples)} examples)… Stepping waits for it."
+        self._next_pass = session, in_worker(session.next_pass_job())
+        self._poll.start()
+        self.computing_changed.emit(self.computing)
+
+    def _take_next_pass(self) -> None:
+        """Show the next pass once the worker has it, as a step in the key's own call would have; drop it if its
+        session has moved on (a new learning rate meanwhile: computed again, with it)."""
+        session, future = self._next_pass
+        if not future.done():
+            return
+        self.stop_computing()
+        try:
+            next_pass: NextPass = future.result()
+        except MemoryError:
+            self.message.emit("There is not enough memory to compute the next pass. Nothing was changed.")
+            return
+        if session is not self.session or not session.update_applied:
+            return  # reset, or replaced: dropped
+        if not session.follows_current(next_pass):
+            self._compute_next_pass()  # the current pass was computed again meanwhile (new settings)
+            return
+        before = self._applied_updates()
+        session.commit(next_pass)
+        self._moved(before)
+
     # -- training hand-over ----------------------------------------------------------
 
     def begin_training(self):
@@ -181,6 +274,10 @@ class SessionModel(QObject):
             return
         before = self._applied_updates()
         action()
+        self._moved(before)
+
+    def _moved(self, before: int) -> None:
+        """Say that the session moved (``before``: the updates applied before it did)."""
         self.state_changed.emit()
         if self._applied_updates() != before:
             self.history_changed.emit()
@@ -196,9 +293,10 @@ class SessionModel(QObject):
         session = self.session
         return session.updates + session.update_applied
 
-    def _refused(self) -> bool:
-        """Whether a request must wait (training runs, or the session is held still); if so, said."""
+    def _refused(self, while_computing: bool = True) -> bool:
+        """Whether a request must wait (training runs, the session is held still, or, unless the request
+        drops it, the next pass is being computed); if so, said."""
         if self.training:
             self.message.emit("Pause training before stepping.")
             return True
-        return self.refused_while_held()
+        return self.refused_while_held() or (while_computing and self.refused_while_computing())

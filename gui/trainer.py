@@ -67,7 +67,7 @@ class TrainingController(QObject):
         return self._process is not None
 
     def start(self, epochs: int = FOREVER) -> None:
-        if self.running or self._model.refused_while_held():
+        if self.running or self._model.refused_while_held() or self._model.refused_while_computing():
             return
         params, self._start_epoch = self._model.begin_training()
         self._model.message.emit("")
