@@ -14,6 +14,7 @@ raises or dies ends training with a message; what it sent before is kept.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import queue
 import threading
@@ -34,6 +35,19 @@ KILL_WAIT_S = 0.3  # a killed child is reaped within this (its exit code then sa
 _ENDED = object()  # the reader's last item: the pipe is closed
 
 
+@functools.cache
+def limit_blas_threads() -> None:
+    """One BLAS thread in the window's process, from now on (once per process). The window's own numpy
+    work is small; OpenBLAS threads spinning after it took half a core from the training process (47% of
+    a core against 17% with one thread)."""
+    threadpool_limits(1, user_api="blas")
+
+
+def _warm_up() -> None:
+    limit_blas_threads()
+    training_process.ensure_server()
+
+
 class TrainingController(QObject):
     """Starts and pauses training for a SessionModel."""
 
@@ -45,11 +59,9 @@ class TrainingController(QObject):
         super().__init__(parent)
         self._model = model
         self._context = training_process.context()
-        # The window's own numpy work is small; OpenBLAS threads spinning after it took
-        # half a core from the training process (47% of a core against 17% with one thread).
-        threadpool_limits(1, user_api="blas")
-        # After the window has painted: booting the fork server would slow the cold start.
-        QTimer.singleShot(WARM_UP_DELAY_MS, training_process.ensure_server)
+        # After the window has painted: booting the fork server, and limiting BLAS threads (threadpoolctl
+        # looks through every library loaded: 3.4 ms in a new process with Qt's), would slow the cold start.
+        QTimer.singleShot(WARM_UP_DELAY_MS, _warm_up)
         self._arrived.connect(self._on_arrived)
         self._pause_watch = QTimer(self, singleShot=True, interval=int(STOP_TIMEOUT_S * 1000))
         self._pause_watch.timeout.connect(self._on_pause_overdue)
@@ -87,6 +99,7 @@ class TrainingController(QObject):
             ),
             daemon=True,
         )
+        limit_blas_threads()
         training_process.ensure_server()
         with training_process.own_module_path():
             self._process.start()

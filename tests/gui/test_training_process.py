@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 
 from core.training_process import TRAINING_NICENESS
 from tests.conftest import REPO
+from tests.gui.helpers import press
 
 # Started as the installed command starts the app: the script's own folder, not the working folder,
 # is first on the path. It trains the OR gate for 300 epochs and prints what the window got.
@@ -107,4 +108,23 @@ def test_training_runs_below_the_window_in_the_scheduler(window, qtbot):
     pid = window.trainer._process.pid
     qtbot.waitUntil(lambda: os.getpriority(os.PRIO_PROCESS, pid) != os.getpriority(os.PRIO_PROCESS, 0), timeout=3000)
     assert os.getpriority(os.PRIO_PROCESS, pid) == min(os.getpriority(os.PRIO_PROCESS, 0) + TRAINING_NICENESS, 19)
+    window.trainer.stop_and_wait()
+
+
+def test_the_window_trains_with_one_blas_thread_of_its_own(window, qtbot):
+    """The limit is set after the window's first paint, or by Play at the latest: the window's BLAS
+    threads spinning after its own small products took half a core from the training process."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from gui import trainer
+
+    def blas_threads() -> set[int]:
+        return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+    threadpool_limits(2, user_api="blas")  # as a new process starts (on two cores)
+    trainer.limit_blas_threads.cache_clear()
+    assert blas_threads() == {2}
+    press(qtbot, window, Qt.Key.Key_P)
+    assert window.trainer.running
+    assert blas_threads() == {1}
     window.trainer.stop_and_wait()
