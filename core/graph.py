@@ -71,10 +71,11 @@ class Graph:
     """Nodes in topological order; the last node is the root (loss or cost)."""
 
     nodes: tuple[Node, ...]
-    kind: GraphKind
+    kind: GraphKind  # or its name: "scalar"
     _by_id: dict[str, Node] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", GraphKind(self.kind))
         object.__setattr__(self, "_by_id", {n.id: n for n in self.nodes})
 
     def __getitem__(self, node_id: str) -> Node:

@@ -163,13 +163,16 @@ def record_pass(
     The update is gradient descent unless ``rule`` gives another optimiser's (core.optimizers).
     ``planted_bug`` names the bug ``graph``'s ops were built with, kept with the pass.
     """
-    _freeze(leaves.values())
+    holds_arrays = not graph.kind.scalar  # a scalar graph's values are numbers: nothing to make read-only
+    if holds_arrays:
+        _freeze(leaves.values())
     leaves = dict(leaves)
     with np.errstate(all="ignore"):
         values = forward(graph, leaves)
         visits, grads = backward(graph, values)
-    _freeze(values.values())
-    _freeze(v for visit in visits.values() for v in (visit.upstream, *visit.local, *visit.sent))
+    if holds_arrays:
+        _freeze(values.values())
+        _freeze(v for visit in visits.values() for v in (visit.upstream, *visit.local, *visit.sent))
     events: list[Event] = [ForwardEvent(n.id, values[n.id]) for n in graph.op_nodes]
     events += visits.values()  # in backward order
     olds = {node.id: leaves[node.id] for node in graph.params}
@@ -185,7 +188,8 @@ def record_pass(
         UpdateEvent(n.id, olds[n.id], param_grads[n.id], learning_rate, new[n.id], tuple(quantities.get(n.id, ())))
         for n in graph.params
     ]
-    _freeze(v for e in updated for v in (e.grad, e.new, *(q for _, q in e.quantities)))
+    if holds_arrays:
+        _freeze(v for e in updated for v in (e.grad, e.new, *(q for _, q in e.quantities)))
     events += updated
     n_ops = len(graph.op_nodes)
     return StepPass(
