@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
 
 from gui import window_layout
@@ -43,6 +43,7 @@ class _Before:
     line_scale: float
     compact: bool
     bars: dict  # menu bar and toolbars: visible or not
+    panel_fonts: dict  # the shown panels' fonts (their title bars')
 
 
 class Presenter(QObject):
@@ -98,6 +99,7 @@ class Presenter(QObject):
         preferences().setValue(SCALE_KEY, scale)
         if self.active:
             THEME.set_font_scale(scale)
+            self._scale_titles()
             QTimer.singleShot(0, self.window.view.fit)
 
     def enter(self) -> None:
@@ -126,6 +128,7 @@ class Presenter(QObject):
             THEME.line_scale,
             THEME.compact,
             {bar: bar.isVisible() for bar in bars},
+            {panel: panel.font() for panel in self.shown_panels},
         )
         for bar in bars:
             bar.hide()
@@ -141,8 +144,19 @@ class Presenter(QObject):
             THEME.set_compact(True)
             THEME.set_font_scale(self.scale)
             THEME.set_line_scale(LINE_SCALE)
+        self._scale_titles()
         w.showFullScreen()
         self.arrange()
+
+    def _scale_titles(self) -> None:
+        """The shown panels' title bars in the presenter's font scale, bold. (Qt draws a panel's title
+        in the platform's title font, which no scale reaches, while the panel's font is the
+        application's; what the panels hold sets its own fonts from the theme.)"""
+        for panel, font in self._before.panel_fonts.items():
+            title = QFont(font)
+            title.setPointSizeF(font.pointSizeF() * THEME.font_scale)
+            title.setBold(True)
+            panel.setFont(title)
 
     def arrange(self) -> None:
         """The chain-rule panel and the cost plot side by side under the graph, in a low strip."""
@@ -165,6 +179,8 @@ class Presenter(QObject):
             THEME.set_line_scale(before.line_scale)
         for bar, visible in before.bars.items():
             bar.setVisible(visible)
+        for panel, font in before.panel_fonts.items():
+            panel.setFont(font)
         w.setWindowState(before.state)
         if not before.state & (Qt.WindowState.WindowFullScreen | Qt.WindowState.WindowMaximized):
             w.setGeometry(before.geometry)

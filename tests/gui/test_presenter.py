@@ -220,3 +220,22 @@ def test_presenting_every_line_fits_its_node_at_every_step(window, qtbot):
 )
 def test_compact_lines_keep_the_numbers_and_drop_the_names_the_title_gives(text, block, lines):
     assert [line.replace(NAME_SEP, " ") for line in compact_lines(text, block)] == lines
+
+
+def test_presenting_the_panels_titles_are_large_and_leaving_restores_them(window, qtbot):
+    """Qt draws a panel's title in the platform's title font while the panel's font is the application's:
+    presenter mode gives the shown panels a font of their own, scaled."""
+    from PySide6.QtWidgets import QApplication
+
+    panels = window.presenter.shown_panels
+    bars = {panel: panel.widget().y() for panel in panels}  # the title bar is above the panel's content
+    fonts = {panel: panel.font() for panel in panels}
+    _present(window, qtbot)
+    for panel in panels:
+        assert panel.font() != QApplication.font(panel)  # so Qt draws the title in it
+        assert panel.font().pointSizeF() == pytest.approx(fonts[panel].pointSizeF() * THEME.font_scale)
+        assert panel.widget().y() >= 1.4 * bars[panel]
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.isFullScreen())
+    for panel in panels:  # the application's font change reaches the widgets through posted events
+        qtbot.waitUntil(lambda p=panel: p.font() == fonts[p] and p.widget().y() == bars[p])
