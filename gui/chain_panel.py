@@ -3,14 +3,19 @@ below the one-variable lesson for a parameter when one is picked (core.update_te
 
 from __future__ import annotations
 
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QTextBrowser
 
 from core.curvature import one_variable
 from core.explain import INTRO, explain_node
 from core.param_entries import ParamEntry
+from core.stepper import BackwardEvent, ForwardEvent, UpdateEvent
 from core.text import html
 from core.update_text import one_variable_document
 from gui import theme
+
+# The part of a node's explanation each kind of step computes, by its title.
+_SECTION = {ForwardEvent: "Forward", BackwardEvent: "Backward", UpdateEvent: "Update"}
 
 
 class ChainPanel(QTextBrowser):
@@ -57,6 +62,18 @@ class ChainPanel(QTextBrowser):
         if node_id is None and state.last is not None:
             node_id = state.last.node
         document = INTRO if node_id is None else explain_node(step_pass, state, node_id, self._settings.decimals)
-        if self.lesson is not None and self._model.network is not None:
+        lesson = self.lesson is not None and self._model.network is not None
+        if lesson:
             document = self._lesson_document() + document
         self.setHtml(html(document, theme.role_colours()))
+        if not lesson and state.last is not None and state.last.node == node_id:
+            self._show_from(_SECTION[type(state.last)])
+
+    def _show_from(self, title: str) -> None:
+        """Scroll the part titled ``title`` (what the step just taken computed) to the top: a short
+        panel, as presenter mode's, would otherwise show only the node's heading and its forward line."""
+        flags = QTextDocument.FindFlag.FindCaseSensitively | QTextDocument.FindFlag.FindWholeWords
+        found = self.document().find(title, 0, flags)
+        if not found.isNull():
+            top = self.document().documentLayout().blockBoundingRect(found.block()).top()
+            self.verticalScrollBar().setValue(int(top))

@@ -239,3 +239,27 @@ def test_presenting_the_panels_titles_are_large_and_leaving_restores_them(window
     qtbot.waitUntil(lambda: not window.isFullScreen())
     for panel in panels:  # the application's font change reaches the widgets through posted events
         qtbot.waitUntil(lambda p=panel: p.font() == fonts[p] and p.widget().y() == bars[p])
+
+
+def test_presenting_the_chain_rule_panel_shows_the_part_the_step_computed(window, qtbot):
+    """The strip under the graph holds a few lines: the step's part of the explanation is scrolled to
+    its top (Forward, Backward or Update), not the node's heading."""
+    from core.stepper import BackwardEvent, ForwardEvent, UpdateEvent
+
+    _present(window, qtbot)
+    panel = window.chain_panel
+    titles = {ForwardEvent: "Forward", BackwardEvent: "Backward", UpdateEvent: "Update"}
+    seen = set()
+    for _ in range(len(window.model.session.current)):
+        qtbot.keyClick(window, Qt.Key.Key_Right)
+        title = titles[type(window.model.session.state.last)]
+        block = panel.document().begin()
+        while not block.text().startswith(title):
+            block = block.next()
+        bar = panel.verticalScrollBar()
+        top = panel.document().documentLayout().blockBoundingRect(block).top() - bar.value()
+        assert 0 <= top < panel.viewport().height() - panel.fontMetrics().height(), (title, top)  # in view: at the top,
+        assert top < 10 or bar.value() == bar.maximum(), (title, top)  # or scrolled as far as it goes
+        seen.add(title)
+    assert seen == {"Forward", "Backward", "Update"}
+    assert panel.verticalScrollBar().value() > 0  # the last step's part is below the heading
