@@ -103,10 +103,10 @@ class SessionModel(QObject):
         elif not self._refused():
             before = self._applied_updates()
             self.session.apply_update()
+            self._compute_next_pass()  # started before the update is shown: drawing it takes a while too
             self.state_changed.emit()
             if self._applied_updates() != before:
                 self.history_changed.emit()
-            self._compute_next_pass()
 
     def reset(self) -> None:
         """Back to the initial weights (a next pass being computed is dropped)."""
