@@ -23,7 +23,7 @@ from core.source import GraphSource, Mode, NetworkSource, as_source
 from core.stepper import Phase, StepPass, StepState
 from core.training import TrainProgress
 
-__all__ = ["CostHistory", "Mode", "NextPass", "PassRun", "Session", "Snapshot"]
+__all__ = ["CostHistory", "Mode", "NextPass", "PassAgain", "PassRun", "Session", "Snapshot"]
 
 # What a snapshot keeps for stepping back (whole epochs stepped before become history): at most this
 # many passes, and passes of at most this many events in all (replaying them takes about a second).
@@ -57,6 +57,14 @@ class NextPass:
 
     after: StepPass  # the pass whose update it follows: the session's current pass when it was asked for
     params: Params  # the parameters that update gave, the new pass's start
+    step_pass: StepPass
+
+
+@dataclass(frozen=True)
+class PassAgain:
+    """A pass recorded again from what was kept of it (``Session.step_back_job``)."""
+
+    kept: KeptPass  # what it was recorded from
     step_pass: StepPass
 
 
@@ -179,13 +187,37 @@ class Session:
         that is kept (the same numbers: the same parameters, state, source and examples)."""
         step_pass = self._passes.whole(index)
         if step_pass is None:
-            index %= len(self._passes)
-            kept = self._passes[index]
-            number = index + self.updates + 1 - len(self._passes)  # a restored session may keep fewer passes
-            state = self._passes.state_before(index, self.optimizer_state)
-            step_pass = self._record(kept.params, number, state, kept.source)
+            step_pass = self._pass_again_job(index)().step_pass
             self._passes.keep_whole_again(index, step_pass)
         return step_pass
+
+    def _pass_again_job(self, index: int) -> Callable[[], PassAgain]:
+        """What records pass ``index`` again from its KeptPass, from values taken now (see ``next_pass_job``)."""
+        index %= len(self._passes)
+        kept = self._passes[index]
+        number = index + self.updates + 1 - len(self._passes)  # a restored session may keep fewer passes
+        state = self._passes.state_before(index, self.optimizer_state)
+        record = partial(_recorded, kept.source, self.mode, self._first_batch, self._lead_rows)
+        return partial(_pass_again, record, kept, number, state)
+
+    def step_back_job(self) -> Callable[[], PassAgain] | None:
+        """What stepping back from here records again (the previous pass, when only what computes it is
+        kept), as ``next_pass_job`` does for the next pass; ``step_back_into`` then steps back with its
+        result. None when stepping back records nothing."""
+        if self.cursor > 0 or len(self._passes) < 2 or self._passes.whole(-2) is not None:
+            return None
+        return self._pass_again_job(-2)
+
+    def steps_back_into(self, again: PassAgain) -> bool:
+        """Whether stepping back from here goes into the pass ``again`` was recorded from."""
+        return self.cursor == 0 and len(self._passes) > 1 and self._passes[-2] is again.kept
+
+    def step_back_into(self, again: PassAgain) -> None:
+        """``step_back`` into the previous pass, recorded again apart (``step_back_job``'s result); a
+        ValueError if stepping back from here goes elsewhere."""
+        if not self.steps_back_into(again):
+            raise ValueError("the pass recorded again is not the one stepping back goes into")
+        self._back_into_previous(again.step_pass)
 
     @property
     def update_applied(self) -> bool:
@@ -430,10 +462,16 @@ class Session:
         if self.cursor > 0:
             self.cursor -= 1
         elif len(self._passes) > 1:
-            self._passes.pop()
-            self.updates -= 1
-            self.params = self.source.params_from_leaves(self.current.graph, self.current.leaves, self.params)
-            self.cursor = len(self.current)
+            self._back_into_previous(None)
+
+    def _back_into_previous(self, recorded: StepPass | None) -> None:
+        """To the end of the previous pass (``recorded``: it with its events, recorded again apart)."""
+        self._passes.pop()
+        if recorded is not None:
+            self._passes.keep_whole_again(-1, recorded)
+        self.updates -= 1
+        self.params = self.source.params_from_leaves(self.current.graph, self.current.leaves, self.params)
+        self.cursor = len(self.current)
 
     def seek(self, cursor: int) -> None:
         self.cursor = min(max(cursor, 0), len(self.current))
@@ -485,9 +523,20 @@ class Session:
         """About how much recording the pass after the current one's update costs: its examples × the
         parameters (× 2·parameters + 1 more for Newton's method: its Hessian takes two gradients per
         parameter). Recording a 2-16-16-1 network's pass takes about 5-10 ns per unit on a desktop core."""
+        return self._recording_work(self.next_pass_examples())
+
+    def step_back_work(self) -> int:
+        """``next_pass_work`` for what stepping back from here records again (0: nothing)."""
+        return self._recording_work(self.step_back_examples())
+
+    def step_back_examples(self) -> int:
+        """How many examples the pass stepping back from here records again covers (0: none)."""
+        return 0 if self.step_back_job() is None else self._passes[-2].examples
+
+    def _recording_work(self, examples: int) -> int:
         params = sum(np.size(v) for v in self.params.values())
         newton = self.network is not None and self.network.optimizer.name == "newton"
-        return self.next_pass_examples() * params * (2 * params + 1 if newton else 1)
+        return examples * params * (2 * params + 1 if newton else 1)
 
     def next_pass_examples(self) -> int:
         """How many examples the pass after the current one's update covers."""
@@ -624,6 +673,11 @@ def _recorded(
 def _next_pass(record: Callable[..., StepPass], after: StepPass, params: Params, update: int) -> NextPass:
     """``Session.next_pass_job``'s work: the pass of update number ``update``, from ``after``'s update."""
     return NextPass(after, params, record(params, update, after.state_after))
+
+
+def _pass_again(record: Callable[..., StepPass], kept: KeptPass, update: int, state: State | None) -> PassAgain:
+    """``Session._pass_again_job``'s work: the pass of update number ``update`` recorded again from ``kept``."""
+    return PassAgain(kept, record(kept.params, update, state))
 
 
 def _alignment(sizes: tuple[int, ...], start_example: int) -> tuple[int, tuple[int, ...] | None]:

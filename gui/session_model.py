@@ -1,20 +1,23 @@
 """The one Qt adapter around the core session: requests in, change signals out.
 
-Moving on to a pass that takes long to record (a full batch of a large data set) is computed on the
-window's worker thread (gui/sliced_work.in_worker): the window keeps painting and answering, says
-what it computes, and refuses other steps and edits with that message until the pass is shown.
+Moving on to a pass that takes long to record (a full batch of a large data set), or back into one
+recorded again, is computed on the window's worker thread (gui/sliced_work.in_worker): the window
+keeps painting and answering, says what it computes, and refuses other steps and edits with that
+message until the pass is shown.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from core import fmt
 from core.network import Network
 from core.optimizers import State
-from core.session import Mode, NextPass, Session
+from core.session import Mode, NextPass, PassAgain, Session
 from core.source import GraphSource
 from core.stepper import StepPass, StepState
 from core.training import TrainProgress
@@ -46,10 +49,11 @@ class SessionModel(QObject):
         self.training = False
         self.held: str | None = None  # why the session is held still (an export drawing the graph), or None
         self._training_end_waits = False  # a run ended while held: shown on release
-        self.computing: str | None = None  # what the worker computes for this session (the next pass), or None
-        self._next_pass: tuple[Session, concurrent.futures.Future] | None = None
+        self.computing: str | None = None  # what the worker computes for this session (a pass), or None
+        # the session a pass is computed for, the worker's future and what takes its result
+        self._computed: tuple[Session, concurrent.futures.Future, Callable[[Session, Any], None]] | None = None
         self._poll = QTimer(self, interval=POLL_MS)
-        self._poll.timeout.connect(self._take_next_pass)
+        self._poll.timeout.connect(self._take_computed)
 
     # -- reading -------------------------------------------------------------------
 
@@ -81,7 +85,15 @@ class SessionModel(QObject):
             self._compute_next_pass()
 
     def step_back(self) -> None:
-        self._move(self.session.step_back)
+        """One event back; before the start of a pass, into the previous one (recorded again off the UI
+        thread if only what computes it is kept and that takes long)."""
+        session = self.session
+        if session.step_back_work() <= BACKGROUND_WORK:
+            self._move(session.step_back)
+        elif not self._refused():
+            examples = fmt.count(session.step_back_examples())
+            text = f"Computing the previous {self._what()} again ({examples} examples)… Stepping waits for it."
+            self._compute(session.step_back_job(), text, self._step_back_into)
 
     def seek(self, cursor: int) -> None:
         self._move(lambda: self.session.seek(cursor))
@@ -193,11 +205,11 @@ class SessionModel(QObject):
         return self.computing is not None
 
     def stop_computing(self) -> None:
-        """Drop the next pass being computed, if any (its session is reset, replaced or closed): the worker
+        """Drop the pass being computed, if any (its session is reset, replaced or closed): the worker
         finishes it alone and its result is let go."""
-        if self._next_pass is None:
+        if self._computed is None:
             return
-        self._next_pass, self.computing = None, None
+        self._computed, self.computing = None, None
         self._poll.stop()
         self.computing_changed.emit("")
 
@@ -205,37 +217,57 @@ class SessionModel(QObject):
         session = self.session
         return session.can_update and session.next_pass_work() > BACKGROUND_WORK
 
+    def _what(self) -> str:
+        """What N moves on to: example, batch or mini-batch."""
+        network, mode = self.network, self.session.mode
+        return next_text(mode, network.batch_size, network.examples)[5:] if network else "pass"
+
     def _compute_next_pass(self) -> None:
         """Start recording the pass after the current one's update on the worker thread (the update is applied)."""
         session = self.session
-        network = session.network
-        what = next_text(session.mode, network.batch_size, network.examples)[5:] if network else "pass"
-        examples = session.next_pass_examples()
-        self.computing = f"Computing the next {what} ({fmt.count(examples)} examples)… Stepping waits for it."
-        self._next_pass = session, in_worker(session.next_pass_job())
-        self._poll.start()
-        self.computing_changed.emit(self.computing)
+        examples = fmt.count(session.next_pass_examples())
+        text = f"Computing the next {self._what()} ({examples} examples)… Stepping waits for it."
+        self._compute(session.next_pass_job(), text, self._commit_next_pass)
 
-    def _take_next_pass(self) -> None:
-        """Show the next pass once the worker has it, as a step in the key's own call would have; drop it if its
-        session has moved on (a new learning rate meanwhile: computed again, with it)."""
-        session, future = self._next_pass
+    def _compute(self, job: Callable[[], object], text: str, finish: Callable[[Session, object], None]) -> None:
+        """Run ``job`` on the worker thread, saying ``text`` until ``finish(session, its result)``."""
+        self.computing = text
+        self._computed = self.session, in_worker(job), finish
+        self._poll.start()
+        self.computing_changed.emit(text)
+
+    def _take_computed(self) -> None:
+        """Once the worker has it, hand the result to its finish, if its session is still the one shown."""
+        session, future, finish = self._computed
         if not future.done():
             return
         self.stop_computing()
         try:
-            next_pass: NextPass = future.result()
+            result = future.result()
         except MemoryError:
-            self.message.emit("There is not enough memory to compute the next pass. Nothing was changed.")
+            self.message.emit("There is not enough memory to compute that pass. Nothing was changed.")
             return
-        if session is not self.session or not session.update_applied:
-            return  # reset, or replaced: dropped
+        if session is self.session:
+            finish(session, result)
+
+    def _commit_next_pass(self, session: Session, next_pass: NextPass) -> None:
+        """Show the next pass as a step in the key's own call would have; nothing once the update is no
+        longer applied (a reset); a new learning rate meanwhile: computed again, with it."""
+        if not session.update_applied:
+            return
         if not session.follows_current(next_pass):
             self._compute_next_pass()  # the current pass was computed again meanwhile (new settings)
             return
         before = self._applied_updates()
         session.commit(next_pass)
         self._moved(before)
+
+    def _step_back_into(self, session: Session, again: PassAgain) -> None:
+        """Step back into the pass recorded again, as ← would have at once (unless the session went elsewhere)."""
+        if session.steps_back_into(again):
+            before = self._applied_updates()
+            session.step_back_into(again)
+            self._moved(before)
 
     # -- training hand-over ----------------------------------------------------------
 

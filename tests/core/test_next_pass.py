@@ -10,6 +10,7 @@ import threading
 import numpy as np
 import pytest
 
+import core.pass_log
 from core.datasets import two_spirals
 from core.network import Layer, Network
 from core.optimizers import Optimizer
@@ -117,3 +118,45 @@ def test_the_work_of_the_next_pass_is_its_examples_times_the_parameters():
     newton = Session(spirals(examples=300, batch_size=None, optimizer=Optimizer("newton")), Mode.BATCH)
     assert newton.next_pass_work() == 300 * params * (2 * params + 1)
     assert Session(load_preset("or_gate"), Mode.EXAMPLE).next_pass_work() == 1 * 3  # one example, w1, w2, b
+
+
+def test_stepping_back_into_a_pass_kept_only_in_part_records_it_apart_then_steps_at_once(monkeypatch):
+    monkeypatch.setattr(core.pass_log, "KEEP_WHOLE", 1)  # only the current pass keeps its events
+    split, plain = Session(spirals(), Mode.BATCH), Session(spirals(), Mode.BATCH)
+    for session in (split, plain):
+        for _ in range(3):
+            session.next_example()
+        session.step_forward()
+    assert split.step_back_job() is None  # inside the pass: nothing to record
+    assert split.step_back_work() == 0
+    split.seek(0)
+    plain.seek(0)
+    job = split.step_back_job()
+    assert split.step_back_work() == 44 * 17  # the epoch's last batch, 2-4-1's 17 parameters
+    before = seen(split)
+    again = job()
+    assert_unchanged(split, before)
+    split.step_back_into(again)
+    plain.step_back()
+    assert_same(split, plain)
+    assert split.current is again.step_pass
+    split.step_forward()  # and on again
+    plain.step_forward()
+    assert_same(split, plain)
+
+
+def test_a_pass_recorded_again_for_a_pass_stepping_back_no_longer_reaches_is_refused(monkeypatch):
+    monkeypatch.setattr(core.pass_log, "KEEP_WHOLE", 1)
+    session = Session(spirals(), Mode.BATCH)
+    for _ in range(3):
+        session.next_example()
+    again = session.step_back_job()()
+    assert session.steps_back_into(again)
+    for moved in (session.step_forward, session.step_back):  # inside a pass, then back past it
+        moved()
+        before = seen(session)
+        assert not session.steps_back_into(again)
+        with pytest.raises(ValueError, match="not the one stepping back goes into"):
+            session.step_back_into(again)
+        assert_unchanged(session, before)
+        session.seek(0)

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
+import core.pass_log
 from core.datasets import two_spirals
 from core.network import Layer, Network
 from core.optimizers import Optimizer
@@ -53,19 +54,24 @@ def window(qtbot, monkeypatch):
 def gate(monkeypatch):
     """Next passes computed off the UI thread wait, once started, until the test sets this event."""
     event = threading.Event()
-    job_of = Session.next_pass_job
 
-    def gated(session):
-        job = job_of(session)
+    def gated(job_of):
+        def gated_job(session):
+            job = job_of(session)
+            if job is None:
+                return None
 
-        def run():
-            if threading.current_thread() is not threading.main_thread():
-                event.wait(30)
-            return job()
+            def run():
+                if threading.current_thread() is not threading.main_thread():
+                    event.wait(30)
+                return job()
 
-        return run
+            return run
 
-    monkeypatch.setattr(Session, "next_pass_job", gated)
+        return gated_job
+
+    for name in ("next_pass_job", "step_back_job"):
+        monkeypatch.setattr(Session, name, gated(getattr(Session, name)))
     yield event
     event.set()
 
@@ -123,6 +129,38 @@ def test_n_returns_at_once_the_window_answers_and_the_pass_is_a_plain_steps(wind
     assert window.position_bar.cursor == 0
     press(qtbot, window, LEFT)  # back across the updates, as after plain steps
     reference.step_back()
+    assert_same(model.session, reference)
+
+
+def test_back_into_a_pass_recorded_again_is_computed_in_the_background_too(window, qtbot, gate, monkeypatch):
+    monkeypatch.setattr(core.pass_log, "KEEP_WHOLE", 1)  # only the current pass keeps its events
+    press(qtbot, window, Qt.Key.Key_R, modifier=Qt.KeyboardModifier.ControlModifier)  # a session that does so
+    gate.set()
+    for _ in range(2):
+        press(qtbot, window, N)
+        computed(qtbot, window)
+    gate.clear()
+    press(qtbot, window, LEFT)  # into the previous pass: recorded again
+    model = window.model
+    assert model.computing == "Computing the previous batch again (2,000 examples)… Stepping waits for it."
+    assert (model.session.updates, model.session.cursor) == (2, 0)
+    assert ticks_while(qtbot, 100) >= 5
+    press(qtbot, window, RIGHT)
+    assert window.message_bar.text() == model.computing  # refused
+    gate.set()
+    computed(qtbot, window)
+    reference = Session(spirals(), Mode.BATCH)
+    reference.next_example()
+    reference.next_example()
+    reference.step_back()
+    assert_same(model.session, reference)
+    assert window.message_bar.text() == ""
+    press(qtbot, window, LEFT)  # within the pass: at once
+    press(qtbot, window, RIGHT, 2)  # and on past the update: the next pass computed again
+    computed(qtbot, window)
+    reference.step_back()
+    reference.step_forward()
+    reference.step_forward()
     assert_same(model.session, reference)
 
 
