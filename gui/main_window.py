@@ -108,6 +108,9 @@ class MainWindow(QMainWindow):
         self._build_data_dock()
         self._build_surface_dock()
         self._build_actions()
+        if network.view is not None:
+            # Its decimals and convention before the graph is drawn (drawn again for them, it took twice as long).
+            self._apply_view(network.view)
         self._plots_dirty = True
         self._file_loader: FileLoader | None = None  # a large file being read in the background
         self._computing_said = ""  # the message bar's notice of the last next pass computed off the UI thread
@@ -143,8 +146,6 @@ class MainWindow(QMainWindow):
         self.position_bar.seek_requested.connect(self.model.seek)
         self._on_network_changed()
         self._add_info(optimizer_notice)
-        if network.view is not None:
-            self._apply_view(network.view)
         self._layout_restored = remember and window_layout.restore(self)
         if not self._layout_restored:
             window_layout.fit_to_screen(self)

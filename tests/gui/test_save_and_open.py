@@ -94,3 +94,29 @@ def test_a_file_given_on_the_command_line_opens_as_it_was_saved(qtbot, tmp_path)
         assert window.settings.convention is Convention.COLUMNS
     finally:
         window.trainer.stop_and_wait()
+
+
+def test_a_file_given_on_the_command_line_is_drawn_once_with_its_saved_decimals_and_convention(
+    qtbot, tmp_path, monkeypatch
+):
+    """Its view applies before the graph is drawn: drawing it, then again for other decimals or another
+    convention, took twice as long to open."""
+    from gui.graph.scene import GraphScene
+    from gui.main_window import MainWindow
+
+    drawn = []
+    build = GraphScene.build
+    monkeypatch.setattr(GraphScene, "build", lambda scene, *args: (drawn.append(args[1]), build(scene, *args))[1])
+    path = tmp_path / "saved.json"
+    save(load_preset("or_gate"), path)
+    saved = json.loads(path.read_text())
+    saved["view"] = {"mode": "example", "epochs": 300, "decimals": 5, "convention": "columns"}
+    path.write_text(json.dumps(saved))
+    window = MainWindow(load(str(path)))
+    qtbot.addWidget(window)
+    try:
+        assert drawn == [5]
+        assert window.settings.convention is Convention.COLUMNS
+        assert node(window, "w1").value_text == "0.10000"
+    finally:
+        window.trainer.stop_and_wait()
