@@ -108,17 +108,13 @@ class SessionModel(QObject):
         self._move(self.session.apply_update)
 
     def next_example(self) -> None:
-        """Apply the update and move on to the next pass (computed off the UI thread if it takes long: the
-        update is shown applied meanwhile)."""
+        """Apply the update and move on to the next pass (computed off the UI thread if it takes long; the
+        window shows the pass as it was until then: drawing the update applied meanwhile would take the
+        worker's CPU, about doubling a 400,000-example press under load)."""
         if not self._long_to_record():
             self._move(self.session.next_example)
         elif not self._refused():
-            before = self._applied_updates()
-            self.session.apply_update()
-            self._compute_next_pass()  # started before the update is shown: drawing it takes a while too
-            self.state_changed.emit()
-            if self._applied_updates() != before:
-                self.history_changed.emit()
+            self._compute_next_pass()
 
     def reset(self) -> None:
         """Back to the initial weights (a next pass being computed is dropped)."""
@@ -223,7 +219,7 @@ class SessionModel(QObject):
         return next_text(mode, network.batch_size, network.examples)[5:] if network else "pass"
 
     def _compute_next_pass(self) -> None:
-        """Start recording the pass after the current one's update on the worker thread (the update is applied)."""
+        """Start recording the pass after the current one's update on the worker thread."""
         session = self.session
         examples = fmt.count(session.next_pass_examples())
         text = f"Computing the next {self._what()} ({examples} examples)… Stepping waits for it."
@@ -237,9 +233,10 @@ class SessionModel(QObject):
         self.computing_changed.emit(text)
 
     def _take_computed(self) -> None:
-        """Once the worker has it, hand the result to its finish, if its session is still the one shown."""
+        """Once the worker has it, hand the result to its finish, if its session is still the one shown (not
+        while the session is held still: an export drawing the graph shows one state throughout)."""
         session, future, finish = self._computed
-        if not future.done():
+        if not future.done() or self.held is not None:
             return
         self.stop_computing()
         try:
@@ -251,14 +248,13 @@ class SessionModel(QObject):
             finish(session, result)
 
     def _commit_next_pass(self, session: Session, next_pass: NextPass) -> None:
-        """Show the next pass as a step in the key's own call would have; nothing once the update is no
-        longer applied (a reset); a new learning rate meanwhile: computed again, with it."""
-        if not session.update_applied:
-            return
+        """Apply the update and show the next pass, as N or → in the key's own call would have; a new
+        learning rate meanwhile (the current pass computed again): the next one computed again, with it."""
         if not session.follows_current(next_pass):
-            self._compute_next_pass()  # the current pass was computed again meanwhile (new settings)
+            self._compute_next_pass()
             return
         before = self._applied_updates()
+        session.apply_update()
         session.commit(next_pass)
         self._moved(before)
 

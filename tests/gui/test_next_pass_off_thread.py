@@ -18,9 +18,10 @@ from core.network import Layer, Network
 from core.optimizers import Optimizer
 from core.presets import load_preset
 from core.session import Mode, Session
-from gui import session_model
+from gui import session_model, sliced_work
 from tests.core.test_pass_log import assert_same
 from tests.gui.helpers import press
+from tests.gui.test_export_hold import held_export
 
 EXAMPLES = 2000
 RIGHT, LEFT, N = Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_N
@@ -102,7 +103,7 @@ def test_n_returns_at_once_the_window_answers_and_the_pass_is_a_plain_steps(wind
     press(qtbot, window, N)
     assert model.computing == "Computing the next batch (2,000 examples)… Stepping waits for it."
     assert window.message_bar.text() == model.computing  # said, as a notice
-    assert (model.session.updates, model.session.update_applied) == (0, True)  # the update shows applied
+    assert (model.session.updates, model.session.cursor) == (0, 0)  # the pass as it was until the next one
     assert ticks_while(qtbot, 200) >= 10  # the window answers while the pass computes
     assert model.computing is not None
     assert not window.act_undo.isEnabled()
@@ -187,15 +188,30 @@ def test_keys_and_edits_while_it_computes_are_refused_with_the_message(window, q
     assert model.session.cursor == 1
 
 
+def test_a_pass_computed_during_an_export_is_shown_once_the_export_is_written(
+    window, qtbot, gate, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(sliced_work, "SYNC_BUDGET_S", 0.0)  # the export goes on in slices at once
+    press(qtbot, window, N)
+    work, finish = held_export(window, tmp_path / "graph.png")
+    gate.set()
+    qtbot.wait(100)  # the pass is ready, the picture still being drawn: the graph holds still
+    assert window.model.computing is not None
+    assert window.model.session.updates == 0
+    finish.append(True)
+    qtbot.waitUntil(lambda: not work.running, timeout=10_000)
+    computed(qtbot, window)
+    assert window.model.session.updates == 1
+
+
 def test_a_new_learning_rate_meanwhile_computes_the_pass_again_with_it(window, qtbot, gate):
     press(qtbot, window, N)
     window.model.change_settings(learning_rate=0.05)
     gate.set()
     computed(qtbot, window)
     reference = Session(spirals(), Mode.BATCH)
-    reference.apply_update()
     reference.set_network(reference.network.with_settings(learning_rate=0.05))
-    reference.step_forward()
+    reference.next_example()
     assert_same(window.model.session, reference)
 
 
@@ -226,7 +242,7 @@ def test_opening_a_preset_or_closing_the_window_meanwhile_drops_the_pass(window,
     gate.set()
     qtbot.wait(100)
     session = window.model.session
-    assert (session.updates, session.update_applied) == (0, True)  # as when closed: nothing half-applied
+    assert (session.updates, session.cursor) == (0, 0)  # as when closed: nothing half-applied
 
 
 def test_a_diverging_pass_computed_in_the_background_still_says_so(window, qtbot, monkeypatch):
