@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self._file_loader: FileLoader | None = None  # a large file being read in the background
         self._computing_said = ""  # the message bar's notice of the last next pass computed off the UI thread
         self._view_out_of_memory = False  # set by a view that ran out of memory drawing a new network
+        self._network_coming = False  # a network's saved view is applied before it is drawn
         self._regions_clock = QElapsedTimer()
         self._regions_clock.start()
         self._curve_clock = QElapsedTimer()
@@ -594,19 +595,23 @@ class MainWindow(QMainWindow):
         previous = self.model.session
         self._view_out_of_memory = False
         optimizer_notice = None
+        view_before = None
         if isinstance(network, Network):
             network, optimizer_notice = offered_in_window(network)
+            if network.view is not None:
+                view_before = self._view()
+                self._apply_view_before_drawing(network.view)
         try:
             self.model.set_network(network, saved_mode(network))
         except MemoryError:
             self._view_out_of_memory = True
         failed, self._view_out_of_memory = self._view_out_of_memory, False
         if failed:  # in the session, or in a view while it was drawn
+            if view_before is not None:
+                self._apply_view_before_drawing(view_before)
             self.model.restore_session(previous)
             self._refuse_network(network, "there is not enough memory for it")
             return False
-        if isinstance(network, Network) and network.view is not None:
-            self._apply_view(network.view)
         if isinstance(network, Network) and self.network_editor is not None and self.network_editor.isVisible():
             self.network_editor.load(network, network.initial_params(), self.model.session.displayed_params())
         self._add_info(optimizer_notice)
@@ -755,6 +760,15 @@ class MainWindow(QMainWindow):
         """Show an opened network as it was saved (the graph itself was chosen on opening)."""
         apply_view(self, {key: getattr(view, key) for key in NETWORK_VIEW_KEYS if getattr(view, key) is not None})
 
+    def _apply_view_before_drawing(self, view: ViewSettings) -> None:
+        """``view``'s decimals and convention for the network about to be drawn: the graph shown now is not
+        drawn again for them (it was, then the new one was drawn for them again)."""
+        self._network_coming = True
+        try:
+            self._apply_view(view)
+        finally:
+            self._network_coming = False
+
     def _on_save_screenshot(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "backprop-stepper.png", "PNG images (*.png)")
         if not path:
@@ -865,6 +879,8 @@ class MainWindow(QMainWindow):
         self.act_next.setToolTip(f"Apply the update, then step the {text[5:]} (N)")
 
     def _on_convention_changed(self) -> None:
+        if self._network_coming:
+            return  # drawn with it
         self.scene.build(self.settings.shown(self.model.current), self.settings.decimals)
         self._on_state_changed()
         QTimer.singleShot(0, self.view.fit)
@@ -889,8 +905,9 @@ class MainWindow(QMainWindow):
             self.view.prefetch_follow(self.scene.nodes[step_pass.events[state.cursor].node].sceneBoundingRect())
 
     def _on_display_settings_changed(self) -> None:
-        self._on_state_changed()
         self._plots_dirty = True  # the data table's decimals
+        if not self._network_coming:  # else drawn with them
+            self._on_state_changed()
 
     def _on_history_changed(self) -> None:
         self._plots_dirty = True

@@ -120,3 +120,49 @@ def test_a_file_given_on_the_command_line_is_drawn_once_with_its_saved_decimals_
         assert node(window, "w1").value_text == "0.10000"
     finally:
         window.trainer.stop_and_wait()
+
+
+def test_a_file_opened_in_the_window_is_drawn_once_with_its_saved_decimals_and_convention(
+    window, qtbot, monkeypatch, tmp_path
+):
+    from gui.graph.scene import GraphScene
+
+    path = tmp_path / "saved.json"
+    save(load_preset("net_2_4_1_tanh"), path)
+    saved = json.loads(path.read_text())
+    saved["view"] = {"mode": "example", "epochs": 300, "decimals": 5, "convention": "columns"}
+    path.write_text(json.dumps(saved))
+    drawn = []
+    build = GraphScene.build
+    monkeypatch.setattr(GraphScene, "build", lambda scene, *args: (drawn.append(args[1]), build(scene, *args))[1])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.network.name == load_preset("net_2_4_1_tanh").name
+    assert drawn == [5]  # once: not then again for the decimals and again for the convention
+    assert window.settings.convention is Convention.COLUMNS
+    assert window.training_panel.epochs.value() == 300
+    assert node(window, "b2").value_text.count("0") >= 5
+
+
+def test_a_saved_view_is_put_back_with_a_network_that_could_not_be_drawn(window, qtbot, monkeypatch, tmp_path):
+    from gui.graph.scene import GraphScene
+
+    path = tmp_path / "saved.json"
+    save(load_preset("net_2_4_1_tanh"), path)
+    saved = json.loads(path.read_text())
+    saved["view"] = {"mode": "example", "epochs": 300, "decimals": 5, "convention": "columns"}
+    path.write_text(json.dumps(saved))
+    build = GraphScene.build
+
+    def build_out_of_memory(scene, step_pass, decimals):
+        if window.model.network.name != "OR gate":
+            raise MemoryError
+        build(scene, step_pass, decimals)
+
+    monkeypatch.setattr(GraphScene, "build", build_out_of_memory)
+    window.open_file(str(path))
+    assert "not enough memory" in window.message_bar.text()
+    assert window.model.network.name == "OR gate"
+    assert (window.settings.decimals, window.settings.convention) == (3, Convention.ROWS)
+    assert window.training_panel.epochs.value() == 5000
+    assert node(window, "w1").value_text == "0.100"
