@@ -25,6 +25,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,6 +33,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Measured as a new user has the app: the settings of whoever runs it (theme, a saved window layout,
+# panels) are neither read nor written, so runs compare (a fresh process's first window too).
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="backprop-stepper-bench-config-")
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer  # noqa: E402
