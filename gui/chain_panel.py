@@ -26,7 +26,9 @@ class ChainPanel(QTextBrowser):
         self._model, self._settings = model, settings
         self.selected: str | None = None
         self.lesson: tuple[str, tuple[int, ...]] | None = None  # the one-variable lesson's parameter
+        self._part: str | None = None  # the title of the part a step scrolled to the top, until the reader scrolls
         self.setOpenLinks(False)
+        self.verticalScrollBar().actionTriggered.connect(self._on_scrolled_by_hand)
         model.state_changed.connect(self.refresh)
         model.network_changed.connect(self._on_network_changed)
         settings.changed.connect(self.refresh)
@@ -66,6 +68,7 @@ class ChainPanel(QTextBrowser):
         if lesson:
             document = self._lesson_document() + document
         self.setHtml(html(document, theme.role_colours()))
+        self._part = None
         if not lesson and state.last is not None and state.last.node == node_id:
             self._show_from(_SECTION[type(state.last)])
 
@@ -77,3 +80,14 @@ class ChainPanel(QTextBrowser):
         if not found.isNull():
             top = self.document().documentLayout().blockBoundingRect(found.block()).top()
             self.verticalScrollBar().setValue(int(top))
+            self._part = title
+
+    def resizeEvent(self, event) -> None:
+        """The text is wrapped again (as on entering presenter mode): the part a step scrolled to the top
+        stays there, unless the reader has scrolled since."""
+        super().resizeEvent(event)
+        if self._part is not None:
+            self._show_from(self._part)
+
+    def _on_scrolled_by_hand(self) -> None:
+        self._part = None

@@ -244,22 +244,40 @@ def test_presenting_the_panels_titles_are_large_and_leaving_restores_them(window
 def test_presenting_the_chain_rule_panel_shows_the_part_the_step_computed(window, qtbot):
     """The strip under the graph holds a few lines: the step's part of the explanation is scrolled to
     its top (Forward, Backward or Update), not the node's heading."""
-    from core.stepper import BackwardEvent, ForwardEvent, UpdateEvent
-
     _present(window, qtbot)
-    panel = window.chain_panel
-    titles = {ForwardEvent: "Forward", BackwardEvent: "Backward", UpdateEvent: "Update"}
     seen = set()
     for _ in range(len(window.model.session.current)):
         qtbot.keyClick(window, Qt.Key.Key_Right)
-        title = titles[type(window.model.session.state.last)]
-        block = panel.document().begin()
-        while not block.text().startswith(title):
-            block = block.next()
-        bar = panel.verticalScrollBar()
-        top = panel.document().documentLayout().blockBoundingRect(block).top() - bar.value()
-        assert 0 <= top < panel.viewport().height() - panel.fontMetrics().height(), (title, top)  # in view: at the top,
-        assert top < 10 or bar.value() == bar.maximum(), (title, top)  # or scrolled as far as it goes
-        seen.add(title)
+        seen.add(_assert_step_part_at_top(window.chain_panel, window.model.session.state.last))
     assert seen == {"Forward", "Backward", "Update"}
-    assert panel.verticalScrollBar().value() > 0  # the last step's part is below the heading
+    assert window.chain_panel.verticalScrollBar().value() > 0  # the last step's part is below the heading
+
+
+def test_entering_presenter_mode_after_a_step_shows_the_part_it_computed(window, qtbot):
+    """The panel's text is wrapped again in the strip's size and type: its part stays at the top."""
+    press(qtbot, window, Qt.Key.Key_Right, 9)  # w1·x1's backward step: its part is well below the heading
+    _present(window, qtbot)
+    assert _assert_step_part_at_top(window.chain_panel, window.model.session.state.last) == "Backward"
+    bar = window.chain_panel.verticalScrollBar()
+    bar.triggerAction(bar.SliderAction.SliderToMinimum)  # the reader scrolls up to the heading: it stays
+    window.resize(1100, 720)
+    qtbot.waitUntil(lambda: window.chain_panel.width() != 0 and window.width() == 1100)
+    window.presenter.arrange()
+    qtbot.wait(30)
+    assert bar.value() == 0
+
+
+def _assert_step_part_at_top(panel, step) -> str:
+    """The part of the chain-rule panel's explanation ``step`` computed is at the panel's top (or the panel
+    scrolled as far as it goes, with it in view); its title."""
+    from core.stepper import BackwardEvent, ForwardEvent, UpdateEvent
+
+    title = {ForwardEvent: "Forward", BackwardEvent: "Backward", UpdateEvent: "Update"}[type(step)]
+    block = panel.document().begin()
+    while not block.text().startswith(title):
+        block = block.next()
+    bar = panel.verticalScrollBar()
+    top = panel.document().documentLayout().blockBoundingRect(block).top() - bar.value()
+    assert 0 <= top < panel.viewport().height() - panel.fontMetrics().height(), (title, top)  # in view: at the top,
+    assert top < 10 or bar.value() == bar.maximum(), (title, top)  # or scrolled as far as it goes
+    return title
