@@ -48,6 +48,8 @@ class GraphScene(QGraphicsScene):
     node_clicked = Signal(str)
     param_double_clicked = Signal(str)  # a parameter node's id: the user wants to type its value
     background_changed = Signal()  # what drawBackground draws changed: views drop what they cached of it
+    relaying_out = Signal()  # the pass shown is to be laid out again (decimals, fonts): views note their place
+    relaid_out = Signal()  # …and has been: views show the same part of the graph again
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -205,9 +207,11 @@ class GraphScene(QGraphicsScene):
     def _build_again(self, step_pass: StepPass, decimals: int) -> None:
         """Build the pass shown again, keeping the nodes selected."""
         selected = [item.node_id for item in self.selectedItems() if isinstance(item, NodeItem)]
+        self.relaying_out.emit()
         self.build(step_pass, decimals)
         for node_id in selected:
             self.nodes[node_id].setSelected(True)
+        self.relaid_out.emit()
 
     def _on_theme_changed(self) -> None:
         self.setBackgroundBrush(theme.colour("background"))

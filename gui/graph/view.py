@@ -6,7 +6,7 @@ the splitter, the message bar appearing above it). Fit to window (Ctrl+0) return
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFontMetricsF,
     QKeyEvent,
@@ -49,6 +49,9 @@ class GraphView(QGraphicsView):
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)  # the edges' curves: see GraphScene
         self._tiles = BackgroundTiles(lambda painter, rect: self.scene().draw_resting(painter, rect))
         scene.background_changed.connect(self._on_background_changed)
+        scene.relaying_out.connect(self._note_place)
+        scene.relaid_out.connect(self._keep_place)
+        self._place: tuple[str, QPointF] | None = None  # see _note_place
         self._prefetch = QTimer(self, interval=0)  # draws planned tiles in slices while idle
         self._prefetch.timeout.connect(self._prefetch_some)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -112,6 +115,24 @@ class GraphView(QGraphicsView):
         self._tiles.clear()
         self.resetCachedContent()
         self.viewport().update()
+
+    def _note_place(self) -> None:
+        """Before the graph is laid out again: the node nearest the view's centre and where the view shows it."""
+        centre = self.mapToScene(self.viewport().rect().center())
+        nodes = self.scene().nodes
+        nearest = min(nodes, key=lambda node_id: (nodes[node_id].pos() - centre).manhattanLength(), default=None)
+        self._place = None if nearest is None else (nearest, self.mapFromScene(nodes[nearest].pos()).toPointF())
+
+    def _keep_place(self) -> None:
+        """After: fitted again, or, zoomed or panned by hand, that node where it was (its neighbours with it)."""
+        place, self._place = self._place, None
+        if not self.moved_by_hand:
+            self.fit()
+        elif place is not None and place[0] in self.scene().nodes:
+            node_id, at = place
+            shift = self.mapFromScene(self.scene().nodes[node_id].pos()).toPointF() - at
+            for bar, by in ((self.horizontalScrollBar(), shift.x()), (self.verticalScrollBar(), shift.y())):
+                bar.setValue(bar.value() + round(by))
 
     def prefetch_follow(self, rect: QRectF) -> None:
         """Draw ahead, a few tiles at a time while the window is idle, the curves that following

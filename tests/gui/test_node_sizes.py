@@ -58,3 +58,24 @@ def test_other_decimals_keep_the_node_selected(window, qtbot):
     window.settings.set_decimals(5)
     assert node(window, "w1").isSelected()
     assert not _too_narrow(window.scene)
+
+
+def test_other_decimals_keep_the_view_on_the_part_of_the_graph_it_showed(qtbot):
+    """Laid out again for longer numbers, a big graph zoomed in on shows the same node where it was; a
+    fitted one is fitted again."""
+    from tests.gui.helpers import big_graph_window
+
+    window = big_graph_window(qtbot)
+    view, scene = window.view, window.scene
+    window.settings.set_decimals(6)  # wider nodes: the fitted graph is fitted again
+    assert view.mapToScene(view.viewport().rect()).boundingRect().contains(scene.sceneRect().adjusted(1, 1, -1, -1))
+    window.act_follow.setChecked(False)  # the view stays where the user put it
+    for _ in range(8):  # the graph wider and taller than the view
+        view.zoom_in()
+    middle = scene.sceneRect().center()
+    looked_at = min(scene.nodes, key=lambda node_id: (scene.nodes[node_id].pos() - middle).manhattanLength())
+    view.centerOn(scene.nodes[looked_at])
+    at, before = view.mapFromScene(scene.nodes[looked_at].pos()), scene.nodes[looked_at].pos()
+    window.settings.set_decimals(1)
+    assert (scene.nodes[looked_at].pos() - before).manhattanLength() > 100  # the graph moved under it
+    assert (view.mapFromScene(scene.nodes[looked_at].pos()) - at).manhattanLength() <= 2

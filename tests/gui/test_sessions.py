@@ -283,11 +283,11 @@ def test_the_view_comes_back_zoom_theme_and_side_tab(window, qtbot, tmp_path) ->
         window.view.zoom_in()
     window.view.centerOn(100.0, 50.0)
     zoom = window.view.zoom
-    centre = window.view.mapToScene(window.view.viewport().rect().center())
     window.act_follow.setChecked(False)
     window.data_dock.raise_()
     theme.THEME.set_name("dark")
-    theme.THEME.set_font_scale(1.25)
+    theme.THEME.set_font_scale(1.25)  # laid out again: the view keeps the node at its centre where it was
+    centre = window.view.mapToScene(window.view.viewport().rect().center())
     assert window.session_actions.save_session(str(path))
     view = json.loads(path.read_text(encoding="utf-8"))["view"]
     assert view["theme"] == "dark"
