@@ -77,15 +77,21 @@ def test_the_window_settings_are_saved_and_restored(window, qtbot, monkeypatch, 
     assert window.model.state.values[window.model.current.graph.root.id] == trace["cost"]
 
 
+def _saved_with_a_view(tmp_path, preset: str, mode: str):
+    """``preset`` saved with a view of its own: ``mode``, 300 epochs, 5 decimals, columns."""
+    path = tmp_path / "saved.json"
+    save(load_preset(preset), path)
+    saved = json.loads(path.read_text())
+    saved["view"] = {"mode": mode, "epochs": 300, "decimals": 5, "convention": "columns"}
+    path.write_text(json.dumps(saved))
+    return path
+
+
 def test_a_file_given_on_the_command_line_opens_as_it_was_saved(qtbot, tmp_path):
     """`backprop-stepper FILE` shows the file as File → Open does: its graph, decimals, convention."""
     from gui.main_window import MainWindow
 
-    path = tmp_path / "saved.json"
-    save(load_preset("or_gate"), path)
-    saved = json.loads(path.read_text())
-    saved["view"] = {"mode": "batch", "epochs": 300, "decimals": 5, "convention": "columns"}
-    path.write_text(json.dumps(saved))
+    path = _saved_with_a_view(tmp_path, "or_gate", "batch")
     window = MainWindow(load(str(path)))
     qtbot.addWidget(window)
     try:
@@ -107,11 +113,7 @@ def test_a_file_given_on_the_command_line_is_drawn_once_with_its_saved_decimals_
     drawn = []
     build = GraphScene.build
     monkeypatch.setattr(GraphScene, "build", lambda scene, *args: (drawn.append(args[1]), build(scene, *args))[1])
-    path = tmp_path / "saved.json"
-    save(load_preset("or_gate"), path)
-    saved = json.loads(path.read_text())
-    saved["view"] = {"mode": "example", "epochs": 300, "decimals": 5, "convention": "columns"}
-    path.write_text(json.dumps(saved))
+    path = _saved_with_a_view(tmp_path, "or_gate", "example")
     window = MainWindow(load(str(path)))
     qtbot.addWidget(window)
     try:
@@ -127,11 +129,7 @@ def test_a_file_opened_in_the_window_is_drawn_once_with_its_saved_decimals_and_c
 ):
     from gui.graph.scene import GraphScene
 
-    path = tmp_path / "saved.json"
-    save(load_preset("net_2_4_1_tanh"), path)
-    saved = json.loads(path.read_text())
-    saved["view"] = {"mode": "example", "epochs": 300, "decimals": 5, "convention": "columns"}
-    path.write_text(json.dumps(saved))
+    path = _saved_with_a_view(tmp_path, "net_2_4_1_tanh", "example")
     drawn = []
     build = GraphScene.build
     monkeypatch.setattr(GraphScene, "build", lambda scene, *args: (drawn.append(args[1]), build(scene, *args))[1])
@@ -147,11 +145,7 @@ def test_a_file_opened_in_the_window_is_drawn_once_with_its_saved_decimals_and_c
 def test_a_saved_view_is_put_back_with_a_network_that_could_not_be_drawn(window, qtbot, monkeypatch, tmp_path):
     from gui.graph.scene import GraphScene
 
-    path = tmp_path / "saved.json"
-    save(load_preset("net_2_4_1_tanh"), path)
-    saved = json.loads(path.read_text())
-    saved["view"] = {"mode": "example", "epochs": 300, "decimals": 5, "convention": "columns"}
-    path.write_text(json.dumps(saved))
+    path = _saved_with_a_view(tmp_path, "net_2_4_1_tanh", "example")
     build = GraphScene.build
 
     def build_out_of_memory(scene, step_pass, decimals):
