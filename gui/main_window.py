@@ -475,18 +475,21 @@ class MainWindow(QMainWindow):
         self.model.computing_changed.connect(self._on_computing_changed)
 
     def _on_hold_changed(self, held: bool) -> None:
-        """Undo and Redo, and a change of the system's light or dark setting, wait while the session is
-        held still (an export draws the graph)."""
-        self.act_undo.setEnabled(not held and self.undo_stack.canUndo())
-        self.act_redo.setEnabled(not held and self.undo_stack.canRedo())
+        """A change of the system's light or dark setting waits while the session is held still (an export
+        draws the graph); so do Undo and Redo."""
+        self._enable_undo()
         appearance.pause_following_the_system(QApplication.instance(), held)
 
-    def _on_computing_changed(self, text: str) -> None:
-        """The next pass computed off the UI thread: said in the message bar until it is shown (or dropped);
-        Undo and Redo wait for it (undoing a weight typed in would be refused half done)."""
-        waiting = bool(text) or self.model.held is not None
+    def _enable_undo(self) -> None:
+        """Undo and Redo wait while the session is held still, and while a next pass is computed off the
+        UI thread (undoing a weight typed in would be refused half done)."""
+        waiting = self.model.held is not None or self.model.computing is not None
         self.act_undo.setEnabled(not waiting and self.undo_stack.canUndo())
         self.act_redo.setEnabled(not waiting and self.undo_stack.canRedo())
+
+    def _on_computing_changed(self, text: str) -> None:
+        """The next pass computed off the UI thread: said in the message bar until it is shown (or dropped)."""
+        self._enable_undo()
         if text:
             self.show_info(text)
         elif self.message_bar.text() == self._computing_said:

@@ -270,3 +270,18 @@ def test_a_small_data_set_steps_on_in_the_keys_own_call(qtbot):
     assert window.model.session.updates == 1
     assert window.model.computing is None
     assert np.isfinite(window.model.session.current.cost)
+
+
+def test_undo_waits_for_the_pass_even_when_an_export_ends_first(window, qtbot, gate, tmp_path, monkeypatch):
+    monkeypatch.setattr(sliced_work, "SYNC_BUDGET_S", 0.0)  # the export goes on in slices at once
+    window._replace_network(spirals(), "Open 2-16-1 again")  # something to undo
+    assert window.act_undo.isEnabled()
+    press(qtbot, window, N)
+    work, finish = held_export(window, tmp_path / "graph.png")
+    finish.append(True)
+    qtbot.waitUntil(lambda: not work.running, timeout=10_000)  # the export ends, the pass still computing
+    assert window.model.computing is not None
+    assert not window.act_undo.isEnabled()
+    gate.set()
+    computed(qtbot, window)
+    assert window.act_undo.isEnabled()
