@@ -175,13 +175,13 @@ class EdgeCurves:
         boxes = self._curve_boxes
         scale = abs(painter.transform().m11())
         span = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]) * scale
-        meets = _meets(boxes, r)
-        whole = _within(boxes, r) | ((span < WHOLE_BELOW_PX) & meets)
+        met = meets(boxes, r)
+        whole = _within(boxes, r) | ((span < WHOLE_BELOW_PX) & met)
         drawn = [self._points[whole]]
-        partly = meets & ~whole
+        partly = met & ~whole
         if partly.any():  # a big curve partly inside: the pieces that are
             piece_curve, _, pieces, piece_boxes = self._cut
-            shown = np.flatnonzero(_meets(piece_boxes, r) & partly[piece_curve])
+            shown = np.flatnonzero(meets(piece_boxes, r) & partly[piece_curve])
             if PIECE_LENGTH * scale < JOIN_BELOW_PX:
                 drawn.append(pieces.reshape(-1, 8)[shown])
             else:  # long on the device: each alone (a stroke of one long path costs more than many calls)
@@ -193,7 +193,7 @@ class EdgeCurves:
         if ARROW_SIZE * scale >= MIN_ARROW_PX:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(arrow_colour)
-            for i in np.flatnonzero(_meets(self._arrow_boxes, r)):
+            for i in np.flatnonzero(meets(self._arrow_boxes, r)):
                 painter.drawPolygon(QPolygonF([QPointF(*p) for p in self._arrow_points[i].tolist()]))
         painter.restore()
 
@@ -249,7 +249,8 @@ def _boxes(p: np.ndarray, pad: float) -> np.ndarray:
     return np.concatenate([lo, hi], axis=1).reshape(-1, 4)
 
 
-def _meets(boxes: np.ndarray, r: tuple[float, float, float, float]) -> np.ndarray:
+def meets(boxes: np.ndarray, r: tuple[float, float, float, float]) -> np.ndarray:
+    """Which of ``boxes`` (left, top, right, bottom rows) meet ``r`` (left, top, right, bottom)."""
     return (boxes[:, 0] <= r[2]) & (boxes[:, 2] >= r[0]) & (boxes[:, 1] <= r[3]) & (boxes[:, 3] >= r[1])
 
 

@@ -141,10 +141,6 @@ class NodeItem(QGraphicsItem):
         self.prepareGeometryChange()
         self._rect = QRectF(-width / 2, -height / 2, width, height)
 
-    def box(self) -> QRectF:
-        """The box drawn, in the item's coordinates (the bounding rectangle is wider, for the halo)."""
-        return QRectF(self._rect)
-
     @property
     def width(self) -> float:
         return self._rect.width()

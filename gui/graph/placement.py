@@ -39,7 +39,7 @@ Box = tuple[float, float, float, float]  # x, y, width, height
 class Placed(NamedTuple):
     scene_rect: QRectF  # holding every node and edge
     curves: EdgeCurves  # every edge's
-    node_boxes: dict[str, Rect]  # each node's box drawn in the scene (NodeItem.box where the node is)
+    node_boxes: dict[str, Rect]  # each node's box drawn in the scene (without the halo)
 
 
 def place(
@@ -102,10 +102,7 @@ def place(
     lefts, tops, rights, bottoms = zip(*node_rects, *(_edge_box(edge) for edge in edges.values()), strict=True)
     left, top = min(lefts) - SCENE_MARGIN, min(tops) - SCENE_MARGIN
     rect = QRectF(left, top, max(rights) + SCENE_MARGIN - left, max(bottoms) + SCENE_MARGIN - top)
-    boxes = {}
-    for n, c in column_of.items():  # as QRectF(−w/2, −h/2, w, h).translated(x, y) has them
-        box_left, box_top = centres[c] + -widths[c] / 2, middles[n] + -sizes[n][1] / 2
-        boxes[n] = box_left, box_top, box_left + widths[c], box_top + sizes[n][1]
+    boxes = {n: _box(centres[c], middles[n], widths[c], sizes[n][1], margin=0.0) for n, c in column_of.items()}
     return Placed(rect, curves, boxes)
 
 
@@ -282,10 +279,11 @@ def _scene_box(item: NodeItem) -> Rect:
     return _box(item.x(), item.y(), item.width, item.height)
 
 
-def _box(x: float, y: float, w: float, h: float) -> Rect:
-    """_scene_box of a node of size ``w`` × ``h`` at (``x``, ``y``)."""
-    left, top = x + (-w / 2 - HALO), y + (-h / 2 - HALO)
-    return left, top, left + (w + HALO + HALO), top + (h + HALO + HALO)
+def _box(x: float, y: float, w: float, h: float, margin: float = HALO) -> Rect:
+    """_scene_box of a node of size ``w`` × ``h`` at (``x``, ``y``); with ``margin`` 0, the box drawn
+    (as QRectF(−w/2, −h/2, w, h).translated(x, y) has it)."""
+    left, top = x + (-w / 2 - margin), y + (-h / 2 - margin)
+    return left, top, left + (w + margin + margin), top + (h + margin + margin)
 
 
 def _edge_box(edge: EdgeItem) -> Rect:

@@ -24,7 +24,7 @@ from core.graph import GraphKind, Node, NodeKind
 from core.layout import layered_layout
 from core.stepper import BackwardEvent, StepPass, StepState
 from gui import theme
-from gui.graph.edge_curves import EdgeCurves
+from gui.graph.edge_curves import EdgeCurves, meets
 from gui.graph.edge_item import REST_WIDTH, EdgeItem, label_box, label_size
 from gui.graph.node_item import NodeItem, NodeLook, digits_alike, set_box_style
 from gui.graph.placement import COMPACT_NODE_GAP, MIN_NODE_WIDTH, NODE_GAP, place
@@ -139,7 +139,7 @@ class GraphScene(QGraphicsScene):
             scale = abs(painter.transform().m11())
             for look, (boxes, rects) in self._boxes.items():
                 radius = set_box_style(painter, look, selected=False)
-                shown = [rects[i] for i in np.flatnonzero(_meet(boxes, r))]
+                shown = [rects[i] for i in np.flatnonzero(meets(boxes, r))]
                 if radius * scale < MIN_CORNER_PX:
                     painter.drawRects(shown)  # corners too small to see: in one call
                 else:
@@ -258,8 +258,8 @@ class GraphScene(QGraphicsScene):
     ) -> tuple[str, str, str, str]:
         """A node's value, gradient, local gradients and new value as written on it at ``state`` ("" until known)."""
         value = grad_text = local_text = update_text = ""
-        if node.id in state.values:
-            shown = step_pass.leaves[node.id] if node.op is None else state.values[node.id]
+        shown = _value_shown(step_pass, state, node.id)
+        if shown is not None:
             value = _with_shape(shown, step_pass.graph.kind, decimals)
         grad = state.grads.get(node.id)
         if grad is not None:
@@ -280,10 +280,8 @@ class GraphScene(QGraphicsScene):
         if step_pass is None or state is None:
             return ""
         node = step_pass.graph[node_id]
-        known = node_id in state.values
-        shown = (step_pass.leaves[node_id] if node.op is None else state.values[node_id]) if known else None
         new = state.values[node_id] if node_id in state.updated else None
-        lines = [_tooltip(node.label, shown, state.grads.get(node_id), new)]
+        lines = [_tooltip(node.label, _value_shown(step_pass, state, node_id), state.grads.get(node_id), new)]
         k = self._backward_at.get(node_id)
         if k is not None and k < state.cursor:
             step = backward_step(step_pass, step_pass.events[k])
@@ -300,8 +298,8 @@ class GraphScene(QGraphicsScene):
         graph = step_pass.graph
         source, target = key
         tip = f"{graph[source].label} → {graph[target].label}"
-        if source in state.values:
-            flowing = step_pass.leaves[source] if graph[source].op is None else state.values[source]
+        flowing = _value_shown(step_pass, state, source)
+        if flowing is not None:
             tip += f"\nforward: {fmt.full(flowing)}"
         sent = state.edge_grads.get(key)
         if sent is not None:
@@ -383,10 +381,6 @@ def _node_boxes(
     }
 
 
-def _meet(boxes: np.ndarray, r: tuple[float, float, float, float]) -> np.ndarray:
-    return (boxes[:, 0] <= r[2]) & (boxes[:, 2] >= r[0]) & (boxes[:, 1] <= r[3]) & (boxes[:, 3] >= r[1])
-
-
 @contextmanager
 def _collector_paused():
     """Python's cyclic garbage collector held off: a big graph's build makes tens of thousands of
@@ -412,9 +406,17 @@ def _edge_texts(step_pass: StepPass, state: StepState, key: tuple[str, str], dec
     backward = _on_edge(sent, decimals) if sent is not None else ""
     if theme.THEME.compact:
         return "", backward if len(graph.consumers[source]) > 1 else ""
-    flowing = step_pass.leaves[source] if graph[source].op is None else state.values.get(source)
-    forward = _on_edge(flowing, decimals) if source in state.values else ""
+    flowing = _value_shown(step_pass, state, source)
+    forward = _on_edge(flowing, decimals) if flowing is not None else ""
     return forward, backward
+
+
+def _value_shown(step_pass: StepPass, state: StepState, node_id: str):
+    """The value a node shows, and its edges carry, at ``state`` (a leaf's as the pass has it), or None
+    until it is known."""
+    if node_id not in state.values:
+        return None
+    return step_pass.leaves[node_id] if step_pass.graph[node_id].op is None else state.values[node_id]
 
 
 @lru_cache(maxsize=16384)
