@@ -124,7 +124,8 @@ class NodeItem(QGraphicsItem):
         compact = theme.THEME.compact
         look = theme.THEME.font_scale, compact
         digits = digits_alike(theme.THEME.font_scale)
-        widest, height = _room("", self._title_line().translate(digits), True, *look)
+        title = self._title_line().translate(digits_alike(theme.THEME.font_scale, title=True))
+        widest, height = _room("", title, True, *look)
         for text, colour_name, block in self._blocks():
             if text:
                 width, pitches = _block_room(text.translate(digits), colour_name, block, *look)
@@ -268,13 +269,13 @@ def _block_room(
     return max((width for width, _ in rooms), default=0.0), tuple(pitch for _, pitch in rooms)
 
 
-@lru_cache(maxsize=8)
-def digits_alike(font_scale: float) -> dict[int, int]:
-    """A str.translate table writing every digit as the widest one of the nodes' (and edges') font,
-    for measuring: lines that differ only in their digits, as most of a big graph's do (names and
-    numbers), are then measured once, and none narrower than it is drawn (the usual fonts' digits
-    are all as wide)."""
-    metrics = _line_styles(font_scale, False)[False][1]
+@lru_cache(maxsize=16)
+def digits_alike(font_scale: float, title: bool = False) -> dict[int, int]:
+    """A str.translate table writing every digit as the widest one of the nodes' (and edges') font, or
+    of the titles' bold one, for measuring: lines that differ only in their digits, as most of a big
+    graph's do (names and numbers), are then measured once, and none narrower than it is drawn (the
+    usual fonts' digits are all as wide)."""
+    metrics = _line_styles(font_scale, False)[title][1]
     widest = max("0123456789", key=metrics.horizontalAdvance)
     return str.maketrans("0123456789", widest * 10)
 

@@ -43,9 +43,10 @@ def test_every_line_fits_while_stepping_with_more_decimals(window, qtbot):
         assert not _too_narrow(window.scene)
 
 
-def test_lines_differing_in_digits_are_measured_as_the_widest_digits():
-    digits = node_item.digits_alike(theme.THEME.font_scale)
-    metrics = theme.metrics(theme.node_font())
+@pytest.mark.parametrize("title", [False, True])
+def test_lines_differing_in_digits_are_measured_as_the_widest_digits(title):
+    digits = node_item.digits_alike(theme.THEME.font_scale, title)
+    metrics = theme.metrics(theme.node_title_font() if title else theme.node_font())
     widest = max(metrics.horizontalAdvance(d) for d in "0123456789")
     assert {metrics.horizontalAdvance(chr(digits[ord(d)])) for d in "0123456789"} == {widest}
     assert "w12,3² = −0.5".translate(digits) == "w{0}{0},{0}² = −{0}.{0}".format(chr(digits[ord("0")]))
